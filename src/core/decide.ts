@@ -1,0 +1,261 @@
+/**
+ * The one decision function of the engine: given a deployment (with its phases and releases) and
+ * a signal, it says which moves to make and which effects to run. Pure: the engine persists the
+ * moves with guarded updates, writes one event per move to the outbox in the same transaction,
+ * and runs the effects.
+ *
+ * Signals arrive at least once, so `decide` is idempotent: a signal that no longer applies (a
+ * release that already ended, a scan result for a cancelled deployment) yields no move.
+ *
+ * Rules (contract §5):
+ * - After the scan, phases run one after another; a phase with nothing to wait on goes from
+ *   Checking straight to Deploying. Gates (checks, prerequisites) plug in at `gateVerdict`.
+ * - Releases of a phase start concurrently (each once it holds its service×target lock). The first
+ *   failed release fails the phase at once; releases not yet started are Skipped; releases in
+ *   flight finish and keep their own outcome. A failed phase fails the deployment, later phases
+ *   are Skipped.
+ * - Cancel: deployment and running phase Cancelled at once, later phases Skipped, releases not yet
+ *   started Skipped, releases in flight told to stop (they record their real end later).
+ */
+import { canMoveDeployment, canMovePhase, canMoveRelease, isTerminalDeployment, isTerminalPhase } from './lifecycle.ts';
+import type { DeploymentStatus, EnvironmentPolicy, PhaseStatus, ReleaseStatus, ScanFindings } from './types.ts';
+
+export interface ReleaseView {
+  id: string;
+  target: string;
+  status: ReleaseStatus;
+  statusDetail: string;
+}
+
+export interface PhaseView {
+  id: string;
+  environment: string;
+  isGov: boolean;
+  status: PhaseStatus;
+  statusDetail: string;
+  policy: EnvironmentPolicy;
+  releases: ReleaseView[];
+}
+
+export interface DeploymentView {
+  id: string;
+  service: string;
+  status: DeploymentStatus;
+  statusDetail: string;
+  phases: PhaseView[];
+}
+
+export type ReleaseOutcome = 'Succeeded' | 'Failed' | 'Cancelled';
+
+export type Signal =
+  /** A new deployment: begin waiting for the artifact's scan. */
+  | { type: 'start' }
+  | { type: 'scan.completed'; findings: ScanFindings }
+  /** The release holds its service×target lock and may start. */
+  | { type: 'release.started'; releaseId: string }
+  | { type: 'release.finished'; releaseId: string; outcome: ReleaseOutcome; detail: string }
+  | { type: 'cancel'; by: string; reason?: string };
+
+export type Move =
+  | { entity: 'deployment'; id: string; from: DeploymentStatus; to: DeploymentStatus; detail: string }
+  | { entity: 'phase'; id: string; from: PhaseStatus; to: PhaseStatus; detail: string }
+  | { entity: 'release'; id: string; from: ReleaseStatus; to: ReleaseStatus; detail: string };
+
+export type Effect =
+  /** Ask the scan provider whether the artifact's scan is done. */
+  | { type: 'scan.poll' }
+  /** Try to take the service×target lock for a release; on success the engine signals `release.started`. */
+  | { type: 'release.acquire'; releaseId: string }
+  /** Hand the release to the executor. */
+  | { type: 'release.run'; releaseId: string }
+  /** Tell an in-flight release to stop. */
+  | { type: 'release.stop'; releaseId: string }
+  /** The release no longer needs (or never got to use) its lock: free it for the next in line. */
+  | { type: 'lock.free'; releaseId: string }
+  /** Stop waiting for the scan (the deployment was cancelled while scanning). */
+  | { type: 'scan.stop' };
+
+export interface Decision {
+  moves: Move[];
+  effects: Effect[];
+  /** The deployment after the moves. */
+  view: DeploymentView;
+}
+
+/** The gate seam: whether a Checking phase may deploy. The gates issue makes this real. */
+export type GateVerdict = { verdict: 'deploy'; detail: string };
+
+function gateVerdict(phase: PhaseView): GateVerdict {
+  return { verdict: 'deploy', detail: `Deploying to ${phase.releases.length} target${phase.releases.length === 1 ? '' : 's'}` };
+}
+
+export function decide(deployment: DeploymentView, signal: Signal): Decision {
+  const d = structuredClone(deployment);
+  const out: Decision = { moves: [], effects: [], view: d };
+  const act = new Actor(d, out);
+
+  switch (signal.type) {
+    case 'start':
+      if (d.status === 'Pending') {
+        act.deployment('Scanning', "Waiting for the artifact's security scan");
+        out.effects.push({ type: 'scan.poll' });
+      }
+      break;
+    case 'scan.completed':
+      if (d.status === 'Scanning') {
+        act.deployment('Scanned', describeFindings(signal.findings));
+        act.deployment('InProgress', `Deploying ${d.phases.length} phase${d.phases.length === 1 ? '' : 's'}`);
+      }
+      break;
+    case 'release.started': {
+      const found = act.findRelease(signal.releaseId);
+      if (found && found.release.status === 'Pending' && found.phase.status === 'Deploying') {
+        act.release(found.release, 'Deploying', `Releasing to ${found.release.target}`);
+        out.effects.push({ type: 'release.run', releaseId: found.release.id });
+      } else if (found?.release.status === 'Deploying') {
+        // A redelivered signal: the release runs and holds its lock until it finishes. Freeing
+        // the lock here would let another deployment release to the same target at once.
+      } else {
+        // The phase ended while the release waited for its lock: give the lock back.
+        out.effects.push({ type: 'lock.free', releaseId: signal.releaseId });
+      }
+      break;
+    }
+    case 'release.finished': {
+      const found = act.findRelease(signal.releaseId);
+      if (found && found.release.status === 'Deploying') {
+        act.release(found.release, signal.outcome, signal.detail);
+        out.effects.push({ type: 'lock.free', releaseId: found.release.id });
+        // A release that did not succeed while its phase still deploys fails the phase (a release
+        // cancelled outside a deployment cancel, by an operator on the cluster, counts as failed).
+        if (signal.outcome !== 'Succeeded' && found.phase.status === 'Deploying') act.failPhase(found.phase, found.release, signal.detail);
+      }
+      break;
+    }
+    case 'cancel':
+      act.cancel(signal.by, signal.reason);
+      break;
+  }
+  act.settle();
+  return out;
+}
+
+function describeFindings(findings: ScanFindings): string {
+  const parts = Object.entries(findings.counts)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([severity, n]) => `${n} ${severity}`);
+  return parts.length === 0 ? 'Scan complete: no findings' : `Scan complete: ${parts.join(', ')}`;
+}
+
+/** Applies moves to the working copy, checking each against the lifecycle tables. */
+class Actor {
+  private readonly d: DeploymentView;
+  private readonly out: Decision;
+
+  constructor(d: DeploymentView, out: Decision) {
+    this.d = d;
+    this.out = out;
+  }
+
+  findRelease(releaseId: string): { phase: PhaseView; release: ReleaseView } | undefined {
+    for (const phase of this.d.phases) {
+      const release = phase.releases.find((r) => r.id === releaseId);
+      if (release) return { phase, release };
+    }
+    return undefined;
+  }
+
+  deployment(to: DeploymentStatus, detail: string): void {
+    const from = this.d.status;
+    if (!canMoveDeployment(from, to)) throw new Error(`illegal deployment move ${from} → ${to}`);
+    this.d.status = to;
+    this.d.statusDetail = detail;
+    this.out.moves.push({ entity: 'deployment', id: this.d.id, from, to, detail });
+  }
+
+  phase(phase: PhaseView, to: PhaseStatus, detail: string): void {
+    const from = phase.status;
+    if (!canMovePhase(from, to)) throw new Error(`illegal phase move ${from} → ${to}`);
+    phase.status = to;
+    phase.statusDetail = detail;
+    this.out.moves.push({ entity: 'phase', id: phase.id, from, to, detail });
+  }
+
+  release(release: ReleaseView, to: ReleaseStatus, detail: string): void {
+    const from = release.status;
+    if (!canMoveRelease(from, to)) throw new Error(`illegal release move ${from} → ${to}`);
+    release.status = to;
+    release.statusDetail = detail;
+    this.out.moves.push({ entity: 'release', id: release.id, from, to, detail });
+  }
+
+  /** The first failed release fails its phase, which fails the deployment. */
+  failPhase(phase: PhaseView, release: ReleaseView, detail: string): void {
+    const why = `Release to ${release.target} failed: ${detail}`;
+    this.phase(phase, 'Failed', why);
+    this.skipPendingReleases(phase, 'Not started: the phase failed');
+    this.skipLaterPhases('Not started: an earlier phase failed');
+    this.deployment('Failed', `Phase ${phase.environment} failed: ${why}`);
+  }
+
+  cancel(by: string, reason: string | undefined): void {
+    if (isTerminalDeployment(this.d.status)) return;
+    if (this.d.status === 'Pending' || this.d.status === 'Scanning') this.out.effects.push({ type: 'scan.stop' });
+    const why = `Cancelled by ${by}${reason ? `: ${reason}` : ''}`;
+    const running = this.d.phases.find((p) => p.status !== 'Pending' && !isTerminalPhase(p.status));
+    if (running) {
+      this.phase(running, 'Cancelled', why);
+      this.skipPendingReleases(running, 'Not started: the deployment was cancelled');
+      for (const release of running.releases) {
+        if (release.status === 'Deploying') this.out.effects.push({ type: 'release.stop', releaseId: release.id });
+      }
+    }
+    this.skipLaterPhases('Not started: the deployment was cancelled');
+    this.deployment('Cancelled', why);
+  }
+
+  private skipPendingReleases(phase: PhaseView, detail: string): void {
+    for (const release of phase.releases) {
+      if (release.status === 'Pending') {
+        this.release(release, 'Skipped', detail);
+        // It may be queued for a lock; freeing is a no-op when it holds none.
+        this.out.effects.push({ type: 'lock.free', releaseId: release.id });
+      }
+    }
+  }
+
+  private skipLaterPhases(detail: string): void {
+    for (const phase of this.d.phases) {
+      if (phase.status === 'Pending') {
+        this.phase(phase, 'Skipped', detail);
+        for (const release of phase.releases) if (release.status === 'Pending') this.release(release, 'Skipped', detail);
+      }
+    }
+  }
+
+  /** Carry the deployment forward as far as it can go without waiting on the outside world. */
+  settle(): void {
+    while (this.d.status === 'InProgress') {
+      const current = this.d.phases.find((p) => !isTerminalPhase(p.status));
+      if (!current) {
+        this.deployment('Completed', `All ${this.d.phases.length} phases completed`);
+        return;
+      }
+      if (current.status === 'Pending') {
+        this.phase(current, 'Checking', 'Evaluating checks and prerequisites');
+        continue;
+      }
+      if (current.status === 'Checking') {
+        const verdict = gateVerdict(current);
+        this.phase(current, 'Deploying', verdict.detail);
+        for (const release of current.releases) this.out.effects.push({ type: 'release.acquire', releaseId: release.id });
+        continue;
+      }
+      if (current.status === 'Deploying' && current.releases.every((r) => r.status === 'Succeeded')) {
+        this.phase(current, 'Completed', `Released to ${current.releases.map((r) => r.target).join(', ')}`);
+        continue;
+      }
+      return; // waiting on releases
+    }
+  }
+}

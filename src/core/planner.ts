@@ -1,0 +1,96 @@
+/**
+ * Planning (contract §4): which phases a deployment has, in which order, with which targets.
+ *
+ * 1. Phases follow the strategy's environment order; each takes the channel's targets for its
+ *    environment. An environment without targets in the channel is left out, and the plan says so.
+ * 2. For an isGov service each planned environment with a `gov:` counterpart adds a GOV phase;
+ *    GOV phases come after all commercial phases, in their counterparts' order.
+ * 3. Each phase carries a snapshot of its environment's policy.
+ * 4. `environments` (manual deployments and clones) picks a subset of that plan.
+ */
+import { UnplannableError, type FieldIssue } from './errors.ts';
+import type { ConfigSnapshot, EnvironmentPolicy, OmittedEnvironment, Service, TargetSpec } from './types.ts';
+
+export interface PlanRequest {
+  component: string;
+  channel: string;
+  strategy: string;
+  /** A subset of the planned environments (manual deployments, clones); all when absent. */
+  environments?: string[];
+}
+
+export interface PlannedPhase {
+  environment: string;
+  isGov: boolean;
+  policy: EnvironmentPolicy;
+  targets: TargetSpec[];
+}
+
+export interface Plan {
+  service: Service;
+  channel: string;
+  strategy: string;
+  phases: PlannedPhase[];
+  omittedEnvironments: OmittedEnvironment[];
+}
+
+export function plan(config: ConfigSnapshot, request: PlanRequest): Plan {
+  const issues: FieldIssue[] = [];
+  const service = config.services.find((s) => s.name === request.component);
+  if (!service) issues.push({ field: 'component', message: `unknown component "${request.component}": no service of that name in the catalog` });
+  const channel = config.channels[request.channel];
+  if (!channel) issues.push({ field: 'channel', message: `unknown channel "${request.channel}"; known: ${Object.keys(config.channels).join(', ')}` });
+  const order = config.strategies[request.strategy];
+  if (!order) issues.push({ field: 'strategy', message: `unknown strategy "${request.strategy}"; known: ${Object.keys(config.strategies).join(', ')}` });
+  if (!service || !channel || !order) throw new UnplannableError('the build cannot be planned', issues);
+
+  const policies = new Map(config.environments.map((e) => [e.name, e]));
+  const phases: PlannedPhase[] = [];
+  const govPhases: PlannedPhase[] = [];
+  const omitted: OmittedEnvironment[] = [];
+
+  const consider = (name: string, into: PlannedPhase[]): void => {
+    const policy = policies.get(name);
+    if (!policy) {
+      omitted.push({ environment: name, reason: 'not defined in environments.yaml' });
+      return;
+    }
+    const targets = channel[name] ?? [];
+    if (targets.length === 0) {
+      omitted.push({ environment: name, reason: `channel "${request.channel}" has no targets in ${name}` });
+      return;
+    }
+    into.push({ environment: name, isGov: policy.isGov, policy: structuredClone(policy), targets: structuredClone(targets) });
+  };
+
+  for (const name of order) {
+    consider(name, phases);
+    const gov = policies.get(name)?.gov;
+    if (gov) {
+      if (service.isGov) consider(gov, govPhases);
+      else omitted.push({ environment: gov, reason: `${service.name} is not a GOV service` });
+    }
+  }
+
+  let all = [...phases, ...govPhases];
+  if (request.environments) {
+    const planned = new Set(all.map((p) => p.environment));
+    request.environments.forEach((name, i) => {
+      if (!planned.has(name)) {
+        const why = omitted.find((o) => o.environment === name)?.reason ?? `not part of strategy "${request.strategy}"`;
+        issues.push({ field: `environments[${i}]`, message: `environment "${name}" cannot be deployed: ${why}` });
+      }
+    });
+    if (issues.length > 0) throw new UnplannableError('the requested environments cannot be planned', issues);
+    const wanted = new Set(request.environments);
+    for (const p of all) if (!wanted.has(p.environment)) omitted.push({ environment: p.environment, reason: 'not selected' });
+    all = all.filter((p) => wanted.has(p.environment));
+  }
+
+  if (all.length === 0) {
+    throw new UnplannableError('the plan has no phase', [
+      { field: 'strategy', message: `no environment of strategy "${request.strategy}" has targets in channel "${request.channel}"` },
+    ]);
+  }
+  return { service, channel: request.channel, strategy: request.strategy, phases: all, omittedEnvironments: omitted };
+}

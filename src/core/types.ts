@@ -1,0 +1,159 @@
+/**
+ * The domain of DCP, in the user guide's words.
+ *
+ * Glossary
+ * - Service: a deployable component, keyed by its component name. Belongs to one Team.
+ * - Team: owns services; has Slack settings and a change-case queue.
+ * - Environment: a stage (dev, stage, prod, gov-prod) with a policy of checks and prerequisites.
+ * - Channel: a named set of targets (stable, edge); comes with the build event.
+ * - Target: one cluster in one environment of one channel.
+ * - Strategy: an ordered progression of environments.
+ * - Deployment: one artifact manifest going through a series of Phases.
+ * - Phase: all releases to the targets of one environment; phases run one after another.
+ * - Release: one Helm release of the artifact to one target; releases of a phase run concurrently.
+ * - Check: an automatic test a phase must pass; a failure cancels the phase.
+ * - Prerequisite: a gate the phase waits on (approvals, change case, freeze, window, bake time).
+ *
+ * This module is pure data: no I/O, no clock.
+ */
+
+export const DEPLOYMENT_STATUSES = ['Pending', 'Scanning', 'Scanned', 'InProgress', 'Completed', 'Failed', 'Cancelled'] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
+export const PHASE_STATUSES = ['Pending', 'Checking', 'AwaitingPrerequisites', 'Deploying', 'Completed', 'Failed', 'Cancelled', 'Skipped'] as const;
+export type PhaseStatus = (typeof PHASE_STATUSES)[number];
+
+export const RELEASE_STATUSES = ['Pending', 'Deploying', 'Succeeded', 'Failed', 'Cancelled', 'Skipped'] as const;
+export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Configuration (contract §2): what `channels.yaml`, `environments.yaml` and `catalog/` hold.
+
+export interface TargetSpec {
+  cluster: string;
+  region: string;
+  kubeContext?: string;
+  namespace?: string;
+  cpcEndpoint?: string;
+  labels?: Record<string, string>;
+}
+
+/** A target as imported: one cluster of one environment of one channel. */
+export interface Target extends TargetSpec {
+  channel: string;
+  environment: string;
+}
+
+export interface HttpCheckSpec {
+  name: string;
+  type: 'http';
+  url: string;
+  expectStatus?: number;
+  jsonPath?: string;
+  equals?: unknown;
+  timeoutMs?: number;
+}
+
+export interface PrometheusCheckSpec {
+  name: string;
+  type: 'prometheus';
+  url: string;
+  query: string;
+  op: '<' | '<=' | '>' | '>=' | '==';
+  threshold: number;
+}
+
+export interface ScanCheckSpec {
+  name: string;
+  type: 'scan';
+  maxSeverity: Severity;
+}
+
+export type CheckSpec = HttpCheckSpec | PrometheusCheckSpec | ScanCheckSpec;
+
+export interface WindowSpec {
+  timezone: string;
+  /** Lower-case three-letter day names: mon, tue, … */
+  days: string[];
+  /** "HH:MM-HH:MM" in the window's timezone. */
+  hours: string;
+}
+
+/** An environment's policy; each phase carries a snapshot of it taken at planning time. */
+export interface EnvironmentPolicy {
+  name: string;
+  /** The GOV counterpart planned for isGov services. */
+  gov?: string;
+  /** A GOV environment: planned only for isGov services. */
+  isGov: boolean;
+  checks: CheckSpec[];
+  approvals?: { required: number; approvers: string[] };
+  changeCase?: { required: boolean; timeoutMs: number };
+  freezable: boolean;
+  windows?: WindowSpec[];
+  bakeTime?: { environment: string; durationMs: number };
+}
+
+export interface Team {
+  name: string;
+  title?: string;
+  slack: { workspace?: string; channel?: string };
+  changeCaseQueue: string;
+  members: string[];
+}
+
+export interface Service {
+  name: string;
+  team: string;
+  isGov: boolean;
+  lifecycle?: string;
+  annotations: Record<string, string>;
+}
+
+/** Everything one import of the config folder yields; validated as a whole. */
+export interface ConfigSnapshot {
+  /** channel -> environment -> targets */
+  channels: Record<string, Record<string, TargetSpec[]>>;
+  environments: EnvironmentPolicy[];
+  /** strategy -> ordered environment names */
+  strategies: Record<string, string[]>;
+  teams: Team[];
+  services: Service[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build events and deployments (contract §3, §4).
+
+export interface ArtifactManifest {
+  name: string;
+  version: string;
+  images: { name: string; digest?: string; tag?: string }[];
+  charts: { name: string; version: string; repository?: string }[];
+  annotations: Record<string, string>;
+}
+
+export interface SourceInfo {
+  repository?: string;
+  commit?: string;
+  branch?: string;
+}
+
+export interface ScanFindings {
+  /** severity -> number of findings */
+  counts: Partial<Record<Severity, number>>;
+}
+
+export interface OmittedEnvironment {
+  environment: string;
+  reason: string;
+}
+
+export interface CheckResult {
+  name: string;
+  type: CheckSpec['type'];
+  status: 'Pending' | 'Passed' | 'Failed' | 'NotEvaluated';
+  detail: string | null;
+}

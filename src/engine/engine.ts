@@ -1,0 +1,264 @@
+/**
+ * The engine: claims due jobs from the database and runs them. Three kinds of job:
+ * - `deployment.signal`: apply a signal (e.g. a lock handed over by another deployment);
+ * - `scan.poll`: ask the ScanProvider; done → `scan.completed`, else re-arm the timer;
+ * - `release.run`: hand the release to the Executor and record its outcome.
+ *
+ * Waking up is event-driven: a transaction that enqueues work NOTIFYs, and the loop sleeps only
+ * until the earliest due job (or a notification). `setTimeout` only paces the wake-up; what is due
+ * is always read from the database, so a crash loses nothing: jobs whose worker died are claimed
+ * again (leases expire; the embedded database resets them at start) and every job is idempotent.
+ */
+import type { Clock } from '../core/clock.ts';
+import { PermanentIntegrationError } from '../core/errors.ts';
+import type { Move, Signal } from '../core/decide.ts';
+import { sqlState, type Db } from '../store/db.ts';
+import { loadReleaseWork, stopRequestedAmong } from '../store/deployments.ts';
+import * as jobs from '../store/jobs.ts';
+import type { Executor } from '../integrations/executor/port.ts';
+import type { ScanProvider } from '../integrations/scan/port.ts';
+import type { IdGenerator } from './ids.ts';
+import { applySignal, WAKE_CHANNEL, type Applied } from './transitions.ts';
+import type { Logger } from './logger.ts';
+
+export interface EngineDeps {
+  db: Db;
+  clock: Clock;
+  ids: IdGenerator;
+  executor: Executor;
+  scan: ScanProvider;
+  log: Logger;
+  /** This process's name in leases. */
+  owner: string;
+  /** Called after every commit that wrote events (the relay positions them). */
+  onCommitted?: () => void;
+  leaseMs?: number;
+  /** How long to wait before asking the scan provider again when it does not say. */
+  scanPollMs?: number;
+  maxInFlight?: number;
+}
+
+export interface Engine {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly running: boolean;
+  /** Look for due work now. */
+  wake(): void;
+  /** Applies a signal in a transaction of its own (retrying deadlocks); returns what changed. */
+  signal(deploymentId: string, signal: Signal): Promise<Applied>;
+  /** Moves made so far, for observers (tests, metrics). */
+  onMoves(listener: (moves: Move[]) => void): () => void;
+  stats(): { transitions: number; jobsRun: number; inFlight: number };
+}
+
+const RETRYABLE_SQL = new Set(['40P01', '40001', '55P03']); // deadlock, serialization failure, lock not available
+
+export function createEngine(deps: EngineDeps): Engine {
+  const leaseMs = deps.leaseMs ?? 30_000;
+  const scanPollMs = deps.scanPollMs ?? 60_000;
+  const maxInFlight = deps.maxInFlight ?? 256;
+  const inFlight = new Map<number, Promise<void>>();
+  const runningReleases = new Map<string, AbortController>();
+  const listeners = new Set<(moves: Move[]) => void>();
+  let wakeController = new AbortController();
+  let dirty = true;
+  let stopped = true;
+  let loopDone: Promise<void> = Promise.resolve();
+  let unlisten: (() => Promise<void>) | undefined;
+  let transitions = 0;
+  let jobsRun = 0;
+
+  function wake(): void {
+    dirty = true;
+    wakeController.abort();
+  }
+
+  function committed(applied: Applied): void {
+    if (applied.moves.length > 0) {
+      transitions += applied.moves.length;
+      deps.onCommitted?.();
+      for (const listener of listeners) listener(applied.moves);
+    }
+    if (applied.wake) wake();
+  }
+
+  async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (attempt >= 5 || !RETRYABLE_SQL.has(sqlState(error) ?? '')) throw error;
+      }
+    }
+  }
+
+  async function signal(deploymentId: string, s: Signal): Promise<Applied> {
+    const applied = await withRetry(() =>
+      deps.db.transaction((tx) => applySignal({ tx, now: deps.clock.now(), ids: deps.ids }, deploymentId, s)),
+    );
+    committed(applied);
+    return applied;
+  }
+
+  /** Applies a signal and completes the job in one transaction: the outcome is never lost or doubled. */
+  async function signalAndComplete(job: jobs.Job, deploymentId: string, s: Signal): Promise<void> {
+    const applied = await withRetry(() =>
+      deps.db.transaction(async (tx) => {
+        const result = await applySignal({ tx, now: deps.clock.now(), ids: deps.ids }, deploymentId, s);
+        await jobs.complete(tx, job.id);
+        return result;
+      }),
+    );
+    committed(applied);
+  }
+
+  async function runScanPoll(job: jobs.Job): Promise<void> {
+    const deploymentId = job.deploymentId!;
+    const [row] = await deps.db.query<{ status: string; artifact_manifest: never; status_times: Record<string, string> }>(
+      'SELECT status, artifact_manifest, status_times FROM deployments WHERE id = $1',
+      [deploymentId],
+    );
+    if (!row || row.status !== 'Scanning') return jobs.complete(deps.db, job.id);
+    const since = new Date(row.status_times.Scanning ?? deps.clock.now());
+    const status = await deps.scan.status({ deploymentId, artifact: row.artifact_manifest, since });
+    if (status.done) return signalAndComplete(job, deploymentId, { type: 'scan.completed', findings: status.findings });
+    const again = status.checkAgainAt ?? new Date(deps.clock.now().getTime() + scanPollMs);
+    await jobs.reschedule(deps.db, job.id, again);
+    wake();
+  }
+
+  async function runRelease(job: jobs.Job): Promise<void> {
+    const releaseId = String(job.payload.releaseId);
+    const work = await loadReleaseWork(deps.db, releaseId);
+    if (!work || work.status !== 'Deploying') return jobs.complete(deps.db, job.id);
+    if (work.stopRequested) {
+      return signalAndComplete(job, work.deploymentId, {
+        type: 'release.finished', releaseId, outcome: 'Cancelled', detail: 'Stopped before it touched the target',
+      });
+    }
+    const controller = new AbortController();
+    runningReleases.set(releaseId, controller);
+    // Keep the lease while the release runs; a crash lets it lapse and the release is re-driven
+    // with the same idempotency key.
+    const heartbeat = setInterval(() => {
+      jobs.renew(deps.db, job.id, deps.owner, new Date(deps.clock.now().getTime() + leaseMs)).catch((e: Error) => deps.log.warn(`lease renewal failed: ${e.message}`));
+    }, Math.max(1000, leaseMs / 3));
+    try {
+      const result = await deps.executor.run(
+        {
+          releaseId,
+          deploymentId: work.deploymentId,
+          idempotencyKey: `release:${releaseId}`,
+          service: work.service,
+          environment: work.environment,
+          target: work.target,
+          artifact: work.artifactManifest,
+        },
+        controller.signal,
+      );
+      if (stopped && !controller.signal.aborted) return; // shutting down: leave the job to be re-driven
+      if (result.outcome === 'Accepted') return jobs.complete(deps.db, job.id);
+      await signalAndComplete(job, work.deploymentId, { type: 'release.finished', releaseId, ...result });
+    } catch (error) {
+      if (!(error instanceof PermanentIntegrationError)) throw error;
+      await signalAndComplete(job, work.deploymentId, { type: 'release.finished', releaseId, outcome: 'Failed', detail: error.message });
+    } finally {
+      clearInterval(heartbeat);
+      runningReleases.delete(releaseId);
+    }
+  }
+
+  async function runJob(job: jobs.Job): Promise<void> {
+    try {
+      switch (job.kind) {
+        case 'deployment.signal':
+          await signalAndComplete(job, job.deploymentId!, job.payload.signal as Signal);
+          break;
+        case 'scan.poll':
+          await runScanPoll(job);
+          break;
+        case 'release.run':
+          await runRelease(job);
+          break;
+      }
+    } catch (error) {
+      // Retry with backoff (capped at 5 min): a provider outage delays, it does not lose work.
+      const delay = Math.min(300_000, 100 * 2 ** Math.min(job.attempts, 12));
+      const message = error instanceof Error ? error.message : String(error);
+      deps.log.warn(`job ${job.kind} ${job.id} failed (attempt ${job.attempts}), retrying in ${delay} ms: ${message}`);
+      await jobs.reschedule(deps.db, job.id, new Date(deps.clock.now().getTime() + delay), message).catch(() => undefined);
+    } finally {
+      jobsRun++;
+      inFlight.delete(job.id);
+      wake();
+    }
+  }
+
+  /** Aborts releases of this process that someone asked to stop (a cancel, maybe in another process). */
+  async function stopRequested(): Promise<void> {
+    if (runningReleases.size === 0) return;
+    for (const id of await stopRequestedAmong(deps.db, [...runningReleases.keys()])) runningReleases.get(id)?.abort();
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      try {
+        if (dirty) {
+          dirty = false;
+          await stopRequested();
+        }
+        const room = maxInFlight - inFlight.size;
+        if (room > 0) {
+          const claimed = await deps.db.transaction((tx) =>
+            jobs.claim(tx, { owner: deps.owner, now: deps.clock.now(), leaseMs, limit: Math.min(room, 64) }),
+          );
+          for (const job of claimed) inFlight.set(job.id, runJob(job));
+          if (claimed.length > 0) continue;
+        }
+        if (dirty) continue;
+        wakeController = new AbortController();
+        const next = room > 0 ? await jobs.nextDueAt(deps.db) : null;
+        if (dirty) continue;
+        const idleUntil = new Date(deps.clock.now().getTime() + 60_000);
+        await deps.clock.sleepUntil(next && next < idleUntil ? next : idleUntil, wakeController.signal);
+      } catch (error) {
+        if (stopped) break;
+        deps.log.error(`engine loop: ${error instanceof Error ? error.message : String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  return {
+    async start() {
+      if (!stopped) return;
+      stopped = false;
+      if (deps.db.kind === 'pglite') {
+        // One process per embedded database: every lease left is from a process that died.
+        const reset = await jobs.resetLeases(deps.db);
+        if (reset > 0) deps.log.info(`resumed ${reset} job(s) left running by the previous process`);
+      }
+      unlisten = await deps.db.listen(WAKE_CHANNEL, wake);
+      loopDone = loop();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      wake();
+      await loopDone;
+      await unlisten?.();
+      // Jobs still in flight keep their lease; their releases are re-driven after a restart.
+      await Promise.race([Promise.allSettled(inFlight.values()), new Promise((r) => setTimeout(r, 100))]);
+    },
+    get running() {
+      return !stopped;
+    },
+    wake,
+    signal,
+    onMoves(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stats: () => ({ transitions, jobsRun, inFlight: inFlight.size }),
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * Identifiers: UUID version 7 (RFC 9562) — time-ordered, so ids sort roughly by creation, and
+ * unguessable enough for URLs. The time part comes from the injected clock.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../core/clock.ts';
+
+export type IdGenerator = () => string;
+
+export function createIdGenerator(clock: Clock): IdGenerator {
+  return () => {
+    const bytes = randomBytes(16);
+    const ms = BigInt(clock.now().getTime());
+    for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+    bytes[6] = (bytes[6] & 0x0f) | 0x70;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = bytes.toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The outbox relay: positions committed events in commit order (store/events.ts) and tells the
+ * sinks — today the event log readers and the live stream, in this process and, through NOTIFY,
+ * in the others sharing the database. Kicked after every commit that wrote events; a slow sweep
+ * catches events whose writer died between commit and kick.
+ */
+import type { Db } from '../store/db.ts';
+import { relay } from '../store/events.ts';
+import type { Logger } from './logger.ts';
+
+export const EVENTS_CHANNEL = 'dcp_events';
+
+export interface Relay {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  kick(): void;
+  /** Called whenever new events may be readable. */
+  subscribe(listener: () => void): () => void;
+}
+
+export function createRelay(deps: { db: Db; log: Logger; sweepMs?: number }): Relay {
+  const listeners = new Set<() => void>();
+  let running: Promise<void> | null = null;
+  let again = false;
+  let sweep: NodeJS.Timeout | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
+
+  async function drain(): Promise<void> {
+    do {
+      again = false;
+      let moved = 0;
+      for (let n = await relay(deps.db); n > 0; n = await relay(deps.db)) moved += n;
+      if (moved > 0) {
+        await deps.db.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, '']);
+        notify();
+      }
+    } while (again);
+  }
+
+  function kick(): void {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = drain()
+      .catch((error: Error) => deps.log.warn(`event relay: ${error.message}`))
+      .finally(() => {
+        running = null;
+      });
+  }
+
+  return {
+    async start() {
+      unlisten = await deps.db.listen(EVENTS_CHANNEL, notify);
+      kick();
+      sweep = setInterval(kick, deps.sweepMs ?? 5000);
+      sweep.unref();
+    },
+    async stop() {
+      clearInterval(sweep);
+      await unlisten?.();
+      await running;
+    },
+    kick,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

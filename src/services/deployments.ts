@@ -1,0 +1,228 @@
+/**
+ * Deployment use cases: a build event, a manual deployment, a clone, a cancel, a plan preview,
+ * and the reads. Routes and the CLI call these; they never touch SQL themselves.
+ */
+import { ConflictError, NotFoundError } from '../core/errors.ts';
+import { isTerminalDeployment } from '../core/lifecycle.ts';
+import { plan, type Plan } from '../core/planner.ts';
+import type { ArtifactManifest, ConfigSnapshot, SourceInfo } from '../core/types.ts';
+import type { Clock } from '../core/clock.ts';
+import { sqlState, type Db, type Queryable } from '../store/db.ts';
+import { loadConfig, latestImport } from '../store/config.ts';
+import * as store from '../store/deployments.ts';
+import { appendEvent } from '../store/events.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { IdGenerator } from '../engine/ids.ts';
+import { applySignal } from '../engine/transitions.ts';
+
+export interface BuildEvent {
+  buildId: string;
+  component: string;
+  channel: string;
+  strategy: string;
+  artifactManifest: ArtifactManifest;
+  source?: SourceInfo;
+  triggeredBy?: string;
+}
+
+export interface ManualDeploymentRequest {
+  component: string;
+  channel: string;
+  strategy: string;
+  artifactManifest: ArtifactManifest;
+  environments?: string[];
+  source?: SourceInfo;
+  reason?: string;
+}
+
+export interface PlanDto {
+  service: string;
+  team: string;
+  channel: string;
+  strategy: string;
+  phases: { environment: string; isGov: boolean; policy: Plan['phases'][number]['policy']; targets: Plan['phases'][number]['targets'] }[];
+  omittedEnvironments: Plan['omittedEnvironments'];
+}
+
+export interface DeploymentService {
+  submitBuild(build: BuildEvent): Promise<{ created: boolean; deployment: store.DeploymentDto }>;
+  createManual(request: ManualDeploymentRequest, caller: string, idempotencyKey?: string): Promise<{ created: boolean; deployment: store.DeploymentDto }>;
+  clone(id: string, options: { environments?: string[] }, caller: string): Promise<store.DeploymentDto>;
+  cancel(id: string, caller: string, reason?: string): Promise<store.DeploymentDto>;
+  preview(request: { component: string; channel: string; strategy: string; environments?: string[] }): Promise<PlanDto>;
+  get(id: string): Promise<store.DeploymentDto>;
+  list(filter: store.DeploymentFilter): Promise<{ items: store.DeploymentDto[]; nextCursor: number | null }>;
+}
+
+export function createDeploymentService(deps: { db: Db; clock: Clock; ids: IdGenerator; engine: Engine; onCommitted: () => void }): DeploymentService {
+  const { db, clock, ids } = deps;
+  // The planner reads the config in force; it changes only on import, so cache it per import.
+  let cached: { importId: number; config: ConfigSnapshot } | undefined;
+  async function config(q: Queryable): Promise<ConfigSnapshot> {
+    const latest = await latestImport(q);
+    if (!latest) throw new ConflictError('no config has been imported yet');
+    if (cached?.importId !== latest.id) cached = { importId: latest.id, config: await loadConfig(q) };
+    return cached.config;
+  }
+
+  async function get(id: string): Promise<store.DeploymentDto> {
+    const dto = await store.getDeployment(db, id);
+    if (!dto) throw new NotFoundError(`no deployment with id ${id}`);
+    return dto;
+  }
+
+  interface Creation {
+    buildId: string | null;
+    idempotencyKey: string | null;
+    component: string;
+    channel: string;
+    strategy: string;
+    artifactManifest: ArtifactManifest;
+    source: SourceInfo | null;
+    reason: string | null;
+    triggeredBy: string;
+    clonedFrom: string | null;
+    environments?: string[];
+  }
+
+  /** Plans and stores a deployment, then starts it — one transaction; a plan error stores nothing. */
+  async function create(c: Creation): Promise<{ created: boolean; deployment: store.DeploymentDto }> {
+    const p = plan(await config(db), { component: c.component, channel: c.channel, strategy: c.strategy, environments: c.environments });
+    const now = clock.now();
+    const id = ids();
+    try {
+      const applied = await db.transaction(async (tx) => {
+        await store.insertDeployment(
+          tx,
+          {
+            id,
+            buildId: c.buildId,
+            idempotencyKey: c.idempotencyKey,
+            service: p.service.name,
+            team: p.service.team,
+            channel: c.channel,
+            strategy: c.strategy,
+            artifactManifest: c.artifactManifest,
+            source: c.source,
+            reason: c.reason,
+            triggeredBy: c.triggeredBy,
+            clonedFrom: c.clonedFrom,
+            omittedEnvironments: p.omittedEnvironments,
+            phases: p.phases.map((phase) => ({
+              id: ids(),
+              environment: phase.environment,
+              isGov: phase.isGov,
+              policy: phase.policy,
+              releases: phase.targets.map((target) => ({ id: ids(), target })),
+            })),
+          },
+          now,
+        );
+        await appendEvent(tx, {
+          id: ids(),
+          type: 'DeploymentCreated',
+          time: now,
+          data: {
+            deploymentId: id, to: 'Pending', statusDetail: 'Created', service: p.service.name, version: c.artifactManifest.version,
+            buildId: c.buildId, triggeredBy: c.triggeredBy, environments: p.phases.map((phase) => phase.environment),
+          },
+        });
+        return applySignal({ tx, now, ids }, id, { type: 'start' });
+      });
+      deps.onCommitted();
+      if (applied.wake) deps.engine.wake();
+    } catch (error) {
+      // The same build or idempotency key raced us in: answer with the deployment it made.
+      if (sqlState(error) === '23505') {
+        const existing = await store.findDeploymentId(db, c.buildId ? { buildId: c.buildId } : { idempotencyKey: c.idempotencyKey! });
+        if (existing) return { created: false, deployment: await get(existing) };
+      }
+      throw error;
+    }
+    return { created: true, deployment: await get(id) };
+  }
+
+  return {
+    async submitBuild(build) {
+      const existing = await store.findDeploymentId(db, { buildId: build.buildId });
+      if (existing) return { created: false, deployment: await get(existing) };
+      return create({
+        buildId: build.buildId,
+        idempotencyKey: null,
+        component: build.component,
+        channel: build.channel,
+        strategy: build.strategy,
+        artifactManifest: build.artifactManifest,
+        source: build.source ?? null,
+        reason: null,
+        triggeredBy: build.triggeredBy ?? 'ci',
+        clonedFrom: null,
+      });
+    },
+
+    async createManual(request, caller, idempotencyKey) {
+      if (idempotencyKey) {
+        const existing = await store.findDeploymentId(db, { idempotencyKey });
+        if (existing) return { created: false, deployment: await get(existing) };
+      }
+      return create({
+        buildId: null,
+        idempotencyKey: idempotencyKey ?? null,
+        component: request.component,
+        channel: request.channel,
+        strategy: request.strategy,
+        artifactManifest: request.artifactManifest,
+        source: request.source ?? null,
+        reason: request.reason ?? null,
+        triggeredBy: caller,
+        clonedFrom: null,
+        environments: request.environments,
+      });
+    },
+
+    async clone(id, options, caller) {
+      const original = await get(id);
+      const { deployment } = await create({
+        buildId: null,
+        idempotencyKey: null,
+        component: original.service,
+        channel: original.channel,
+        strategy: original.strategy,
+        artifactManifest: original.artifactManifest,
+        source: original.source,
+        reason: `Clone of ${original.id}`,
+        triggeredBy: caller,
+        clonedFrom: original.id,
+        environments: options.environments,
+      });
+      return deployment;
+    },
+
+    async cancel(id, caller, reason) {
+      const before = await get(id);
+      if (isTerminalDeployment(before.status)) {
+        throw new ConflictError(`deployment ${id} is already ${before.status}; only a running deployment can be cancelled`);
+      }
+      const applied = await deps.engine.signal(id, { type: 'cancel', by: caller, reason });
+      if (applied.moves.length === 0 && applied.view && isTerminalDeployment(applied.view.status)) {
+        throw new ConflictError(`deployment ${id} ended (${applied.view.status}) before it could be cancelled`);
+      }
+      return get(id);
+    },
+
+    async preview(request) {
+      const p = plan(await config(db), request);
+      return {
+        service: p.service.name,
+        team: p.service.team,
+        channel: p.channel,
+        strategy: p.strategy,
+        phases: p.phases.map((phase) => ({ environment: phase.environment, isGov: phase.isGov, policy: phase.policy, targets: phase.targets })),
+        omittedEnvironments: p.omittedEnvironments,
+      };
+    },
+
+    get,
+    list: (filter) => store.listDeployments(db, filter),
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The imported config as tables (the target table, environment policies, strategies, the
+ * catalog). An import replaces them all in the caller's transaction: it is all or nothing, and
+ * importing the same folder twice changes nothing but the import record.
+ */
+import { createHash } from 'node:crypto';
+import type { ConfigSnapshot, EnvironmentPolicy, Service, Target, TargetSpec, Team } from '../core/types.ts';
+import type { Queryable } from './db.ts';
+
+export function digestOf(snapshot: ConfigSnapshot): string {
+  return createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
+}
+
+/** Replaces the config; returns whether anything changed. */
+export async function importConfig(tx: Queryable, snapshot: ConfigSnapshot, source: string, now: Date): Promise<{ changed: boolean; importId: number }> {
+  const digest = digestOf(snapshot);
+  const [latest] = await tx.query<{ id: number; digest: string }>('SELECT id, digest FROM config_imports ORDER BY id DESC LIMIT 1 FOR UPDATE');
+  const changed = latest?.digest !== digest;
+  if (changed) {
+    await tx.query('DELETE FROM targets');
+    await tx.query('DELETE FROM environments');
+    await tx.query('DELETE FROM strategies');
+    await tx.query('DELETE FROM teams');
+    await tx.query('DELETE FROM services');
+    for (const [channel, byEnvironment] of Object.entries(snapshot.channels)) {
+      for (const [environment, targets] of Object.entries(byEnvironment)) {
+        for (const [position, target] of targets.entries()) {
+          await tx.query('INSERT INTO targets (channel, environment, cluster, position, spec) VALUES ($1, $2, $3, $4, $5)', [
+            channel, environment, target.cluster, position, JSON.stringify(target),
+          ]);
+        }
+      }
+    }
+    for (const [position, policy] of snapshot.environments.entries()) {
+      await tx.query('INSERT INTO environments (name, position, policy) VALUES ($1, $2, $3)', [policy.name, position, JSON.stringify(policy)]);
+    }
+    for (const [name, environments] of Object.entries(snapshot.strategies)) {
+      await tx.query('INSERT INTO strategies (name, environments) VALUES ($1, $2)', [name, JSON.stringify(environments)]);
+    }
+    for (const team of snapshot.teams) {
+      await tx.query(
+        'INSERT INTO teams (name, title, slack_workspace, slack_channel, change_case_queue, members) VALUES ($1, $2, $3, $4, $5, $6)',
+        [team.name, team.title ?? null, team.slack.workspace ?? null, team.slack.channel ?? null, team.changeCaseQueue, JSON.stringify(team.members)],
+      );
+    }
+    for (const service of snapshot.services) {
+      await tx.query('INSERT INTO services (name, team, is_gov, lifecycle, annotations) VALUES ($1, $2, $3, $4, $5)', [
+        service.name, service.team, service.isGov, service.lifecycle ?? null, JSON.stringify(service.annotations),
+      ]);
+    }
+  }
+  const [row] = await tx.query<{ id: number }>(
+    'INSERT INTO config_imports (imported_at, source, digest) VALUES ($1, $2, $3) RETURNING id',
+    [now, source, digest],
+  );
+  return { changed, importId: row.id };
+}
+
+export async function latestImport(q: Queryable): Promise<{ id: number; importedAt: Date; source: string; digest: string } | null> {
+  const [row] = await q.query<{ id: number; imported_at: Date; source: string; digest: string }>(
+    'SELECT id, imported_at, source, digest FROM config_imports ORDER BY id DESC LIMIT 1',
+  );
+  return row ? { id: row.id, importedAt: row.imported_at, source: row.source, digest: row.digest } : null;
+}
+
+export async function listTargets(q: Queryable, filter: { channel?: string; environment?: string } = {}): Promise<Target[]> {
+  const rows = await q.query<{ channel: string; environment: string; spec: TargetSpec }>(
+    `SELECT channel, environment, spec FROM targets
+      WHERE ($1::text IS NULL OR channel = $1) AND ($2::text IS NULL OR environment = $2)
+      ORDER BY channel, environment, position`,
+    [filter.channel ?? null, filter.environment ?? null],
+  );
+  return rows.map((r) => ({ ...r.spec, channel: r.channel, environment: r.environment }));
+}
+
+export async function listEnvironments(q: Queryable): Promise<EnvironmentPolicy[]> {
+  const rows = await q.query<{ policy: EnvironmentPolicy }>('SELECT policy FROM environments ORDER BY position');
+  return rows.map((r) => r.policy);
+}
+
+export async function listStrategies(q: Queryable): Promise<Record<string, string[]>> {
+  const rows = await q.query<{ name: string; environments: string[] }>('SELECT name, environments FROM strategies ORDER BY name');
+  return Object.fromEntries(rows.map((r) => [r.name, r.environments]));
+}
+
+export interface TeamRecord extends Team {
+  /** Slack settings in force: the app's override where set, else the catalog's. */
+  notifications: { workspace: string | null; channel: string | null; source: 'catalog' | 'override'; updatedAt: string | null; updatedBy: string | null };
+}
+
+interface TeamRow {
+  name: string; title: string | null; slack_workspace: string | null; slack_channel: string | null; change_case_queue: string;
+  members: string[]; o_workspace: string | null; o_channel: string | null; o_updated_at: Date | null; o_updated_by: string | null;
+}
+
+export async function listTeams(q: Queryable, name?: string): Promise<TeamRecord[]> {
+  const rows = await q.query<TeamRow>(
+    `SELECT t.*, n.slack_workspace AS o_workspace, n.slack_channel AS o_channel, n.updated_at AS o_updated_at, n.updated_by AS o_updated_by
+       FROM teams t LEFT JOIN team_notifications n ON n.team = t.name
+      WHERE ($1::text IS NULL OR t.name = $1) ORDER BY t.name`,
+    [name ?? null],
+  );
+  return rows.map((r) => ({
+    name: r.name,
+    title: r.title ?? undefined,
+    slack: { workspace: r.slack_workspace ?? undefined, channel: r.slack_channel ?? undefined },
+    changeCaseQueue: r.change_case_queue,
+    members: r.members,
+    notifications: r.o_updated_at
+      ? { workspace: r.o_workspace, channel: r.o_channel, source: 'override', updatedAt: r.o_updated_at.toISOString(), updatedBy: r.o_updated_by }
+      : { workspace: r.slack_workspace, channel: r.slack_channel, source: 'catalog', updatedAt: null, updatedBy: null },
+  }));
+}
+
+export async function setTeamNotifications(
+  tx: Queryable,
+  team: string,
+  settings: { workspace: string | null; channel: string | null },
+  by: string,
+  now: Date,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO team_notifications (team, slack_workspace, slack_channel, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (team) DO UPDATE SET slack_workspace = $2, slack_channel = $3, updated_at = $4, updated_by = $5`,
+    [team, settings.workspace, settings.channel, now, by],
+  );
+}
+
+export async function listServices(q: Queryable, filter: { team?: string; name?: string } = {}): Promise<Service[]> {
+  const rows = await q.query<{ name: string; team: string; is_gov: boolean; lifecycle: string | null; annotations: Record<string, string> }>(
+    `SELECT name, team, is_gov, lifecycle, annotations FROM services
+      WHERE ($1::text IS NULL OR team = $1) AND ($2::text IS NULL OR name = $2) ORDER BY name`,
+    [filter.team ?? null, filter.name ?? null],
+  );
+  return rows.map((r) => ({ name: r.name, team: r.team, isGov: r.is_gov, lifecycle: r.lifecycle ?? undefined, annotations: r.annotations }));
+}
+
+/** The config in force, as the planner reads it. */
+export async function loadConfig(q: Queryable): Promise<ConfigSnapshot> {
+  const channels: ConfigSnapshot['channels'] = {};
+  for (const t of await listTargets(q)) {
+    const { channel, environment, ...spec } = t;
+    ((channels[channel] ??= {})[environment] ??= []).push(spec);
+  }
+  const teams = await listTeams(q);
+  return {
+    channels,
+    environments: await listEnvironments(q),
+    strategies: await listStrategies(q),
+    teams: teams.map(({ notifications: _, ...team }) => team),
+    services: await listServices(q),
+  };
+}

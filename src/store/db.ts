@@ -1,0 +1,27 @@
+/**
+ * The narrow database port: parameterised SQL and transactions, nothing else. Two adapters
+ * implement it: PGlite (embedded PostgreSQL, `pglite.ts`) and node-postgres (`postgres.ts`).
+ * SQL written against it must run on both PostgreSQL 15 (servers) and 18 (PGlite).
+ *
+ * Row conventions shared by both adapters: bigint (int8) columns arrive as JS numbers,
+ * timestamptz as Date, json/jsonb parsed.
+ */
+export interface Queryable {
+  query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Subscribe to NOTIFY on `channel` (cross-process wake-ups). Returns an unsubscribe. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** SQLSTATE of the error, if it came from PostgreSQL. */
+export function sqlState(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}

@@ -1,0 +1,426 @@
+/**
+ * Deployments, phases and releases: inserts, the engine's view, guarded moves, and the API's reads.
+ *
+ * Every move is a guarded update (`WHERE id = $1 AND status = $from`): no row back means someone
+ * else moved it first, which is a conflict, never a silent overwrite.
+ */
+import type { DeploymentView, Move, PhaseView, ReleaseView } from '../core/decide.ts';
+import type {
+  ArtifactManifest,
+  CheckResult,
+  DeploymentStatus,
+  EnvironmentPolicy,
+  OmittedEnvironment,
+  PhaseStatus,
+  ReleaseStatus,
+  ScanFindings,
+  SourceInfo,
+  TargetSpec,
+} from '../core/types.ts';
+import type { Queryable } from './db.ts';
+
+export class MoveConflictError extends Error {}
+
+export interface NewRelease {
+  id: string;
+  target: TargetSpec;
+}
+export interface NewPhase {
+  id: string;
+  environment: string;
+  isGov: boolean;
+  policy: EnvironmentPolicy;
+  releases: NewRelease[];
+}
+export interface NewDeployment {
+  id: string;
+  buildId: string | null;
+  idempotencyKey: string | null;
+  service: string;
+  team: string;
+  channel: string;
+  strategy: string;
+  artifactManifest: ArtifactManifest;
+  source: SourceInfo | null;
+  reason: string | null;
+  triggeredBy: string;
+  clonedFrom: string | null;
+  omittedEnvironments: OmittedEnvironment[];
+  phases: NewPhase[];
+}
+
+/** Prerequisites as the API shows them; the gates fill them in. */
+export interface Prerequisites {
+  approvals: unknown;
+  changeCase: { id: string; status: string; deployWindow: unknown } | null;
+  freeze: unknown;
+  window: unknown;
+  bakeTime: unknown;
+}
+
+const NO_PREREQUISITES: Prerequisites = { approvals: null, changeCase: null, freeze: null, window: null, bakeTime: null };
+
+export async function insertDeployment(tx: Queryable, d: NewDeployment, now: Date): Promise<void> {
+  const times = JSON.stringify({ Pending: now.toISOString() });
+  await tx.query(
+    `INSERT INTO deployments (id, build_id, idempotency_key, service, team, channel, strategy, version, artifact_manifest,
+       source, reason, triggered_by, cloned_from, status, status_detail, omitted_environments, created_at, updated_at, status_times)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'Pending',$14,$15,$16,$16,$17)`,
+    [
+      d.id, d.buildId, d.idempotencyKey, d.service, d.team, d.channel, d.strategy, d.artifactManifest.version,
+      JSON.stringify(d.artifactManifest), d.source ? JSON.stringify(d.source) : null, d.reason, d.triggeredBy, d.clonedFrom,
+      'Created; waiting to start', JSON.stringify(d.omittedEnvironments), now, times,
+    ],
+  );
+  for (const [position, phase] of d.phases.entries()) {
+    const checks: CheckResult[] = phase.policy.checks.map((c) => ({
+      name: c.name,
+      type: c.type,
+      status: 'NotEvaluated',
+      detail: null,
+    }));
+    await tx.query(
+      `INSERT INTO phases (id, deployment_id, position, environment, is_gov, policy, status, status_detail, checks,
+         prerequisites, created_at, updated_at, status_times)
+       VALUES ($1,$2,$3,$4,$5,$6,'Pending','Waiting for earlier phases',$7,$8,$9,$9,$10)`,
+      [phase.id, d.id, position, phase.environment, phase.isGov, JSON.stringify(phase.policy), JSON.stringify(checks),
+        JSON.stringify(NO_PREREQUISITES), now, times],
+    );
+    for (const [i, release] of phase.releases.entries()) {
+      await tx.query(
+        `INSERT INTO releases (id, phase_id, deployment_id, position, service, target, region, target_spec, status,
+           status_detail, created_at, updated_at, status_times)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'Pending','Waiting for the phase to deploy',$9,$9,$10)`,
+        [release.id, phase.id, d.id, i, d.service, release.target.cluster, release.target.region,
+          JSON.stringify(release.target), now, times],
+      );
+    }
+  }
+}
+
+interface DeploymentRow {
+  id: string;
+  seq: number;
+  build_id: string | null;
+  service: string;
+  team: string;
+  channel: string;
+  strategy: string;
+  artifact_manifest: ArtifactManifest;
+  source: SourceInfo | null;
+  reason: string | null;
+  triggered_by: string;
+  cloned_from: string | null;
+  status: DeploymentStatus;
+  status_detail: string;
+  omitted_environments: OmittedEnvironment[];
+  scan_findings: ScanFindings | null;
+  created_at: Date;
+  updated_at: Date;
+  status_times: Record<string, string>;
+}
+interface PhaseRow {
+  id: string;
+  deployment_id: string;
+  position: number;
+  environment: string;
+  is_gov: boolean;
+  policy: EnvironmentPolicy;
+  status: PhaseStatus;
+  status_detail: string;
+  checks: CheckResult[];
+  prerequisites: Prerequisites;
+  created_at: Date;
+  updated_at: Date;
+  status_times: Record<string, string>;
+}
+interface ReleaseRow {
+  id: string;
+  phase_id: string;
+  position: number;
+  target: string;
+  region: string;
+  target_spec: TargetSpec;
+  status: ReleaseStatus;
+  status_detail: string;
+  created_at: Date;
+  updated_at: Date;
+  status_times: Record<string, string>;
+}
+
+/** The engine's view of one deployment; `forUpdate` locks the deployment row for the transaction. */
+export async function loadView(tx: Queryable, id: string, forUpdate: boolean): Promise<DeploymentView | null> {
+  const [d] = await tx.query<DeploymentRow>(
+    `SELECT id, service, status, status_detail FROM deployments WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  if (!d) return null;
+  const phases = await tx.query<PhaseRow>(
+    'SELECT id, environment, is_gov, policy, status, status_detail FROM phases WHERE deployment_id = $1 ORDER BY position',
+    [id],
+  );
+  const releases = await tx.query<ReleaseRow>(
+    'SELECT id, phase_id, target, status, status_detail FROM releases WHERE deployment_id = $1 ORDER BY position',
+    [id],
+  );
+  return {
+    id: d.id,
+    service: d.service,
+    status: d.status,
+    statusDetail: d.status_detail,
+    phases: phases.map(
+      (p): PhaseView => ({
+        id: p.id,
+        environment: p.environment,
+        isGov: p.is_gov,
+        status: p.status,
+        statusDetail: p.status_detail,
+        policy: p.policy,
+        releases: releases
+          .filter((r) => r.phase_id === p.id)
+          .map((r): ReleaseView => ({ id: r.id, target: r.target, status: r.status, statusDetail: r.status_detail })),
+      }),
+    ),
+  };
+}
+
+const TABLE = { deployment: 'deployments', phase: 'phases', release: 'releases' } as const;
+
+/** Persists one move with a guarded update; throws MoveConflictError when the row was not in `from`. */
+export async function persistMove(tx: Queryable, move: Move, now: Date): Promise<void> {
+  const rows = await tx.query(
+    `UPDATE ${TABLE[move.entity]}
+        SET status = $3, status_detail = $4, updated_at = $5,
+            status_times = status_times || jsonb_build_object($3::text, $6::text)
+      WHERE id = $1 AND status = $2
+      RETURNING id`,
+    [move.id, move.from, move.to, move.detail, now, now.toISOString()],
+  );
+  if (rows.length === 0) throw new MoveConflictError(`${move.entity} ${move.id} is no longer ${move.from}`);
+}
+
+export async function setReleaseDetail(tx: Queryable, releaseId: string, detail: string, now: Date): Promise<void> {
+  await tx.query('UPDATE releases SET status_detail = $2, updated_at = $3 WHERE id = $1', [releaseId, detail, now]);
+}
+
+export async function recordScanFindings(tx: Queryable, deploymentId: string, findings: ScanFindings): Promise<void> {
+  await tx.query('UPDATE deployments SET scan_findings = $2 WHERE id = $1', [deploymentId, JSON.stringify(findings)]);
+}
+
+export async function requestReleaseStop(tx: Queryable, releaseId: string, now: Date): Promise<void> {
+  await tx.query('UPDATE releases SET stop_requested_at = $2 WHERE id = $1 AND stop_requested_at IS NULL', [releaseId, now]);
+}
+
+/** What the executor needs to run one release. */
+export interface ReleaseWork {
+  releaseId: string;
+  deploymentId: string;
+  status: ReleaseStatus;
+  stopRequested: boolean;
+  service: string;
+  environment: string;
+  target: TargetSpec;
+  artifactManifest: ArtifactManifest;
+}
+
+export async function loadReleaseWork(q: Queryable, releaseId: string): Promise<ReleaseWork | null> {
+  const [row] = await q.query<{
+    id: string; deployment_id: string; status: ReleaseStatus; stop_requested_at: Date | null; service: string;
+    environment: string; target_spec: TargetSpec; artifact_manifest: ArtifactManifest;
+  }>(
+    `SELECT r.id, r.deployment_id, r.status, r.stop_requested_at, r.service, p.environment, r.target_spec, d.artifact_manifest
+       FROM releases r JOIN phases p ON p.id = r.phase_id JOIN deployments d ON d.id = r.deployment_id
+      WHERE r.id = $1`,
+    [releaseId],
+  );
+  if (!row) return null;
+  return {
+    releaseId: row.id,
+    deploymentId: row.deployment_id,
+    status: row.status,
+    stopRequested: row.stop_requested_at !== null,
+    service: row.service,
+    environment: row.environment,
+    target: row.target_spec,
+    artifactManifest: row.artifact_manifest,
+  };
+}
+
+/** Of `releaseIds`, those asked to stop. */
+export async function stopRequestedAmong(q: Queryable, releaseIds: string[]): Promise<string[]> {
+  if (releaseIds.length === 0) return [];
+  const rows = await q.query<{ id: string }>(
+    'SELECT id FROM releases WHERE id = ANY($1::text[]) AND stop_requested_at IS NOT NULL',
+    [releaseIds],
+  );
+  return rows.map((r) => r.id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads for the API (contract §7's deployment shape).
+
+export interface ReleaseDto {
+  id: string;
+  target: string;
+  region: string;
+  status: ReleaseStatus;
+  statusDetail: string;
+  createdAt: string;
+  updatedAt: string;
+  statusTimes: Record<string, string>;
+}
+export interface PhaseDto {
+  id: string;
+  environment: string;
+  isGov: boolean;
+  status: PhaseStatus;
+  statusDetail: string;
+  checks: CheckResult[];
+  prerequisites: Prerequisites;
+  policy: EnvironmentPolicy;
+  createdAt: string;
+  updatedAt: string;
+  statusTimes: Record<string, string>;
+  releases: ReleaseDto[];
+}
+export interface DeploymentDto {
+  id: string;
+  buildId: string | null;
+  service: string;
+  team: string;
+  channel: string;
+  strategy: string;
+  version: string;
+  artifactManifest: ArtifactManifest;
+  source: SourceInfo | null;
+  reason: string | null;
+  triggeredBy: string;
+  clonedFrom: string | null;
+  status: DeploymentStatus;
+  statusDetail: string;
+  scanFindings: ScanFindings | null;
+  createdAt: string;
+  updatedAt: string;
+  statusTimes: Record<string, string>;
+  omittedEnvironments: OmittedEnvironment[];
+  phases: PhaseDto[];
+}
+
+const DEPLOYMENT_COLUMNS = `id, seq, build_id, service, team, channel, strategy, artifact_manifest, source, reason, triggered_by,
+  cloned_from, status, status_detail, omitted_environments, scan_findings, created_at, updated_at, status_times`;
+
+function deploymentDto(d: DeploymentRow, phases: PhaseRow[], releases: (ReleaseRow & { phase_id: string })[]): DeploymentDto {
+  return {
+    id: d.id,
+    buildId: d.build_id,
+    service: d.service,
+    team: d.team,
+    channel: d.channel,
+    strategy: d.strategy,
+    version: d.artifact_manifest.version,
+    artifactManifest: d.artifact_manifest,
+    source: d.source,
+    reason: d.reason,
+    triggeredBy: d.triggered_by,
+    clonedFrom: d.cloned_from,
+    status: d.status,
+    statusDetail: d.status_detail,
+    scanFindings: d.scan_findings,
+    createdAt: d.created_at.toISOString(),
+    updatedAt: d.updated_at.toISOString(),
+    statusTimes: d.status_times,
+    omittedEnvironments: d.omitted_environments,
+    phases: phases.map((p) => ({
+      id: p.id,
+      environment: p.environment,
+      isGov: p.is_gov,
+      status: p.status,
+      statusDetail: p.status_detail,
+      checks: p.checks,
+      prerequisites: p.prerequisites,
+      policy: p.policy,
+      createdAt: p.created_at.toISOString(),
+      updatedAt: p.updated_at.toISOString(),
+      statusTimes: p.status_times,
+      releases: releases
+        .filter((r) => r.phase_id === p.id)
+        .map((r) => ({
+          id: r.id,
+          target: r.target,
+          region: r.region,
+          status: r.status,
+          statusDetail: r.status_detail,
+          createdAt: r.created_at.toISOString(),
+          updatedAt: r.updated_at.toISOString(),
+          statusTimes: r.status_times,
+        })),
+    })),
+  };
+}
+
+/** Full deployments (with phases and releases) for the given rows, in the rows' order. */
+async function hydrate(q: Queryable, rows: DeploymentRow[]): Promise<DeploymentDto[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const phases = await q.query<PhaseRow>('SELECT * FROM phases WHERE deployment_id = ANY($1::text[]) ORDER BY position', [ids]);
+  const releases = await q.query<ReleaseRow & { phase_id: string; deployment_id: string }>(
+    'SELECT * FROM releases WHERE deployment_id = ANY($1::text[]) ORDER BY position',
+    [ids],
+  );
+  return rows.map((d) =>
+    deploymentDto(
+      d,
+      phases.filter((p) => p.deployment_id === d.id),
+      releases.filter((r) => r.deployment_id === d.id),
+    ),
+  );
+}
+
+export async function getDeployment(q: Queryable, id: string): Promise<DeploymentDto | null> {
+  const rows = await q.query<DeploymentRow>(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE id = $1`, [id]);
+  const [dto] = await hydrate(q, rows);
+  return dto ?? null;
+}
+
+export async function findDeploymentId(q: Queryable, by: { buildId?: string; idempotencyKey?: string }): Promise<string | null> {
+  const [row] = by.buildId
+    ? await q.query<{ id: string }>('SELECT id FROM deployments WHERE build_id = $1', [by.buildId])
+    : await q.query<{ id: string }>('SELECT id FROM deployments WHERE idempotency_key = $1', [by.idempotencyKey]);
+  return row?.id ?? null;
+}
+
+export interface DeploymentFilter {
+  service?: string;
+  team?: string;
+  status?: string;
+  environment?: string;
+  /** Free text: service, version, build id or deployment id. */
+  q?: string;
+  limit: number;
+  /** The `seq` of the last item of the previous page. */
+  before?: number;
+}
+
+export async function listDeployments(q: Queryable, f: DeploymentFilter): Promise<{ items: DeploymentDto[]; nextCursor: number | null }> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    values.push(value);
+    where.push(sql.replaceAll('?', `$${values.length}`));
+  };
+  if (f.service) add('service = ?', f.service);
+  if (f.team) add('team = ?', f.team);
+  if (f.status) add('status = ?', f.status);
+  if (f.environment) add('EXISTS (SELECT 1 FROM phases p WHERE p.deployment_id = deployments.id AND p.environment = ?)', f.environment);
+  if (f.q) add("(service ILIKE ? OR version ILIKE ? OR build_id ILIKE ? OR id ILIKE ?)", `%${f.q.replace(/[\\%_]/g, '\\$&')}%`);
+  if (f.before !== undefined) add('seq < ?', f.before);
+  values.push(f.limit + 1);
+  const rows = await q.query<DeploymentRow>(
+    `SELECT ${DEPLOYMENT_COLUMNS} FROM deployments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY seq DESC LIMIT $${values.length}`,
+    values,
+  );
+  const page = rows.slice(0, f.limit);
+  const nextCursor = rows.length > f.limit ? page[page.length - 1].seq : null;
+  return { items: await hydrate(q, page), nextCursor };
+}

@@ -1,0 +1,89 @@
+/**
+ * The outbox and event log. `appendEvent` writes in the caller's transaction (the transaction of
+ * the change the event records). `relay` then gives unrelayed events a `position` in commit
+ * order: one relay at a time (an advisory lock), so a reader that has seen position P never
+ * later finds an event below P. Readers page by position; the live stream resumes from it.
+ */
+import type { DcpEvent, DeploymentEventData, EventType } from '../core/events.ts';
+import type { Db, Queryable } from './db.ts';
+
+const RELAY_LOCK = 727_002;
+export const EVENT_SOURCE = '/dcp';
+
+export async function appendEvent(
+  tx: Queryable,
+  event: { id: string; type: EventType; time: Date; data: DeploymentEventData },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO events (id, type, source, subject, time, deployment_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [event.id, event.type, EVENT_SOURCE, `deployments/${event.data.deploymentId}`, event.time, event.data.deploymentId,
+      JSON.stringify(event.data)],
+  );
+}
+
+/** Positions every committed, unrelayed event; returns how many. */
+export async function relay(db: Db): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [RELAY_LOCK]);
+    const rows = await tx.query(
+      `UPDATE events SET position = nextval('event_positions')
+        WHERE seq IN (SELECT seq FROM events WHERE position IS NULL ORDER BY seq LIMIT 5000)
+        RETURNING seq`,
+    );
+    return rows.length;
+  });
+}
+
+interface EventRow {
+  id: string;
+  position: number;
+  type: EventType;
+  source: string;
+  subject: string;
+  time: Date;
+  data: DeploymentEventData;
+}
+
+function toEvent(row: EventRow): DcpEvent {
+  return {
+    specversion: '1.0',
+    id: row.id,
+    source: row.source,
+    type: row.type,
+    subject: row.subject,
+    time: row.time.toISOString(),
+    datacontenttype: 'application/json',
+    data: row.data,
+    position: row.position,
+  };
+}
+
+/** Events after position `after` (oldest first), optionally of one deployment. */
+export async function listEvents(q: Queryable, opts: { after: number; deploymentId?: string; limit: number }): Promise<DcpEvent[]> {
+  const rows = opts.deploymentId
+    ? await q.query<EventRow>(
+        `SELECT id, position, type, source, subject, time, data FROM events
+          WHERE deployment_id = $1 AND position > $2 ORDER BY position LIMIT $3`,
+        [opts.deploymentId, opts.after, opts.limit],
+      )
+    : await q.query<EventRow>(
+        `SELECT id, position, type, source, subject, time, data FROM events
+          WHERE position > $1 ORDER BY position LIMIT $2`,
+        [opts.after, opts.limit],
+      );
+  return rows.map(toEvent);
+}
+
+/** Events before position `before` (newest first): the log read backwards, as lists are. */
+export async function listEventsBefore(
+  q: Queryable,
+  opts: { before?: number; deploymentId?: string; limit: number },
+): Promise<DcpEvent[]> {
+  const rows = await q.query<EventRow>(
+    `SELECT id, position, type, source, subject, time, data FROM events
+      WHERE position IS NOT NULL AND ($1::bigint IS NULL OR position < $1) AND ($2::text IS NULL OR deployment_id = $2)
+      ORDER BY position DESC LIMIT $3`,
+    [opts.before ?? null, opts.deploymentId ?? null, opts.limit],
+  );
+  return rows.map(toEvent);
+}

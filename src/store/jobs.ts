@@ -1,0 +1,95 @@
+/**
+ * Durable work and timers. Every pending step of every deployment is a row: a signal to process,
+ * a scan to poll, a release to run. Workers claim due rows with FOR UPDATE SKIP LOCKED and hold a
+ * lease while they work; a worker that dies leaves its lease to expire (or, on the embedded
+ * database, to be reset at the next start), and the job runs again — every job is idempotent.
+ */
+import type { Queryable } from './db.ts';
+
+export type JobKind = 'deployment.signal' | 'scan.poll' | 'release.run';
+
+export interface Job {
+  id: number;
+  kind: JobKind;
+  deploymentId: string | null;
+  payload: Record<string, unknown>;
+  attempts: number;
+  dueAt: Date;
+}
+
+export interface NewJob {
+  kind: JobKind;
+  deploymentId: string;
+  payload?: Record<string, unknown>;
+  dueAt: Date;
+  /** At most one job per key: a repeat of an enqueued job is a no-op. */
+  dedupeKey?: string;
+}
+
+export async function enqueue(tx: Queryable, job: NewJob, now: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO jobs (kind, deployment_id, payload, dedupe_key, due_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING`,
+    [job.kind, job.deploymentId, JSON.stringify(job.payload ?? {}), job.dedupeKey ?? null, job.dueAt, now],
+  );
+}
+
+interface JobRow {
+  id: number;
+  kind: JobKind;
+  deployment_id: string | null;
+  payload: Record<string, unknown>;
+  attempts: number;
+  due_at: Date;
+}
+
+export async function claim(tx: Queryable, opts: { owner: string; now: Date; leaseMs: number; limit: number; kinds?: JobKind[] }): Promise<Job[]> {
+  const rows = await tx.query<JobRow>(
+    `UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1
+      WHERE id IN (
+        SELECT id FROM jobs
+         WHERE due_at <= $3 AND (locked_until IS NULL OR locked_until < $3) AND ($5::text[] IS NULL OR kind = ANY($5::text[]))
+         ORDER BY due_at, id LIMIT $4
+         FOR UPDATE SKIP LOCKED)
+      RETURNING id, kind, deployment_id, payload, attempts, due_at`,
+    [opts.owner, new Date(opts.now.getTime() + opts.leaseMs), opts.now, opts.limit, opts.kinds ?? null],
+  );
+  return rows
+    .sort((a, b) => a.due_at.getTime() - b.due_at.getTime() || a.id - b.id)
+    .map((r) => ({ id: r.id, kind: r.kind, deploymentId: r.deployment_id, payload: r.payload, attempts: r.attempts, dueAt: r.due_at }));
+}
+
+/** Extends the lease of a job still being worked on. */
+export async function renew(q: Queryable, id: number, owner: string, until: Date): Promise<void> {
+  await q.query('UPDATE jobs SET locked_until = $3 WHERE id = $1 AND locked_by = $2', [id, owner, until]);
+}
+
+export async function complete(tx: Queryable, id: number): Promise<void> {
+  await tx.query('DELETE FROM jobs WHERE id = $1', [id]);
+}
+
+/** Puts a job back to run at `dueAt` (a timer re-armed, or a retry after an error). */
+export async function reschedule(q: Queryable, id: number, dueAt: Date, error?: string): Promise<void> {
+  await q.query(
+    'UPDATE jobs SET due_at = $2, locked_by = NULL, locked_until = NULL, last_error = $3 WHERE id = $1',
+    [id, dueAt, error ?? null],
+  );
+}
+
+export async function deleteJobs(tx: Queryable, deploymentId: string, kind: JobKind): Promise<void> {
+  await tx.query('DELETE FROM jobs WHERE deployment_id = $1 AND kind = $2', [deploymentId, kind]);
+}
+
+/** The earliest time any job becomes claimable, or null when there is none. */
+export async function nextDueAt(q: Queryable): Promise<Date | null> {
+  const [row] = await q.query<{ at: Date | null }>(
+    'SELECT min(GREATEST(due_at, COALESCE(locked_until, due_at))) AS at FROM jobs',
+  );
+  return row?.at ?? null;
+}
+
+/** Releases every lease (embedded database at start: no other process can hold one). */
+export async function resetLeases(q: Queryable): Promise<number> {
+  const rows = await q.query('UPDATE jobs SET locked_by = NULL, locked_until = NULL WHERE locked_by IS NOT NULL RETURNING id');
+  return rows.length;
+}

@@ -1,0 +1,43 @@
+/**
+ * The embedded adapter: PGlite (PostgreSQL compiled to WebAssembly) in this process.
+ * One process per data directory: PGlite is single-user, and `datadir-lock.ts` keeps a second
+ * DCP off a directory that is in use. PGlite serialises queries and transactions itself.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import type { Db, Queryable } from './db.ts';
+
+const INT8 = 20;
+const parsers = { [INT8]: (value: string) => Number(value) };
+
+export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<Db & { dump(): Promise<Blob> }> {
+  const pg = await PGlite.create({
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
+    parsers,
+    // PGlite does not fsync anyway; a relaxed flush keeps commits off the critical path.
+    relaxedDurability: true,
+  });
+  const asQueryable = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+    async query<T>(text: string, values: unknown[] = []) {
+      const result = await q.query<T>(text, values);
+      return result.rows;
+    },
+    async exec(script: string) {
+      await q.exec(script);
+    },
+  });
+  return {
+    kind: 'pglite',
+    ...asQueryable(pg),
+    transaction: (fn) => pg.transaction((tx) => fn(asQueryable(tx))),
+    async listen(channel, onNotify) {
+      const unlisten = await pg.listen(channel, onNotify);
+      return () => unlisten();
+    },
+    close: () => pg.close(),
+    async dump() {
+      const file = await pg.dumpDataDir('none');
+      return file;
+    },
+  };
+}
