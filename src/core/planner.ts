@@ -49,27 +49,32 @@ export function plan(config: ConfigSnapshot, request: PlanRequest): Plan {
   const govPhases: PlannedPhase[] = [];
   const omitted: OmittedEnvironment[] = [];
 
-  const consider = (name: string, into: PlannedPhase[]): void => {
+  /** Plans the environment; whether it was planned. */
+  const consider = (name: string, into: PlannedPhase[]): boolean => {
     const policy = policies.get(name);
     if (!policy) {
       omitted.push({ environment: name, reason: 'not defined in environments.yaml' });
-      return;
+      return false;
     }
     const targets = channel[name] ?? [];
     if (targets.length === 0) {
       omitted.push({ environment: name, reason: `channel "${request.channel}" has no targets in ${name}` });
-      return;
+      return false;
     }
     into.push({ environment: name, isGov: policy.isGov, policy: structuredClone(policy), targets: structuredClone(targets) });
+    return true;
   };
 
+  const seen = new Set<string>();
   for (const name of order) {
-    consider(name, phases);
+    const planned = consider(name, phases);
     const gov = policies.get(name)?.gov;
-    if (gov) {
-      if (service.isGov) consider(gov, govPhases);
-      else omitted.push({ environment: gov, reason: `${service.name} is not a GOV service` });
-    }
+    // Only a planned environment adds its GOV counterpart, and each counterpart is planned once.
+    if (!gov || seen.has(gov)) continue;
+    seen.add(gov);
+    if (!service.isGov) omitted.push({ environment: gov, reason: `${service.name} is not a GOV service` });
+    else if (!planned) omitted.push({ environment: gov, reason: `its commercial counterpart ${name} is not planned` });
+    else consider(gov, govPhases);
   }
 
   let all = [...phases, ...govPhases];
@@ -89,7 +94,9 @@ export function plan(config: ConfigSnapshot, request: PlanRequest): Plan {
 
   if (all.length === 0) {
     throw new UnplannableError('the plan has no phase', [
-      { field: 'strategy', message: `no environment of strategy "${request.strategy}" has targets in channel "${request.channel}"` },
+      request.environments
+        ? { field: 'environments', message: 'select at least one environment' }
+        : { field: 'strategy', message: `no environment of strategy "${request.strategy}" has targets in channel "${request.channel}"` },
     ]);
   }
   return { service, channel: request.channel, strategy: request.strategy, phases: all, omittedEnvironments: omitted };

@@ -1,0 +1,85 @@
+/**
+ * The HTTP app: Fastify with one set of JSON Schemas for validation and the OpenAPI 3.1 document,
+ * bearer-token authentication on /api/v1, and problem+json errors.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { NotAuthenticatedError } from '../core/errors.ts';
+import type { ApiContext } from './context.ts';
+import { sendProblem } from './problem.ts';
+import { ALL_SCHEMAS } from './schemas.ts';
+import { catalogRoutes } from './routes/catalog.ts';
+import { deploymentRoutes } from './routes/deployments.ts';
+import { eventRoutes } from './routes/events.ts';
+import { systemRoutes } from './routes/system.ts';
+
+export interface AppOptions {
+  logger: boolean | { level: string };
+  version: string;
+}
+
+export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger,
+    // Unknown fields are errors (not silently dropped), and every problem is reported at once.
+    // Types are coerced (Fastify's default), which query strings need.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    bodyLimit: 5 * 1024 * 1024,
+  });
+
+  app.addContentTypeParser(['application/cloudevents+json'], { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (error) {
+      (error as { statusCode?: number }).statusCode = 400;
+      done(error as Error, undefined);
+    }
+  });
+
+  for (const schema of ALL_SCHEMAS) app.addSchema(schema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'DCP — Deploy Control Plane API',
+        version: options.version,
+        description: 'Builds become deployments that run through phases of releases. Every /api/v1 call needs `Authorization: Bearer <token>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    if (!token) throw new NotAuthenticatedError('send Authorization: Bearer <token> (the admin token is in DCP_DATA_DIR/admin-token)');
+    request.principal = await ctx.auth.authenticate(token);
+    if (!request.principal) throw new NotAuthenticatedError('the token is not valid');
+  });
+
+  // A POST without a body (cancel, clone) means "no options".
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && (request.method === 'POST' || request.method === 'PUT')) request.body = {};
+  });
+
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, request, error));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).type('application/problem+json').send({
+      type: 'https://dcp.dev/problems/not-found', title: 'Not found', status: 404, detail: `no route ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  );
+
+  deploymentRoutes(app, ctx);
+  catalogRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  systemRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,26 @@
+/** What the routes get: services and read-only stores, no SQL of their own. */
+import type { Clock } from '../core/clock.ts';
+import type { Db } from '../store/db.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { Relay } from '../engine/relay.ts';
+import type { AuthService, Principal } from '../services/auth.ts';
+import type { ConfigImportService } from '../services/config-import.ts';
+import type { DeploymentService } from '../services/deployments.ts';
+
+export interface ApiContext {
+  db: Db;
+  clock: Clock;
+  engine: Engine;
+  relay: Relay;
+  auth: AuthService;
+  deployments: DeploymentService;
+  configImport: ConfigImportService;
+  /** Whether the process has finished starting (migrated, configured, engine running). */
+  started: () => boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}

@@ -1,0 +1,98 @@
+/** The event log and its live stream (contract §6, §7). */
+import type { FastifyInstance } from 'fastify';
+import { listEvents, listEventsBefore } from '../../store/events.ts';
+import type { ApiContext } from '../context.ts';
+import { problemResponses } from '../schemas.ts';
+import { parseCursor } from './deployments.ts';
+
+const KEEPALIVE_MS = 15_000;
+
+export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.get('/api/v1/events', {
+    schema: {
+      tags: ['events'],
+      summary: 'The event log. With `after`: events after that position, oldest first (follow the log). Without: newest first, paged with `cursor`.',
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          deployment: { type: 'string' },
+          after: { type: 'integer', minimum: 0 },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          cursor: { type: 'string' },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          required: ['items', 'nextCursor'],
+          properties: { items: { type: 'array', items: { $ref: 'Event#' } }, nextCursor: { type: ['string', 'null'] } },
+        },
+        ...problemResponses,
+      },
+    },
+  }, async (request) => {
+    const q = request.query as { deployment?: string; after?: number; limit: number; cursor?: string };
+    if (q.after !== undefined) {
+      const items = await listEvents(ctx.db, { after: q.after, deploymentId: q.deployment, limit: q.limit });
+      return { items, nextCursor: items.length === q.limit ? String(items[items.length - 1].position) : null };
+    }
+    const items = await listEventsBefore(ctx.db, { before: parseCursor(q.cursor), deploymentId: q.deployment, limit: q.limit });
+    return { items, nextCursor: items.length === q.limit ? String(items[items.length - 1].position) : null };
+  });
+
+  app.get('/api/v1/stream', {
+    schema: {
+      tags: ['events'],
+      summary: 'Events as server-sent events (each `id` is the position; resume with Last-Event-ID or `after`). Without either, starts from now.',
+      querystring: { type: 'object', properties: { deployment: { type: 'string' }, after: { type: 'integer', minimum: 0 } } },
+      headers: { type: 'object', properties: { 'last-event-id': { type: 'string', pattern: '^\\d+$' } } },
+    },
+  }, async (request, reply) => {
+    const q = request.query as { deployment?: string; after?: number };
+    const lastEventId = request.headers['last-event-id'] as string | undefined;
+    let cursor = lastEventId !== undefined ? Number(lastEventId) : q.after;
+    if (cursor === undefined) {
+      const [newest] = await listEventsBefore(ctx.db, { limit: 1 });
+      cursor = newest?.position ?? 0;
+    }
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(': connected\n\n');
+
+    let closed = false;
+    let pumping = false;
+    let again = false;
+    const pump = async (): Promise<void> => {
+      if (pumping) {
+        again = true;
+        return;
+      }
+      pumping = true;
+      try {
+        do {
+          again = false;
+          for (;;) {
+            const batch = await listEvents(ctx.db, { after: cursor!, deploymentId: q.deployment, limit: 200 });
+            if (closed || batch.length === 0) break;
+            for (const event of batch) res.write(`id: ${event.position}\ndata: ${JSON.stringify(event)}\n\n`);
+            cursor = batch[batch.length - 1].position;
+          }
+        } while (again && !closed);
+      } catch (error) {
+        request.log.warn(`stream: ${(error as Error).message}`);
+      } finally {
+        pumping = false;
+      }
+    };
+    const unsubscribe = ctx.relay.subscribe(() => void pump());
+    const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+    request.raw.on('close', () => {
+      closed = true;
+      clearInterval(keepalive);
+      unsubscribe();
+    });
+    await pump();
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * DCP's settings, read from the environment once (contract §8), validated, frozen.
+ */
+import { fileURLToPath } from 'node:url';
+import { InputError, type FieldIssue } from './core/errors.ts';
+
+export interface Settings {
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  /** A directory, or `memory://` for an in-memory embedded database. */
+  dataDir: string;
+  configDir: string;
+  bootstrapToken: string | null;
+  executor: 'embedded';
+  releaseDriver: 'simulated';
+  scanProvider: 'simulated';
+  changeProvider: 'builtin';
+  publicUrl: string;
+  logLevel: string;
+}
+
+export const DEFAULT_CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
+
+function oneOf<T extends string>(issues: FieldIssue[], name: string, value: string | undefined, allowed: readonly T[], later: readonly string[] = []): T {
+  const v = value ?? allowed[0];
+  if (allowed.includes(v as T)) return v as T;
+  const soon = later.includes(v) ? ` ("${v}" comes in a later release)` : '';
+  issues.push({ field: name, message: `must be one of ${allowed.join(', ')}${soon}; got "${v}"` });
+  return allowed[0];
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Settings> {
+  const issues: FieldIssue[] = [];
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) issues.push({ field: 'PORT', message: `must be a TCP port number; got "${env.PORT}"` });
+  const host = env.HOST ?? '127.0.0.1';
+  const settings: Settings = {
+    port,
+    host,
+    databaseUrl: env.DATABASE_URL || null,
+    dataDir: env.DCP_DATA_DIR || './.dcp',
+    configDir: env.DCP_CONFIG || DEFAULT_CONFIG_DIR,
+    bootstrapToken: env.DCP_BOOTSTRAP_TOKEN || null,
+    executor: oneOf(issues, 'DCP_EXECUTOR', env.DCP_EXECUTOR, ['embedded'] as const, ['argo']),
+    releaseDriver: oneOf(issues, 'DCP_RELEASE_DRIVER', env.DCP_RELEASE_DRIVER, ['simulated'] as const, ['helm', 'cpc']),
+    scanProvider: oneOf(issues, 'DCP_SCAN_PROVIDER', env.DCP_SCAN_PROVIDER, ['simulated'] as const, ['http']),
+    changeProvider: oneOf(issues, 'DCP_CHANGE_PROVIDER', env.DCP_CHANGE_PROVIDER, ['builtin'] as const, ['servicenow', 'gus']),
+    publicUrl: env.DCP_PUBLIC_URL || `http://${host}:${port}`,
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+  if (issues.length > 0) {
+    throw new InputError(`invalid environment: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
+  }
+  return Object.freeze(settings);
+}

@@ -1,0 +1,161 @@
+/**
+ * The composition root: the one place that picks implementations. `startDcp` wires a whole DCP
+ * (tests start it in-process); running this file starts the server.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from './core/clock.ts';
+import { ConfigError } from './core/errors.ts';
+import { readSettings, type Settings } from './config.ts';
+import { buildApp } from './api/app.ts';
+import { systemClock } from './engine/clock.ts';
+import { createEngine, type Engine } from './engine/engine.ts';
+import { createIdGenerator } from './engine/ids.ts';
+import { consoleLogger, type Logger } from './engine/logger.ts';
+import { createRelay } from './engine/relay.ts';
+import { createEmbeddedExecutor } from './integrations/executor/embedded.ts';
+import { createSimulatedReleaseDriver } from './integrations/release/simulated.ts';
+import { createSimulatedScanProvider } from './integrations/scan/simulated.ts';
+import { createAuthService } from './services/auth.ts';
+import { createConfigImportService } from './services/config-import.ts';
+import { createDeploymentService, type DeploymentService } from './services/deployments.ts';
+import type { Db } from './store/db.ts';
+import { lockDataDir } from './store/datadir-lock.ts';
+import { latestImport } from './store/config.ts';
+import { migrate } from './store/migrate.ts';
+import { openPglite } from './store/pglite.ts';
+import { openPostgres } from './store/postgres.ts';
+
+const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+export interface DcpOptions {
+  settings: Settings;
+  clock?: Clock;
+  /** An opened database (tests pass one made from a migrated snapshot); else opened from settings. */
+  db?: Db;
+  log?: Logger;
+  httpLog?: boolean;
+  /** Engine tuning (tests use short leases). */
+  leaseMs?: number;
+}
+
+export interface Dcp {
+  app: FastifyInstance;
+  db: Db;
+  engine: Engine;
+  deployments: DeploymentService;
+  clock: Clock;
+  settings: Settings;
+  /** A token generated at this start (shown once), or null. */
+  generatedToken: string | null;
+  listen(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const isMemory = (dataDir: string) => dataDir === 'memory://' || dataDir.startsWith('memory://');
+
+async function openDatabase(settings: Settings): Promise<{ db: Db; unlock: () => void }> {
+  if (settings.databaseUrl) return { db: await openPostgres(settings.databaseUrl), unlock: () => undefined };
+  if (isMemory(settings.dataDir)) return { db: await openPglite({}), unlock: () => undefined };
+  const unlock = lockDataDir(settings.dataDir);
+  try {
+    return { db: await openPglite({ dataDir: join(settings.dataDir, 'pgdata') }), unlock };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+export async function startDcp(options: DcpOptions): Promise<Dcp> {
+  const { settings } = options;
+  const log = options.log ?? consoleLogger;
+  const clock = options.clock ?? systemClock;
+  const ids = createIdGenerator(clock);
+  const opened = options.db ? { db: options.db, unlock: () => undefined } : await openDatabase(settings);
+  const { db } = opened;
+
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info(`migrated the database: ${applied.join(', ')}`);
+
+  const auth = createAuthService({ db, clock, ids });
+  const generatedToken = await auth.bootstrap(settings.bootstrapToken);
+  if (generatedToken) {
+    if (isMemory(settings.dataDir)) log.info(`admin token (in-memory database; shown once): ${generatedToken}`);
+    else {
+      const file = join(settings.dataDir, 'admin-token');
+      writeFileSync(file, `${generatedToken}\n`, { mode: 0o600 });
+      log.info(`generated the admin token; it is in ${file} (shown once): ${generatedToken}`);
+    }
+  }
+
+  const configImport = createConfigImportService({ db, clock, configDir: settings.configDir });
+  try {
+    const result = await configImport.reload();
+    log.info(`config ${result.changed ? 'imported' : 'unchanged'} from ${settings.configDir}`);
+  } catch (error) {
+    if (!(error instanceof ConfigError) || !(await latestImport(db))) throw error;
+    log.error(`the config in ${settings.configDir} is invalid; running with the previous import: ${error.message}`);
+  }
+
+  const relay = createRelay({ db, log });
+  const executor = createEmbeddedExecutor({ driver: createSimulatedReleaseDriver({ clock }) });
+  const scan = createSimulatedScanProvider({ clock });
+  const engine = createEngine({
+    db, clock, ids, log, executor, scan, leaseMs: options.leaseMs,
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    onCommitted: relay.kick,
+  });
+  const deployments = createDeploymentService({ db, clock, ids, engine, onCommitted: relay.kick });
+  await relay.start();
+  await engine.start();
+
+  let started = false;
+  const app = await buildApp(
+    { db, clock, engine, relay, auth, deployments, configImport, started: () => started },
+    { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION },
+  );
+  started = true;
+
+  return {
+    app, db, engine, deployments, clock, settings, generatedToken,
+    async listen() {
+      return app.listen({ port: settings.port, host: settings.host });
+    },
+    async stop() {
+      await app.close();
+      await engine.stop();
+      await relay.stop();
+      if (!options.db) await db.close();
+      opened.unlock();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings();
+  const dcp = await startDcp({ settings, httpLog: true });
+  const url = await dcp.listen();
+  consoleLogger.info(`DCP ${VERSION} listening on ${url} (app: ${url}/, API docs: ${url}/docs)`);
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      consoleLogger.info(`${signal}: stopping`);
+      dcp.stop().then(() => process.exit(0), (error: Error) => {
+        consoleLogger.error(error.message);
+        process.exit(1);
+      });
+    });
+  }
+}
+
+if (import.meta.main) {
+  main().catch((error: Error) => {
+    consoleLogger.error(error instanceof ConfigError ? `${error.message}\n${error.issues.map((i) => `  ${i.file ?? ''}${i.line ? `:${i.line}` : ''} ${i.field}: ${i.message}`).join('\n')}` : (error.stack ?? error.message));
+    process.exit(1);
+  });
+}
