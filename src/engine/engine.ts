@@ -149,6 +149,7 @@ export function createEngine(deps: EngineDeps): Engine {
           releaseId,
           deploymentId: work.deploymentId,
           idempotencyKey: `release:${releaseId}`,
+          startedAt: work.startedAt,
           service: work.service,
           environment: work.environment,
           target: work.target,

@@ -14,6 +14,8 @@ export interface Relay {
   start(): Promise<void>;
   stop(): Promise<void>;
   kick(): void;
+  /** Positions everything committed so far before resolving (read-your-writes for the log). */
+  flush(): Promise<void>;
   /** Called whenever new events may be readable. */
   subscribe(listener: () => void): () => void;
 }
@@ -66,6 +68,10 @@ export function createRelay(deps: { db: Db; log: Logger; sweepMs?: number }): Re
       await running;
     },
     kick,
+    async flush() {
+      kick();
+      while (running) await running;
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -217,6 +217,7 @@ export interface ReleaseWork {
   deploymentId: string;
   status: ReleaseStatus;
   stopRequested: boolean;
+  startedAt: Date;
   service: string;
   environment: string;
   target: TargetSpec;
@@ -225,10 +226,10 @@ export interface ReleaseWork {
 
 export async function loadReleaseWork(q: Queryable, releaseId: string): Promise<ReleaseWork | null> {
   const [row] = await q.query<{
-    id: string; deployment_id: string; status: ReleaseStatus; stop_requested_at: Date | null; service: string;
+    id: string; deployment_id: string; status: ReleaseStatus; stop_requested_at: Date | null; started_at: string | null; updated_at: Date; service: string;
     environment: string; target_spec: TargetSpec; artifact_manifest: ArtifactManifest;
   }>(
-    `SELECT r.id, r.deployment_id, r.status, r.stop_requested_at, r.service, p.environment, r.target_spec, d.artifact_manifest
+    `SELECT r.id, r.deployment_id, r.status, r.stop_requested_at, r.status_times->>'Deploying' AS started_at, r.updated_at, r.service, p.environment, r.target_spec, d.artifact_manifest
        FROM releases r JOIN phases p ON p.id = r.phase_id JOIN deployments d ON d.id = r.deployment_id
       WHERE r.id = $1`,
     [releaseId],
@@ -239,6 +240,7 @@ export async function loadReleaseWork(q: Queryable, releaseId: string): Promise<
     deploymentId: row.deployment_id,
     status: row.status,
     stopRequested: row.stop_requested_at !== null,
+    startedAt: row.started_at ? new Date(row.started_at) : row.updated_at,
     service: row.service,
     environment: row.environment,
     target: row.target_spec,

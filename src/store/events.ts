@@ -25,10 +25,12 @@ export async function appendEvent(
 export async function relay(db: Db): Promise<number> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [RELAY_LOCK]);
+    // Numbered explicitly: an UPDATE does not apply nextval() in any promised order.
     const rows = await tx.query(
-      `UPDATE events SET position = nextval('event_positions')
-        WHERE seq IN (SELECT seq FROM events WHERE position IS NULL ORDER BY seq LIMIT 5000)
-        RETURNING seq`,
+      `WITH todo AS (SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM events WHERE position IS NULL ORDER BY seq LIMIT 5000),
+            base AS (SELECT COALESCE(max(position), 0) AS b FROM events)
+       UPDATE events e SET position = base.b + todo.n FROM todo, base WHERE e.seq = todo.seq
+       RETURNING e.seq`,
     );
     return rows.length;
   });

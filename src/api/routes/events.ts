@@ -33,6 +33,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   }, async (request) => {
     const q = request.query as { deployment?: string; after?: number; limit: number; cursor?: string };
+    await ctx.relay.flush();
     if (q.after !== undefined) {
       const items = await listEvents(ctx.db, { after: q.after, deploymentId: q.deployment, limit: q.limit });
       return { items, nextCursor: items.length === q.limit ? String(items[items.length - 1].position) : null };

@@ -14,6 +14,8 @@ export interface ReleaseRequest {
   releaseId: string;
   deploymentId: string;
   idempotencyKey: string;
+  /** When the release moved to Deploying (a re-driven release keeps its first start). */
+  startedAt: Date;
   service: string;
   environment: string;
   target: TargetSpec;

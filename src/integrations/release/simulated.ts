@@ -4,8 +4,8 @@
  * `dcp.simulator/fail-targets` (comma-separated clusters whose release fails).
  *
  * A simulated release spends its first fifth preparing (nothing touched yet: a stop then ends it
- * `Cancelled`) and the rest applying (a stop is too late: it runs to its real outcome). Time comes
- * from the injected clock. A repeated idempotency key joins the release already running.
+ * `Cancelled`) and the rest applying (a stop is too late: it runs to its real outcome), counted
+ * from when the release started. Time comes from the injected clock. A repeated idempotency key joins the release already running.
  */
 import type { Clock } from '../../core/clock.ts';
 import type { ReleaseDriver, ReleaseRequest, ReleaseResult } from './port.ts';
@@ -20,7 +20,7 @@ export function createSimulatedReleaseDriver(deps: { clock: Clock }): ReleaseDri
     const ms = Number(annotations['dcp.simulator/release-ms'] ?? DEFAULT_RELEASE_MS);
     const duration = Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_RELEASE_MS;
     const failing = (annotations['dcp.simulator/fail-targets'] ?? '').split(',').map((s) => s.trim());
-    const start = deps.clock.now().getTime();
+    const start = request.startedAt.getTime();
     const touchAt = new Date(start + Math.floor(duration / 5));
     await deps.clock.sleepUntil(touchAt, signal);
     if (signal.aborted) return { outcome: 'Cancelled', detail: 'Stopped before it touched the target' };

@@ -136,7 +136,6 @@ CREATE TABLE target_locks (
 
 -- The outbox and event log. A row is written in the transaction of the change it records;
 -- the relay gives it a `position` in commit order, and readers page by position.
-CREATE SEQUENCE event_positions;
 CREATE TABLE events (
   seq           bigserial PRIMARY KEY,
   id            text NOT NULL UNIQUE,

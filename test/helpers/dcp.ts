@@ -1,0 +1,173 @@
+/**
+ * A whole DCP in this process, on a fresh database of either backend, listening on a free port:
+ * the wired app that the API tests talk to over HTTP.
+ *
+ * Fresh databases are cheap: PGlite loads a migrated snapshot made once per test process, and
+ * PostgreSQL copies a migrated template database (helpers/db.ts).
+ */
+import type { Clock } from '../../src/core/clock.ts';
+import { ManualClock } from '../../src/engine/clock.ts';
+import { silentLogger } from '../../src/engine/logger.ts';
+import { readSettings } from '../../src/config.ts';
+import { startDcp, type Dcp } from '../../src/main.ts';
+import type { Db } from '../../src/store/db.ts';
+import { migrate } from '../../src/store/migrate.ts';
+import { openPglite } from '../../src/store/pglite.ts';
+import { openPostgres } from '../../src/store/postgres.ts';
+import type { DeploymentDto } from '../../src/store/deployments.ts';
+import { createTestDatabase } from './db.ts';
+
+export type Backend = 'pglite' | 'postgres';
+export const BACKENDS: Backend[] = ['pglite', 'postgres'];
+export const TOKEN = 'test-admin-token';
+
+let snapshot: Promise<Blob> | undefined;
+
+async function pgliteSnapshot(): Promise<Blob> {
+  snapshot ??= (async () => {
+    const db = await openPglite({});
+    await migrate(db);
+    const blob = await db.dump();
+    await db.close();
+    return blob;
+  })();
+  return snapshot;
+}
+
+export async function openTestDb(backend: Backend): Promise<{ db: Db; url?: string; drop(): Promise<void> }> {
+  if (backend === 'pglite') {
+    const db = await openPglite({ loadDataDir: await pgliteSnapshot() });
+    return { db, drop: () => db.close() };
+  }
+  const test = await createTestDatabase('dcp_test_template', async (url) => {
+    const db = await openPostgres(url, { max: 1 });
+    await migrate(db);
+    await db.close();
+  });
+  const db = await openPostgres(test.url, { max: 5 });
+  return {
+    db,
+    url: test.url,
+    async drop() {
+      await db.close();
+      await test.drop();
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface TestDcp {
+  dcp: Dcp;
+  clock: Clock;
+  url: string;
+  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  /** Resolves once the deployment satisfies `predicate`, re-checking after every move the engine makes. */
+  waitFor(id: string, predicate: (d: DeploymentDto) => boolean, what?: string): Promise<DeploymentDto>;
+  stop(): Promise<void>;
+}
+
+export async function startTestDcp(options: { backend: Backend; clock?: Clock; configDir?: string; leaseMs?: number }): Promise<TestDcp> {
+  const clock = options.clock ?? new ManualClock();
+  const test = await openTestDb(options.backend);
+  const settings = readSettings({
+    PORT: '0',
+    DCP_DATA_DIR: 'memory://',
+    DCP_BOOTSTRAP_TOKEN: TOKEN,
+    ...(options.configDir ? { DCP_CONFIG: options.configDir } : {}),
+  });
+  const dcp = await startDcp({ settings, clock, db: test.db, log: silentLogger, leaseMs: options.leaseMs });
+  const url = await dcp.listen();
+
+  return {
+    dcp,
+    clock,
+    url,
+    async api(method, path, body, headers = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      const type = response.headers.get('content-type') ?? '';
+      return { status: response.status, headers: response.headers, body: type.includes('json') && text ? JSON.parse(text) : text };
+    },
+    waitFor(id, predicate, what = 'the expected state') {
+      return new Promise((resolve, reject) => {
+        let last: DeploymentDto | undefined;
+        let checking = false;
+        let again = false;
+        const check = async () => {
+          if (checking) {
+            again = true;
+            return;
+          }
+          checking = true;
+          try {
+            do {
+              again = false;
+              last = await dcp.deployments.get(id);
+              if (predicate(last)) {
+                finish();
+                resolve(last);
+                return;
+              }
+            } while (again);
+          } catch (error) {
+            finish();
+            reject(error);
+          } finally {
+            checking = false;
+          }
+        };
+        const unsubscribe = dcp.engine.onMoves(() => void check());
+        // A guard against a hung test, not a wait for state: failing here means the state never came.
+        const guard = setTimeout(() => {
+          finish();
+          reject(new Error(`deployment ${id} never reached ${what}; last: ${last?.status} ${JSON.stringify(last?.phases.map((p) => [p.environment, p.status, p.releases.map((r) => r.status)]))}`));
+        }, 20_000);
+        function finish() {
+          clearTimeout(guard);
+          unsubscribe();
+        }
+        void check();
+      });
+    },
+    async stop() {
+      await dcp.stop();
+      await test.drop();
+    },
+  };
+}
+
+/** The example build with simulator annotations, and an id of its own. */
+export function build(overrides: { buildId?: string; component?: string; strategy?: string; channel?: string; annotations?: Record<string, string>; version?: string } = {}) {
+  const component = overrides.component ?? 'payments-api';
+  const version = overrides.version ?? '1.42.0';
+  return {
+    buildId: overrides.buildId ?? `${component}-${version}-${Math.random().toString(16).slice(2, 10)}`,
+    component,
+    channel: overrides.channel ?? 'stable',
+    strategy: overrides.strategy ?? 'standard',
+    artifactManifest: {
+      name: component,
+      version,
+      images: [{ name: `registry.example.com/${component}`, digest: 'sha256:4f1c9b0a' }],
+      charts: [{ name: component, version, repository: 'oci://registry.example.com/charts' }],
+      annotations: { 'dcp.simulator/release-ms': '0', 'dcp.simulator/scan-ms': '0', ...overrides.annotations },
+    },
+    source: { repository: `https://github.com/acme/${component}`, commit: '8c1f2e9d4b7a', branch: 'main' },
+    triggeredBy: 'ci',
+  };
+}
+
+export const ended = (d: DeploymentDto) => ['Completed', 'Failed', 'Cancelled'].includes(d.status);
