@@ -15,7 +15,9 @@ export interface Settings {
   executor: 'embedded';
   releaseDriver: 'simulated';
   scanProvider: 'simulated';
-  changeProvider: 'builtin';
+  changeProvider: 'builtin' | 'servicenow';
+  /** DCP_SERVICENOW_URL and either DCP_SERVICENOW_TOKEN or DCP_SERVICENOW_USER/_PASSWORD. */
+  servicenow: { url: string; token?: string; user?: string; password?: string } | null;
   publicUrl: string;
   logLevel: string;
 }
@@ -45,10 +47,20 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     executor: oneOf(issues, 'DCP_EXECUTOR', env.DCP_EXECUTOR, ['embedded'] as const, ['argo']),
     releaseDriver: oneOf(issues, 'DCP_RELEASE_DRIVER', env.DCP_RELEASE_DRIVER, ['simulated'] as const, ['helm', 'cpc']),
     scanProvider: oneOf(issues, 'DCP_SCAN_PROVIDER', env.DCP_SCAN_PROVIDER, ['simulated'] as const, ['http']),
-    changeProvider: oneOf(issues, 'DCP_CHANGE_PROVIDER', env.DCP_CHANGE_PROVIDER, ['builtin'] as const, ['servicenow', 'gus']),
+    changeProvider: oneOf(issues, 'DCP_CHANGE_PROVIDER', env.DCP_CHANGE_PROVIDER, ['builtin', 'servicenow'] as const, ['gus']),
+    servicenow: env.DCP_SERVICENOW_URL
+      ? { url: env.DCP_SERVICENOW_URL, token: env.DCP_SERVICENOW_TOKEN, user: env.DCP_SERVICENOW_USER, password: env.DCP_SERVICENOW_PASSWORD }
+      : null,
     publicUrl: env.DCP_PUBLIC_URL || `http://${host}:${port}`,
     logLevel: env.LOG_LEVEL || 'info',
   };
+  if (settings.changeProvider === 'servicenow') {
+    const sn = settings.servicenow;
+    if (!sn) issues.push({ field: 'DCP_SERVICENOW_URL', message: 'is required when DCP_CHANGE_PROVIDER=servicenow' });
+    else if (!sn.token && !(sn.user && sn.password)) {
+      issues.push({ field: 'DCP_SERVICENOW_TOKEN', message: 'or DCP_SERVICENOW_USER and DCP_SERVICENOW_PASSWORD are required for ServiceNow' });
+    }
+  }
   if (issues.length > 0) {
     throw new InputError(`invalid environment: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
   }

@@ -19,6 +19,10 @@ import { createRelay } from './engine/relay.ts';
 import { createEmbeddedExecutor } from './integrations/executor/embedded.ts';
 import { createSimulatedReleaseDriver } from './integrations/release/simulated.ts';
 import { createSimulatedScanProvider } from './integrations/scan/simulated.ts';
+import { createCheckRunner } from './integrations/checks/runner.ts';
+import { createBuiltinChangeCaseProvider } from './integrations/changecases/builtin.ts';
+import { createServiceNowChangeCaseProvider } from './integrations/changecases/servicenow.ts';
+import type { ChangeCaseProvider } from './integrations/changecases/port.ts';
 import { createAuthService } from './services/auth.ts';
 import { createConfigImportService } from './services/config-import.ts';
 import { createDeploymentService, type DeploymentService } from './services/deployments.ts';
@@ -69,6 +73,14 @@ async function openDatabase(settings: Settings): Promise<{ db: Db; unlock: () =>
   }
 }
 
+function createChangeCaseProvider(settings: Settings): ChangeCaseProvider {
+  if (settings.changeProvider === 'servicenow') {
+    const sn = settings.servicenow!;
+    return createServiceNowChangeCaseProvider({ baseUrl: sn.url, auth: sn.token ? { token: sn.token } : { user: sn.user!, password: sn.password! } });
+  }
+  return createBuiltinChangeCaseProvider();
+}
+
 export async function startDcp(options: DcpOptions): Promise<Dcp> {
   const { settings } = options;
   const log = options.log ?? consoleLogger;
@@ -105,6 +117,9 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   const scan = createSimulatedScanProvider({ clock });
   const engine = createEngine({
     db, clock, ids, log, executor, scan, leaseMs: options.leaseMs,
+    checks: createCheckRunner({ scan }),
+    changeCases: createChangeCaseProvider(settings),
+    publicUrl: settings.publicUrl,
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     onCommitted: relay.kick,
   });

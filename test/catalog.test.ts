@@ -46,6 +46,7 @@ for (const backend of BACKENDS) {
       const strategies = await t.api('GET', '/api/v1/strategies');
       assert.deepEqual(strategies.body.items.find((s: any) => s.name === 'standard').environments, ['dev', 'qa', 'stage', 'prod']);
       assert.equal(strategies.body.environments.find((e: any) => e.name === 'prod').changeCase.timeoutMs, 14 * 3600_000);
+      assert.equal(strategies.body.environments.find((e: any) => e.name === 'stage').bakeTime.durationMs, 60_000);
 
       const unknown = await t.api('GET', '/api/v1/teams/nope');
       assert.equal(unknown.status, 404);

@@ -21,6 +21,8 @@ import { decide, type Decision, type DeploymentView, type Move, type PhaseView, 
 import { invariantViolations } from './invariants.ts';
 import { canMoveDeployment, canMovePhase, canMoveRelease, isTerminalDeployment, isTerminalPhase, isTerminalRelease } from './lifecycle.ts';
 
+const NOW = new Date('2026-01-05T09:00:00Z');
+
 const NUM_RUNS = 300;
 
 // ---------------------------------------------------------------------------------------------
@@ -45,6 +47,10 @@ const deploymentArb: fc.Arbitrary<DeploymentView> = fc
         status: 'Pending',
         statusDetail: '',
         policy: { name: environment, isGov: environment.startsWith('gov-'), checks: [], freezable: false },
+        checks: [],
+        checkRound: 0,
+        completedAt: null,
+        gates: { approvals: [], changeCase: null, freezes: [], bakeReference: null },
         releases: Array.from({ length: size }, (_, r): ReleaseView => ({ id: `p${p}r${r}`, target: `${environment}-${r + 1}`, status: 'Pending', statusDetail: '' })),
       };
     }),
@@ -155,7 +161,7 @@ function decideSafely(view: DeploymentView, signal: Signal): Decision {
   const before = structuredClone(view);
   let decision: Decision;
   try {
-    decision = decide(view, signal);
+    decision = decide(view, signal, NOW);
   } catch (error) {
     assert.fail(`(e) decide threw on ${JSON.stringify(signal)}: ${String(error)}`);
   }

@@ -9,6 +9,8 @@ import { decide, type Decision, type DeploymentView, type Move, type PhaseView, 
 import { invariantViolations } from './invariants.ts';
 import type { DeploymentStatus, PhaseStatus, ReleaseStatus } from './types.ts';
 
+const NOW = new Date('2026-01-05T09:00:00Z');
+
 // ---------------------------------------------------------------------------------------------
 // Builders: `deployment('InProgress', phase('dev', 'Deploying', { 'dev-1': 'Deploying' }), …)`.
 // Phase ids are their environment's name; release ids name their target (`dev-1` → `dev-1.cluster`).
@@ -25,6 +27,10 @@ function phase(environment: string, status: PhaseStatus, releases: Record<string
     status,
     statusDetail: '',
     policy: { name: environment, isGov: environment.startsWith('gov-'), checks: [], freezable: false },
+    checks: [],
+    checkRound: 0,
+    completedAt: null,
+    gates: { approvals: [], changeCase: null, freezes: [], bakeReference: null },
     releases: Object.entries(releases).map(([id, s]) => ({ id, target: `${id}.cluster`, status: s, statusDetail: '' })),
   };
 }
@@ -48,7 +54,7 @@ interface Step {
 /** Decide, then apply the moves to a copy of the view (each move must start where the entity is). */
 function step(view: DeploymentView, signal: Signal): Step {
   const before = structuredClone(view);
-  const decision = decide(view, signal);
+  const decision = decide(view, signal, NOW);
   assert.deepEqual(view, before, 'decide must not mutate its input');
   const next = structuredClone(view);
   for (const move of decision.moves) {
@@ -372,7 +378,8 @@ describe('decide: cancel', () => {
         'release gov-1: Pending → Skipped',
         'deployment d1: InProgress → Cancelled',
       ]);
-      assert.deepEqual(effects, ['lock.free prod-1']);
+      // Leaving AwaitingPrerequisites also clears the phase's gate timer.
+      assert.deepEqual(effects, waiting === 'AwaitingPrerequisites' ? ['gates.wake', 'lock.free prod-1'] : ['lock.free prod-1']);
     });
   }
 });

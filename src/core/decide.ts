@@ -8,8 +8,11 @@
  * release that already ended, a scan result for a cancelled deployment) yields no move.
  *
  * Rules (contract §5):
- * - After the scan, phases run one after another; a phase with nothing to wait on goes from
- *   Checking straight to Deploying. Gates (checks, prerequisites) plug in at `gateVerdict`.
+ * - After the scan, phases run one after another. A phase starts Checking: its checks run (a
+ *   failed check cancels it), then its prerequisites are evaluated (core/gates.ts): met → Deploying;
+ *   not yet → AwaitingPrerequisites, re-evaluated on every event that can change them and at the
+ *   next instant that matters (a durable timer); a rejection or timeout → Cancelled. A phase that
+ *   waited goes back through Checking, so its checks run again just before it releases.
  * - Releases of a phase start concurrently (each once it holds its service×target lock). The first
  *   failed release fails the phase at once; releases not yet started are Skipped; releases in
  *   flight finish and keep their own outcome. A failed phase fails the deployment, later phases
@@ -18,7 +21,8 @@
  *   started Skipped, releases in flight told to stop (they record their real end later).
  */
 import { canMoveDeployment, canMovePhase, canMoveRelease, isTerminalDeployment, isTerminalPhase } from './lifecycle.ts';
-import type { DeploymentStatus, EnvironmentPolicy, PhaseStatus, ReleaseStatus, ScanFindings } from './types.ts';
+import { evaluatePrerequisites, hasPrerequisites, type GateEvaluation, type GateFacts, type Prerequisites } from './gates.ts';
+import type { CheckResult, DeploymentStatus, EnvironmentPolicy, PhaseStatus, ReleaseStatus, ScanFindings } from './types.ts';
 
 export interface ReleaseView {
   id: string;
@@ -35,6 +39,14 @@ export interface PhaseView {
   statusDetail: string;
   policy: EnvironmentPolicy;
   releases: ReleaseView[];
+  /** Results of the latest round of checks (status Pending while it runs). */
+  checks: CheckResult[];
+  /** How many rounds of checks have started. */
+  checkRound: number;
+  /** When the phase completed (bake times count from it). */
+  completedAt: string | null;
+  /** What the prerequisites are evaluated on. */
+  gates: GateFacts;
 }
 
 export interface DeploymentView {
@@ -54,7 +66,11 @@ export type Signal =
   /** The release holds its service×target lock and may start. */
   | { type: 'release.started'; releaseId: string }
   | { type: 'release.finished'; releaseId: string; outcome: ReleaseOutcome; detail: string }
-  | { type: 'cancel'; by: string; reason?: string };
+  | { type: 'cancel'; by: string; reason?: string }
+  /** A round of checks has finished. */
+  | { type: 'checks.completed'; phaseId: string; round: number; results: CheckResult[] }
+  /** Something a prerequisite depends on changed (an approval, a change case, a freeze, the time). */
+  | { type: 'gates.changed'; phaseId?: string };
 
 export type Move =
   | { entity: 'deployment'; id: string; from: DeploymentStatus; to: DeploymentStatus; detail: string }
@@ -73,7 +89,17 @@ export type Effect =
   /** The release no longer needs (or never got to use) its lock: free it for the next in line. */
   | { type: 'lock.free'; releaseId: string }
   /** Stop waiting for the scan (the deployment was cancelled while scanning). */
-  | { type: 'scan.stop' };
+  | { type: 'scan.stop' }
+  /** Run a round of the phase's checks; the result comes back as `checks.completed`. */
+  | { type: 'checks.run'; phaseId: string; round: number }
+  /** Re-evaluate the phase's prerequisites at `at` (null: no timer needed any more). */
+  | { type: 'gates.wake'; phaseId: string; at: Date | null }
+  /** Open the phase's change case in the owning team's queue. */
+  | { type: 'changeCase.create'; phaseId: string }
+  /** The deployment ended: close its open change cases with the outcome. */
+  | { type: 'changeCases.close'; outcome: 'Completed' | 'Failed' | 'Cancelled' }
+  /** Persist what the phase shows besides its status: check results, prerequisites, detail. */
+  | { type: 'phase.record'; phaseId: string; checks?: CheckResult[]; checkRound?: number; prerequisites?: Prerequisites; statusDetail?: string };
 
 export interface Decision {
   moves: Move[];
@@ -82,17 +108,10 @@ export interface Decision {
   view: DeploymentView;
 }
 
-/** The gate seam: whether a Checking phase may deploy. The gates issue makes this real. */
-export type GateVerdict = { verdict: 'deploy'; detail: string };
-
-function gateVerdict(phase: PhaseView): GateVerdict {
-  return { verdict: 'deploy', detail: `Deploying to ${phase.releases.length} target${phase.releases.length === 1 ? '' : 's'}` };
-}
-
-export function decide(deployment: DeploymentView, signal: Signal): Decision {
+export function decide(deployment: DeploymentView, signal: Signal, now: Date): Decision {
   const d = structuredClone(deployment);
   const out: Decision = { moves: [], effects: [], view: d };
-  const act = new Actor(d, out);
+  const act = new Actor(d, out, now);
 
   switch (signal.type) {
     case 'start':
@@ -135,9 +154,26 @@ export function decide(deployment: DeploymentView, signal: Signal): Decision {
     case 'cancel':
       act.cancel(signal.by, signal.reason);
       break;
+    case 'checks.completed': {
+      const phase = d.phases.find((p) => p.id === signal.phaseId);
+      if (phase?.status === 'Checking' && phase.checkRound === signal.round && phase.checks.some((c) => c.status === 'Pending')) {
+        act.recordChecks(phase, signal.results);
+        const failed = signal.results.find((r) => r.status === 'Failed');
+        if (failed) act.cancelPhase(phase, `Check ${failed.name} failed: ${failed.detail ?? 'no detail'}`);
+      }
+      break;
+    }
+    case 'gates.changed':
+      break; // settle() re-evaluates the current phase
   }
-  act.settle();
+  act.settle(signal.type === 'gates.changed');
   return out;
+}
+
+/** Whether the phase still waits on checks or prerequisites (read after a move: not narrowed). */
+function stillGated(phase: PhaseView): boolean {
+  const status: PhaseStatus = phase.status;
+  return status === 'Checking' || status === 'AwaitingPrerequisites';
 }
 
 function describeFindings(findings: ScanFindings): string {
@@ -151,10 +187,12 @@ function describeFindings(findings: ScanFindings): string {
 class Actor {
   private readonly d: DeploymentView;
   private readonly out: Decision;
+  private readonly now: Date;
 
-  constructor(d: DeploymentView, out: Decision) {
+  constructor(d: DeploymentView, out: Decision, now: Date) {
     this.d = d;
     this.out = out;
+    this.now = now;
   }
 
   findRelease(releaseId: string): { phase: PhaseView; release: ReleaseView } | undefined {
@@ -171,6 +209,8 @@ class Actor {
     this.d.status = to;
     this.d.statusDetail = detail;
     this.out.moves.push({ entity: 'deployment', id: this.d.id, from, to, detail });
+    const ended = to === 'Completed' || to === 'Failed' || to === 'Cancelled';
+    if (ended && this.d.phases.some((p) => p.policy.changeCase?.required)) this.out.effects.push({ type: 'changeCases.close', outcome: to });
   }
 
   phase(phase: PhaseView, to: PhaseStatus, detail: string): void {
@@ -178,7 +218,9 @@ class Actor {
     if (!canMovePhase(from, to)) throw new Error(`illegal phase move ${from} → ${to}`);
     phase.status = to;
     phase.statusDetail = detail;
+    if (to === 'Completed') phase.completedAt = this.now.toISOString();
     this.out.moves.push({ entity: 'phase', id: phase.id, from, to, detail });
+    if (from === 'AwaitingPrerequisites') this.out.effects.push({ type: 'gates.wake', phaseId: phase.id, at: null });
   }
 
   release(release: ReleaseView, to: ReleaseStatus, detail: string): void {
@@ -196,6 +238,59 @@ class Actor {
     this.skipPendingReleases(phase, 'Not started: the phase failed');
     this.skipLaterPhases('Not started: an earlier phase failed');
     this.deployment('Failed', `Phase ${phase.environment} failed: ${why}`);
+  }
+
+  /** A gate stopped the phase (a failed check, a rejection, a timeout): the deployment is cancelled. */
+  cancelPhase(phase: PhaseView, why: string): void {
+    this.phase(phase, 'Cancelled', why);
+    this.skipLaterPhases('Not started: an earlier phase was cancelled');
+    this.deployment('Cancelled', `Phase ${phase.environment} was cancelled: ${why}`);
+  }
+
+  recordChecks(phase: PhaseView, results: CheckResult[]): void {
+    phase.checks = results;
+    this.out.effects.push({ type: 'phase.record', phaseId: phase.id, checks: results });
+  }
+
+  /** Enters a round of checks if the phase has any; whether the phase must now wait for them. */
+  private startChecks(phase: PhaseView): boolean {
+    if (phase.policy.checks.length === 0) return false;
+    phase.checkRound += 1;
+    phase.checks = phase.policy.checks.map((c) => ({ name: c.name, type: c.type, status: 'Pending', detail: null }));
+    this.out.effects.push({ type: 'phase.record', phaseId: phase.id, checks: phase.checks, checkRound: phase.checkRound });
+    this.out.effects.push({ type: 'checks.run', phaseId: phase.id, round: phase.checkRound });
+    return true;
+  }
+
+  /** Evaluates the prerequisites of a phase whose checks passed (or that waits). */
+  private evaluate(phase: PhaseView): void {
+    let result: GateEvaluation | { verdict: 'met' } = { verdict: 'met' };
+    if (hasPrerequisites(phase.policy)) {
+      const bake = phase.policy.bakeTime;
+      const reference = bake ? this.d.phases.find((p) => p.environment === bake.environment) : undefined;
+      const facts = { ...phase.gates, bakeReference: bake ? { planned: reference !== undefined, completedAt: reference?.completedAt ?? null } : null };
+      const evaluation = evaluatePrerequisites(phase.policy, facts, this.now);
+      this.out.effects.push({ type: 'phase.record', phaseId: phase.id, prerequisites: evaluation.prerequisites });
+      result = evaluation;
+    }
+    if (result.verdict === 'cancel') {
+      this.cancelPhase(phase, result.detail);
+    } else if (result.verdict === 'met') {
+      if (phase.status === 'AwaitingPrerequisites') {
+        this.phase(phase, 'Checking', 'Prerequisites met; running the checks again before releasing');
+        if (this.startChecks(phase)) return;
+      }
+      const n = phase.releases.length;
+      this.phase(phase, 'Deploying', `Deploying to ${n} target${n === 1 ? '' : 's'}`);
+      for (const release of phase.releases) this.out.effects.push({ type: 'release.acquire', releaseId: release.id });
+    } else {
+      if (phase.status === 'Checking') this.phase(phase, 'AwaitingPrerequisites', result.detail);
+      else if (phase.statusDetail !== result.detail) {
+        phase.statusDetail = result.detail;
+        this.out.effects.push({ type: 'phase.record', phaseId: phase.id, statusDetail: result.detail });
+      }
+      this.out.effects.push({ type: 'gates.wake', phaseId: phase.id, at: result.wakeAt });
+    }
   }
 
   cancel(by: string, reason: string | undefined): void {
@@ -233,8 +328,11 @@ class Actor {
     }
   }
 
-  /** Carry the deployment forward as far as it can go without waiting on the outside world. */
-  settle(): void {
+  /**
+   * Carry the deployment forward as far as it can go without waiting on the outside world. A
+   * phase awaiting prerequisites is re-evaluated only when something they depend on changed.
+   */
+  settle(gatesChanged: boolean): void {
     while (this.d.status === 'InProgress') {
       const current = this.d.phases.find((p) => !isTerminalPhase(p.status));
       if (!current) {
@@ -242,13 +340,24 @@ class Actor {
         return;
       }
       if (current.status === 'Pending') {
-        this.phase(current, 'Checking', 'Evaluating checks and prerequisites');
+        this.phase(current, 'Checking', current.policy.checks.length > 0 ? 'Running checks' : 'Evaluating prerequisites');
+        if (current.policy.changeCase?.required && !current.gates.changeCase) {
+          this.out.effects.push({ type: 'changeCase.create', phaseId: current.id });
+        }
+        if (this.startChecks(current)) return;
         continue;
       }
       if (current.status === 'Checking') {
-        const verdict = gateVerdict(current);
-        this.phase(current, 'Deploying', verdict.detail);
-        for (const release of current.releases) this.out.effects.push({ type: 'release.acquire', releaseId: release.id });
+        if (current.checks.some((c) => c.status === 'Pending')) return; // waiting for the checks
+        this.evaluate(current);
+        if (stillGated(current)) return;
+        continue;
+      }
+      if (current.status === 'AwaitingPrerequisites') {
+        if (!gatesChanged) return;
+        gatesChanged = false; // evaluated once per signal
+        this.evaluate(current);
+        if (stillGated(current)) return;
         continue;
       }
       if (current.status === 'Deploying' && current.releases.every((r) => r.status === 'Succeeded')) {

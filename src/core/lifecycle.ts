@@ -8,6 +8,9 @@
  *             Cancelled (a failed check, a rejection, a timeout, a user's cancel).
  * Release:    Pending → Deploying → Succeeded | Failed | Cancelled, or Skipped (from Pending).
  *
+ * Change case (built-in provider): new → submitted → scheduled-approved | rejected, and closed
+ *             from any state.
+ *
  * Terminal states have no moves out: they never change again.
  */
 import type { DeploymentStatus, PhaseStatus, ReleaseStatus } from './types.ts';
@@ -62,4 +65,19 @@ export function isTerminalPhase(status: PhaseStatus): boolean {
 }
 export function isTerminalRelease(status: ReleaseStatus): boolean {
   return RELEASE_MOVES[status].length === 0;
+}
+
+export const CHANGE_CASE_STATUSES = ['new', 'submitted', 'scheduled-approved', 'rejected', 'closed'] as const;
+export type ChangeCaseStatus = (typeof CHANGE_CASE_STATUSES)[number];
+
+export const CHANGE_CASE_MOVES: Moves<ChangeCaseStatus> = {
+  new: ['submitted', 'closed'],
+  submitted: ['scheduled-approved', 'rejected', 'closed'],
+  'scheduled-approved': ['closed'],
+  rejected: ['closed'],
+  closed: [],
+};
+
+export function canMoveChangeCase(from: ChangeCaseStatus, to: ChangeCaseStatus): boolean {
+  return CHANGE_CASE_MOVES[from].includes(to);
 }

@@ -1,8 +1,10 @@
 /**
- * The engine: claims due jobs from the database and runs them. Three kinds of job:
- * - `deployment.signal`: apply a signal (e.g. a lock handed over by another deployment);
+ * The engine: claims due jobs from the database and runs them. The kinds of job:
+ * - `deployment.signal`: apply a signal (a lock handed over by another deployment, a gate timer);
  * - `scan.poll`: ask the ScanProvider; done → `scan.completed`, else re-arm the timer;
- * - `release.run`: hand the release to the Executor and record its outcome.
+ * - `release.run`: hand the release to the Executor and record its outcome;
+ * - `checks.run`: evaluate a round of a phase's checks (retrying ones that cannot be evaluated);
+ * - `changecase.sync`: create, poll or close a change case at an external provider.
  *
  * Waking up is event-driven: a transaction that enqueues work NOTIFYs, and the loop sleeps only
  * until the earliest due job (or a notification). `setTimeout` only paces the wake-up; what is due
@@ -17,8 +19,12 @@ import { loadReleaseWork, stopRequestedAmong } from '../store/deployments.ts';
 import * as jobs from '../store/jobs.ts';
 import type { Executor } from '../integrations/executor/port.ts';
 import type { ScanProvider } from '../integrations/scan/port.ts';
+import type { CheckRunner } from '../integrations/checks/port.ts';
+import type { ChangeCaseProvider } from '../integrations/changecases/port.ts';
+import type { Queryable } from '../store/db.ts';
 import type { IdGenerator } from './ids.ts';
-import { applySignal, WAKE_CHANNEL, type Applied } from './transitions.ts';
+import { applySignal, WAKE_CHANNEL, type Applied, type TransitionContext } from './transitions.ts';
+import { runChangeCaseSync, runChecks } from './gate-jobs.ts';
 import type { Logger } from './logger.ts';
 
 export interface EngineDeps {
@@ -27,6 +33,10 @@ export interface EngineDeps {
   ids: IdGenerator;
   executor: Executor;
   scan: ScanProvider;
+  checks: CheckRunner;
+  changeCases: ChangeCaseProvider;
+  /** The app's base URL, for links in change cases and notifications. */
+  publicUrl: string;
   log: Logger;
   /** This process's name in leases. */
   owner: string;
@@ -46,6 +56,10 @@ export interface Engine {
   wake(): void;
   /** Applies a signal in a transaction of its own (retrying deadlocks); returns what changed. */
   signal(deploymentId: string, signal: Signal): Promise<Applied>;
+  /** The context for applying signals inside a caller's transaction. */
+  context(tx: Queryable): TransitionContext;
+  /** Reports a commit made outside the engine (wakes workers, kicks the relay). */
+  committed(applied: Applied): void;
   /** Moves made so far, for observers (tests, metrics). */
   onMoves(listener: (moves: Move[]) => void): () => void;
   stats(): { transitions: number; jobsRun: number; inFlight: number };
@@ -92,10 +106,12 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
+  const context = (tx: Queryable): TransitionContext => ({
+    tx, now: deps.clock.now(), ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl,
+  });
+
   async function signal(deploymentId: string, s: Signal): Promise<Applied> {
-    const applied = await withRetry(() =>
-      deps.db.transaction((tx) => applySignal({ tx, now: deps.clock.now(), ids: deps.ids }, deploymentId, s)),
-    );
+    const applied = await withRetry(() => deps.db.transaction((tx) => applySignal(context(tx), deploymentId, s)));
     committed(applied);
     return applied;
   }
@@ -104,7 +120,7 @@ export function createEngine(deps: EngineDeps): Engine {
   async function signalAndComplete(job: jobs.Job, deploymentId: string, s: Signal): Promise<void> {
     const applied = await withRetry(() =>
       deps.db.transaction(async (tx) => {
-        const result = await applySignal({ tx, now: deps.clock.now(), ids: deps.ids }, deploymentId, s);
+        const result = await applySignal(context(tx), deploymentId, s);
         await jobs.complete(tx, job.id);
         return result;
       }),
@@ -169,6 +185,11 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
+  const gateDeps = {
+    db: deps.db, clock: deps.clock, ids: deps.ids, log: deps.log, checks: deps.checks, changeCases: deps.changeCases,
+    signalAndComplete, committed, context, wake: () => wake(),
+  };
+
   async function runJob(job: jobs.Job): Promise<void> {
     try {
       switch (job.kind) {
@@ -180,6 +201,12 @@ export function createEngine(deps: EngineDeps): Engine {
           break;
         case 'release.run':
           await runRelease(job);
+          break;
+        case 'checks.run':
+          await runChecks(gateDeps, job);
+          break;
+        case 'changecase.sync':
+          await runChangeCaseSync(gateDeps, job);
           break;
       }
     } catch (error) {
@@ -256,6 +283,8 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     wake,
     signal,
+    context,
+    committed,
     onMoves(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -7,9 +7,10 @@
 import { decide, type DeploymentView, type Move, type Signal } from '../core/decide.ts';
 import { eventTypeFor, type DeploymentEventData } from '../core/events.ts';
 import type { Queryable } from '../store/db.ts';
-import { loadView, persistMove, recordScanFindings, requestReleaseStop, setReleaseDetail } from '../store/deployments.ts';
+import { loadView, persistMove, recordPhase, recordScanFindings, requestReleaseStop, setReleaseDetail } from '../store/deployments.ts';
 import { appendEvent } from '../store/events.ts';
-import { deleteJobs, enqueue } from '../store/jobs.ts';
+import { changeCasesOf, insertChangeCase, moveChangeCase } from '../store/gates.ts';
+import { deleteJobs, enqueue, schedule, unschedule } from '../store/jobs.ts';
 import { acquire, free } from '../store/locks.ts';
 import type { IdGenerator } from './ids.ts';
 
@@ -17,6 +18,10 @@ export interface TransitionContext {
   tx: Queryable;
   now: Date;
   ids: IdGenerator;
+  /** The change-case provider in use (`builtin` cases live in DCP; others are synced by jobs). */
+  changeProvider: string;
+  /** The app's base URL, for links in change cases. */
+  publicUrl: string;
 }
 
 export interface Applied {
@@ -30,7 +35,7 @@ export interface Applied {
 export const WAKE_CHANNEL = 'dcp_wake';
 
 export async function applySignal(ctx: TransitionContext, deploymentId: string, first: Signal): Promise<Applied> {
-  let view = await loadView(ctx.tx, deploymentId, true);
+  let view = await loadView(ctx.tx, deploymentId, true, ctx.now);
   if (!view) return { moves: [], view: null, wake: false };
   const moves: Move[] = [];
   let wake = false;
@@ -38,7 +43,7 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
   const queue: Signal[] = [first];
 
   for (let signal = queue.shift(); signal; signal = queue.shift()) {
-    const decision = decide(view, signal);
+    const decision = decide(view, signal, ctx.now);
     for (const move of decision.moves) {
       await persistMove(ctx.tx, move, ctx.now);
       await appendEvent(ctx.tx, { id: ctx.ids(), type: eventTypeFor(move), time: ctx.now, data: eventData(decision.view, move) });
@@ -46,6 +51,7 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
     }
     if (signal.type === 'scan.completed' && decision.moves.length > 0) await recordScanFindings(ctx.tx, deploymentId, signal.findings);
     view = decision.view;
+    let refresh = false;
 
     // Locks are taken in target order so that two transactions never wait on each other in a cycle.
     const effects = [...decision.effects].sort((a, b) => effectOrder(view!, a) - effectOrder(view!, b));
@@ -76,6 +82,33 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
           await requestReleaseStop(ctx.tx, effect.releaseId, ctx.now);
           wake = true;
           break;
+        case 'checks.run':
+          await enqueue(ctx.tx, {
+            kind: 'checks.run', deploymentId, payload: { phaseId: effect.phaseId, round: effect.round, firstAt: ctx.now.toISOString() },
+            dueAt: ctx.now, dedupeKey: `checks:${effect.phaseId}:${effect.round}`,
+          }, ctx.now);
+          wake = true;
+          break;
+        case 'gates.wake': {
+          const key = `gates:${effect.phaseId}`;
+          if (effect.at) {
+            const signal: Signal = { type: 'gates.changed', phaseId: effect.phaseId };
+            await schedule(ctx.tx, { kind: 'deployment.signal', deploymentId, payload: { signal }, dueAt: effect.at, dedupeKey: key }, ctx.now);
+            wake = true;
+          } else await unschedule(ctx.tx, key);
+          break;
+        }
+        case 'changeCase.create':
+          wake = (await createChangeCase(ctx, view, effect.phaseId)) || wake;
+          queue.push({ type: 'gates.changed', phaseId: effect.phaseId });
+          refresh = true;
+          break;
+        case 'changeCases.close':
+          wake = (await closeChangeCases(ctx, view, effect.outcome)) || wake;
+          break;
+        case 'phase.record':
+          await recordPhase(ctx.tx, effect.phaseId, effect, ctx.now);
+          break;
         case 'lock.free': {
           const next = await free(ctx.tx, { releaseId: effect.releaseId, service: view.service, target: targetOf(view, effect.releaseId) }, ctx.now);
           if (next) {
@@ -87,9 +120,64 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
         }
       }
     }
+    // Effects that changed the facts (a case created) are seen by the follow-up signal.
+    if (refresh && queue.length > 0) view = (await loadView(ctx.tx, deploymentId, false, ctx.now))!;
   }
   if (wake) await ctx.tx.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, '']);
   return { moves, view, wake };
+}
+
+/** Opens a phase's change case in the team's queue; whether a job must sync it with the provider. */
+async function createChangeCase(ctx: TransitionContext, view: DeploymentView, phaseId: string): Promise<boolean> {
+  const phase = view.phases.find((p) => p.id === phaseId)!;
+  const [info] = await ctx.tx.query<{ team: string; version: string; queue: string | null }>(
+    `SELECT d.team, d.version, t.change_case_queue AS queue FROM deployments d LEFT JOIN teams t ON t.name = d.team WHERE d.id = $1`,
+    [view.id],
+  );
+  const link = `${ctx.publicUrl}/deployments/${view.id}`;
+  const created = await insertChangeCase(ctx.tx, {
+    id: ctx.ids(),
+    provider: ctx.changeProvider,
+    deploymentId: view.id,
+    phaseId,
+    queue: info.queue ?? info.team,
+    service: view.service,
+    environment: phase.environment,
+    isGov: phase.isGov,
+    summary: `Deploy ${view.service} ${info.version} to ${phase.environment}${phase.isGov ? ' (GOV)' : ''}`,
+    description: `DCP deployment ${view.id} releases ${view.service} ${info.version} to ${phase.releases.map((r) => r.target).join(', ')}. Details: ${link}`,
+  }, ctx.now);
+  await appendEvent(ctx.tx, {
+    id: ctx.ids(),
+    type: 'ChangeCaseCreated',
+    time: ctx.now,
+    data: { deploymentId: view.id, phaseId, environment: phase.environment, changeCaseId: created.id, queue: created.queue, to: 'new', statusDetail: created.summary },
+  });
+  if (ctx.changeProvider === 'builtin') return false;
+  await enqueue(ctx.tx, { kind: 'changecase.sync', deploymentId: view.id, payload: { caseId: created.id, action: 'create' }, dueAt: ctx.now, dedupeKey: `case-create:${created.id}` }, ctx.now);
+  return true;
+}
+
+/** Closes the deployment's open change cases with its outcome; whether provider jobs were queued. */
+async function closeChangeCases(ctx: TransitionContext, view: DeploymentView, outcome: 'Completed' | 'Failed' | 'Cancelled'): Promise<boolean> {
+  let queued = false;
+  for (const c of await changeCasesOf(ctx.tx, view.id)) {
+    if (c.status === 'closed') continue;
+    const comment = `Deployment ${outcome.toLowerCase()}`;
+    const closed = await moveChangeCase(ctx.tx, c.id, { from: c.status, to: 'closed', by: 'dcp', comment, outcome }, ctx.now);
+    if (!closed) continue;
+    await appendEvent(ctx.tx, {
+      id: ctx.ids(),
+      type: 'ChangeCaseUpdated',
+      time: ctx.now,
+      data: { deploymentId: view.id, phaseId: c.phaseId, environment: c.environment, changeCaseId: c.id, from: c.status, to: 'closed', statusDetail: comment },
+    });
+    if (c.provider !== 'builtin') {
+      await enqueue(ctx.tx, { kind: 'changecase.sync', deploymentId: view.id, payload: { caseId: c.id, action: 'close', outcome }, dueAt: ctx.now, dedupeKey: `case-close:${c.id}` }, ctx.now);
+      queued = true;
+    }
+  }
+  return queued;
 }
 
 function targetOf(view: DeploymentView, releaseId: string): string {

@@ -127,7 +127,7 @@ export function createDeploymentService(deps: { db: Db; clock: Clock; ids: IdGen
             buildId: c.buildId, triggeredBy: c.triggeredBy, environments: p.phases.map((phase) => phase.environment),
           },
         });
-        return applySignal({ tx, now, ids }, id, { type: 'start' });
+        return applySignal({ ...deps.engine.context(tx), now }, id, { type: 'start' });
       });
       deps.onCommitted();
       if (applied.wake) deps.engine.wake();

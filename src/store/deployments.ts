@@ -5,6 +5,7 @@
  * else moved it first, which is a conflict, never a silent overwrite.
  */
 import type { DeploymentView, Move, PhaseView, ReleaseView } from '../core/decide.ts';
+import { NO_PREREQUISITES, type Prerequisites } from '../core/gates.ts';
 import type {
   ArtifactManifest,
   CheckResult,
@@ -18,6 +19,7 @@ import type {
   TargetSpec,
 } from '../core/types.ts';
 import type { Queryable } from './db.ts';
+import { loadGateFacts } from './gates.ts';
 
 export class MoveConflictError extends Error {}
 
@@ -49,16 +51,6 @@ export interface NewDeployment {
   phases: NewPhase[];
 }
 
-/** Prerequisites as the API shows them; the gates fill them in. */
-export interface Prerequisites {
-  approvals: unknown;
-  changeCase: { id: string; status: string; deployWindow: unknown } | null;
-  freeze: unknown;
-  window: unknown;
-  bakeTime: unknown;
-}
-
-const NO_PREREQUISITES: Prerequisites = { approvals: null, changeCase: null, freeze: null, window: null, bakeTime: null };
 
 export async function insertDeployment(tx: Queryable, d: NewDeployment, now: Date): Promise<void> {
   const times = JSON.stringify({ Pending: now.toISOString() });
@@ -129,6 +121,7 @@ interface PhaseRow {
   status: PhaseStatus;
   status_detail: string;
   checks: CheckResult[];
+  check_round: number;
   prerequisites: Prerequisites;
   created_at: Date;
   updated_at: Date;
@@ -148,20 +141,29 @@ interface ReleaseRow {
   status_times: Record<string, string>;
 }
 
-/** The engine's view of one deployment; `forUpdate` locks the deployment row for the transaction. */
-export async function loadView(tx: Queryable, id: string, forUpdate: boolean): Promise<DeploymentView | null> {
+/**
+ * The engine's view of one deployment, with the facts its gates are evaluated on at `now`;
+ * `forUpdate` locks the deployment row for the transaction.
+ */
+export async function loadView(tx: Queryable, id: string, forUpdate: boolean, now: Date): Promise<DeploymentView | null> {
   const [d] = await tx.query<DeploymentRow>(
     `SELECT id, service, status, status_detail FROM deployments WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
   );
   if (!d) return null;
   const phases = await tx.query<PhaseRow>(
-    'SELECT id, environment, is_gov, policy, status, status_detail FROM phases WHERE deployment_id = $1 ORDER BY position',
+    'SELECT id, environment, is_gov, policy, status, status_detail, checks, check_round, status_times FROM phases WHERE deployment_id = $1 ORDER BY position',
     [id],
   );
   const releases = await tx.query<ReleaseRow>(
     'SELECT id, phase_id, target, status, status_detail FROM releases WHERE deployment_id = $1 ORDER BY position',
     [id],
+  );
+  const facts = await loadGateFacts(
+    tx,
+    id,
+    phases.map((p) => ({ environment: p.environment, freezable: p.policy.freezable, approvals: Boolean(p.policy.approvals), changeCase: Boolean(p.policy.changeCase?.required) })),
+    now,
   );
   return {
     id: d.id,
@@ -176,6 +178,15 @@ export async function loadView(tx: Queryable, id: string, forUpdate: boolean): P
         status: p.status,
         statusDetail: p.status_detail,
         policy: p.policy,
+        checks: p.checks,
+        checkRound: p.check_round,
+        completedAt: p.status_times.Completed ?? null,
+        gates: {
+          approvals: facts.approvalsByPhase.get(p.id) ?? [],
+          changeCase: facts.caseByPhase.get(p.id) ?? null,
+          freezes: facts.freezesByEnvironment.get(p.environment) ?? [],
+          bakeReference: null, // derived from the view by decide
+        },
         releases: releases
           .filter((r) => r.phase_id === p.id)
           .map((r): ReleaseView => ({ id: r.id, target: r.target, status: r.status, statusDetail: r.status_detail })),
@@ -197,6 +208,22 @@ export async function persistMove(tx: Queryable, move: Move, now: Date): Promise
     [move.id, move.from, move.to, move.detail, now, now.toISOString()],
   );
   if (rows.length === 0) throw new MoveConflictError(`${move.entity} ${move.id} is no longer ${move.from}`);
+}
+
+/** What a phase shows besides its status (check results, prerequisites, a new statusDetail). */
+export async function recordPhase(
+  tx: Queryable,
+  phaseId: string,
+  r: { checks?: CheckResult[]; checkRound?: number; prerequisites?: Prerequisites; statusDetail?: string },
+  now: Date,
+): Promise<void> {
+  await tx.query(
+    `UPDATE phases SET checks = COALESCE($2, checks), check_round = COALESCE($3, check_round),
+        prerequisites = COALESCE($4, prerequisites), status_detail = COALESCE($5, status_detail), updated_at = $6
+      WHERE id = $1`,
+    [phaseId, r.checks ? JSON.stringify(r.checks) : null, r.checkRound ?? null, r.prerequisites ? JSON.stringify(r.prerequisites) : null,
+      r.statusDetail ?? null, now],
+  );
 }
 
 export async function setReleaseDetail(tx: Queryable, releaseId: string, detail: string, now: Date): Promise<void> {

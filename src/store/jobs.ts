@@ -6,7 +6,7 @@
  */
 import type { Queryable } from './db.ts';
 
-export type JobKind = 'deployment.signal' | 'scan.poll' | 'release.run';
+export type JobKind = 'deployment.signal' | 'scan.poll' | 'release.run' | 'checks.run' | 'changecase.sync';
 
 export interface Job {
   id: number;
@@ -32,6 +32,21 @@ export async function enqueue(tx: Queryable, job: NewJob, now: Date): Promise<vo
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING`,
     [job.kind, job.deploymentId, JSON.stringify(job.payload ?? {}), job.dedupeKey ?? null, job.dueAt, now],
   );
+}
+
+/** Sets a timer: the keyed job becomes due at `dueAt`, whether it existed or not. */
+export async function schedule(tx: Queryable, job: NewJob & { dedupeKey: string }, now: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO jobs (kind, deployment_id, payload, dedupe_key, due_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (dedupe_key) DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, attempts = 0`,
+    [job.kind, job.deploymentId, JSON.stringify(job.payload ?? {}), job.dedupeKey, job.dueAt, now],
+  );
+}
+
+/** Removes a keyed timer (a no-op when there is none). */
+export async function unschedule(tx: Queryable, dedupeKey: string): Promise<void> {
+  await tx.query('DELETE FROM jobs WHERE dedupe_key = $1 AND locked_by IS NULL', [dedupeKey]);
 }
 
 interface JobRow {

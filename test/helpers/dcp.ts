@@ -5,6 +5,7 @@
  * Fresh databases are cheap: PGlite loads a migrated snapshot made once per test process, and
  * PostgreSQL copies a migrated template database (helpers/db.ts).
  */
+import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../src/core/clock.ts';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { silentLogger } from '../../src/engine/logger.ts';
@@ -18,6 +19,8 @@ import type { DeploymentDto } from '../../src/store/deployments.ts';
 import { createTestDatabase } from './db.ts';
 
 export type Backend = 'pglite' | 'postgres';
+/** The example config without gates: phases go from Checking straight to Deploying. */
+export const UNGATED_CONFIG = fileURLToPath(new URL('../fixtures/ungated/', import.meta.url));
 export const BACKENDS: Backend[] = ['pglite', 'postgres'];
 export const TOKEN = 'test-admin-token';
 
@@ -71,6 +74,7 @@ export interface TestDcp {
   stop(): Promise<void>;
 }
 
+/** A DCP on a fresh database; by default on the ungated example config (`configDir` to change). */
 export async function startTestDcp(options: { backend: Backend; clock?: Clock; configDir?: string; leaseMs?: number }): Promise<TestDcp> {
   const clock = options.clock ?? new ManualClock();
   const test = await openTestDb(options.backend);
@@ -78,7 +82,7 @@ export async function startTestDcp(options: { backend: Backend; clock?: Clock; c
     PORT: '0',
     DCP_DATA_DIR: 'memory://',
     DCP_BOOTSTRAP_TOKEN: TOKEN,
-    ...(options.configDir ? { DCP_CONFIG: options.configDir } : {}),
+    DCP_CONFIG: options.configDir ?? UNGATED_CONFIG,
   });
   const dcp = await startDcp({ settings, clock, db: test.db, log: silentLogger, leaseMs: options.leaseMs });
   const url = await dcp.listen();
