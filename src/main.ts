@@ -26,6 +26,7 @@ import type { ChangeCaseProvider } from './integrations/changecases/port.ts';
 import { createAuthService } from './services/auth.ts';
 import { createConfigImportService } from './services/config-import.ts';
 import { createDeploymentService, type DeploymentService } from './services/deployments.ts';
+import { createGateService, type GateService } from './services/gates.ts';
 import type { Db } from './store/db.ts';
 import { lockDataDir } from './store/datadir-lock.ts';
 import { latestImport } from './store/config.ts';
@@ -51,6 +52,7 @@ export interface Dcp {
   db: Db;
   engine: Engine;
   deployments: DeploymentService;
+  gates: GateService;
   clock: Clock;
   settings: Settings;
   /** A token generated at this start (shown once), or null. */
@@ -124,18 +126,19 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     onCommitted: relay.kick,
   });
   const deployments = createDeploymentService({ db, clock, ids, engine, onCommitted: relay.kick });
+  const gates = createGateService({ db, clock, ids, engine, deployments });
   await relay.start();
   await engine.start();
 
   let started = false;
   const app = await buildApp(
-    { db, clock, engine, relay, auth, deployments, configImport, started: () => started },
+    { db, clock, engine, relay, auth, deployments, gates, configImport, started: () => started },
     { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION },
   );
   started = true;
 
   return {
-    app, db, engine, deployments, clock, settings, generatedToken,
+    app, db, engine, deployments, gates, clock, settings, generatedToken,
     async listen() {
       return app.listen({ port: settings.port, host: settings.host });
     },

@@ -12,6 +12,7 @@ import { ALL_SCHEMAS } from './schemas.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { eventRoutes } from './routes/events.ts';
+import { gateRoutes } from './routes/gates.ts';
 import { systemRoutes } from './routes/system.ts';
 
 export interface AppOptions {
@@ -80,6 +81,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   deploymentRoutes(app, ctx);
   catalogRoutes(app, ctx);
   eventRoutes(app, ctx);
+  gateRoutes(app, ctx);
   systemRoutes(app, ctx);
   return app;
 }

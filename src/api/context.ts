@@ -6,6 +6,7 @@ import type { Relay } from '../engine/relay.ts';
 import type { AuthService, Principal } from '../services/auth.ts';
 import type { ConfigImportService } from '../services/config-import.ts';
 import type { DeploymentService } from '../services/deployments.ts';
+import type { GateService } from '../services/gates.ts';
 
 export interface ApiContext {
   db: Db;
@@ -14,6 +15,7 @@ export interface ApiContext {
   relay: Relay;
   auth: AuthService;
   deployments: DeploymentService;
+  gates: GateService;
   configImport: ConfigImportService;
   /** Whether the process has finished starting (migrated, configured, engine running). */
   started: () => boolean;

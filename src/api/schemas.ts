@@ -328,7 +328,98 @@ export const ConfigImport = {
   },
 } as const;
 
+export const ApprovalRequest = {
+  $id: 'ApprovalRequest',
+  type: 'object',
+  required: ['decision'],
+  additionalProperties: false,
+  properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, comment: { type: 'string', maxLength: 2000 } },
+} as const;
+
+const window = {
+  type: 'object',
+  required: ['start', 'end'],
+  additionalProperties: false,
+  properties: { start: dateTime, end: dateTime },
+} as const;
+
+export const ChangeCase = {
+  $id: 'ChangeCase',
+  type: 'object',
+  required: ['id', 'provider', 'deploymentId', 'phaseId', 'queue', 'environment', 'status', 'deployWindow', 'createdAt'],
+  properties: {
+    id: str,
+    provider: str,
+    externalId: { type: ['string', 'null'] },
+    number: { type: ['string', 'null'] },
+    deploymentId: str,
+    phaseId: str,
+    queue: str,
+    service: str,
+    environment: str,
+    isGov: { type: 'boolean' },
+    summary: str,
+    description: str,
+    status: { type: 'string', enum: ['new', 'submitted', 'scheduled-approved', 'rejected', 'closed'] },
+    statusDetail: { type: ['string', 'null'] },
+    deployWindow: { anyOf: [{ type: 'null' }, window] },
+    outcome: { type: ['string', 'null'] },
+    createdAt: dateTime,
+    updatedAt: dateTime,
+    history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { from: { type: ['string', 'null'] }, to: str, by: str, at: dateTime, comment: { type: ['string', 'null'] } },
+      },
+    },
+  },
+} as const;
+
+export const ChangeCaseTransition = {
+  $id: 'ChangeCaseTransition',
+  type: 'object',
+  required: ['status'],
+  additionalProperties: false,
+  properties: {
+    status: { type: 'string', enum: ['submitted', 'scheduled-approved', 'rejected', 'closed'] },
+    deployWindow: { ...window, description: 'Required to move to scheduled-approved.' },
+    comment: { type: 'string', maxLength: 2000 },
+  },
+} as const;
+
+export const FreezeRequest = {
+  $id: 'FreezeRequest',
+  type: 'object',
+  required: ['environments', 'startsAt', 'reason'],
+  additionalProperties: false,
+  properties: {
+    environments: { type: 'array', minItems: 1, uniqueItems: true, items: nonEmpty, description: 'Freezable environments only.' },
+    startsAt: dateTime,
+    endsAt: { ...dateTime, description: 'Absent: until lifted.' },
+    reason: { type: 'string', minLength: 1, maxLength: 500 },
+  },
+} as const;
+
+export const Freeze = {
+  $id: 'Freeze',
+  type: 'object',
+  required: ['id', 'environments', 'startsAt', 'endsAt', 'reason', 'createdBy', 'liftedAt'],
+  properties: {
+    id: str,
+    environments: { type: 'array', items: str },
+    startsAt: dateTime,
+    endsAt: { type: ['string', 'null'] },
+    reason: str,
+    createdBy: str,
+    createdAt: dateTime,
+    liftedAt: { type: ['string', 'null'] },
+    liftedBy: { type: ['string', 'null'] },
+  },
+} as const;
+
 export const ALL_SCHEMAS = [
+  ApprovalRequest, ChangeCase, ChangeCaseTransition, FreezeRequest, Freeze,
   ArtifactManifest, SourceInfo, BuildEvent, ManualDeploymentRequest, CloneRequest, CancelRequest, Plan, Release, Phase,
   Deployment, DeploymentList, Event, Problem, Team, Service, Target, NotificationSettings, ConfigImport,
 ];

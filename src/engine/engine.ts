@@ -15,7 +15,7 @@ import type { Clock } from '../core/clock.ts';
 import { PermanentIntegrationError } from '../core/errors.ts';
 import type { Move, Signal } from '../core/decide.ts';
 import { sqlState, type Db } from '../store/db.ts';
-import { loadReleaseWork, stopRequestedAmong } from '../store/deployments.ts';
+import { loadReleaseWork, lockDeployment, stopRequestedAmong } from '../store/deployments.ts';
 import * as jobs from '../store/jobs.ts';
 import type { Executor } from '../integrations/executor/port.ts';
 import type { ScanProvider } from '../integrations/scan/port.ts';
@@ -60,7 +60,7 @@ export interface Engine {
   context(tx: Queryable): TransitionContext;
   /** Reports a commit made outside the engine (wakes workers, kicks the relay). */
   committed(applied: Applied): void;
-  /** Moves made so far, for observers (tests, metrics). */
+  /** Called after every commit that applied a signal, with the moves it made (maybe none). */
   onMoves(listener: (moves: Move[]) => void): () => void;
   stats(): { transitions: number; jobsRun: number; inFlight: number };
 }
@@ -71,7 +71,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const leaseMs = deps.leaseMs ?? 30_000;
   const scanPollMs = deps.scanPollMs ?? 60_000;
   const maxInFlight = deps.maxInFlight ?? 256;
-  const inFlight = new Map<number, Promise<void>>();
+  /** Keyed by id and generation: a re-armed timer may run while its older arming finishes. */
+  const inFlight = new Map<string, Promise<void>>();
   const runningReleases = new Map<string, AbortController>();
   const listeners = new Set<(moves: Move[]) => void>();
   let wakeController = new AbortController();
@@ -88,11 +89,9 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   function committed(applied: Applied): void {
-    if (applied.moves.length > 0) {
-      transitions += applied.moves.length;
-      deps.onCommitted?.();
-      for (const listener of listeners) listener(applied.moves);
-    }
+    deps.onCommitted?.(); // events may have been written even without a move (a change case moved)
+    transitions += applied.moves.length;
+    for (const listener of listeners) listener(applied.moves);
     if (applied.wake) wake();
   }
 
@@ -120,9 +119,11 @@ export function createEngine(deps: EngineDeps): Engine {
   async function signalAndComplete(job: jobs.Job, deploymentId: string, s: Signal): Promise<void> {
     const applied = await withRetry(() =>
       deps.db.transaction(async (tx) => {
-        const result = await applySignal(context(tx), deploymentId, s);
-        await jobs.complete(tx, job.id);
-        return result;
+        // Lock order everywhere: the deployment row, then job rows. The job is completed before
+        // the signal is applied, which may re-arm a timer under the same key as this job.
+        await lockDeployment(tx, deploymentId);
+        await jobs.complete(tx, job);
+        return applySignal(context(tx), deploymentId, s);
       }),
     );
     committed(applied);
@@ -134,19 +135,19 @@ export function createEngine(deps: EngineDeps): Engine {
       'SELECT status, artifact_manifest, status_times FROM deployments WHERE id = $1',
       [deploymentId],
     );
-    if (!row || row.status !== 'Scanning') return jobs.complete(deps.db, job.id);
+    if (!row || row.status !== 'Scanning') return jobs.complete(deps.db, job);
     const since = new Date(row.status_times.Scanning ?? deps.clock.now());
     const status = await deps.scan.status({ deploymentId, artifact: row.artifact_manifest, since });
     if (status.done) return signalAndComplete(job, deploymentId, { type: 'scan.completed', findings: status.findings });
     const again = status.checkAgainAt ?? new Date(deps.clock.now().getTime() + scanPollMs);
-    await jobs.reschedule(deps.db, job.id, again);
+    await jobs.reschedule(deps.db, job, again);
     wake();
   }
 
   async function runRelease(job: jobs.Job): Promise<void> {
     const releaseId = String(job.payload.releaseId);
     const work = await loadReleaseWork(deps.db, releaseId);
-    if (!work || work.status !== 'Deploying') return jobs.complete(deps.db, job.id);
+    if (!work || work.status !== 'Deploying') return jobs.complete(deps.db, job);
     if (work.stopRequested) {
       return signalAndComplete(job, work.deploymentId, {
         type: 'release.finished', releaseId, outcome: 'Cancelled', detail: 'Stopped before it touched the target',
@@ -174,7 +175,7 @@ export function createEngine(deps: EngineDeps): Engine {
         controller.signal,
       );
       if (stopped && !controller.signal.aborted) return; // shutting down: leave the job to be re-driven
-      if (result.outcome === 'Accepted') return jobs.complete(deps.db, job.id);
+      if (result.outcome === 'Accepted') return jobs.complete(deps.db, job);
       await signalAndComplete(job, work.deploymentId, { type: 'release.finished', releaseId, ...result });
     } catch (error) {
       if (!(error instanceof PermanentIntegrationError)) throw error;
@@ -214,10 +215,10 @@ export function createEngine(deps: EngineDeps): Engine {
       const delay = Math.min(300_000, 100 * 2 ** Math.min(job.attempts, 12));
       const message = error instanceof Error ? error.message : String(error);
       deps.log.warn(`job ${job.kind} ${job.id} failed (attempt ${job.attempts}), retrying in ${delay} ms: ${message}`);
-      await jobs.reschedule(deps.db, job.id, new Date(deps.clock.now().getTime() + delay), message).catch(() => undefined);
+      await jobs.reschedule(deps.db, job, new Date(deps.clock.now().getTime() + delay), message).catch(() => undefined);
     } finally {
       jobsRun++;
-      inFlight.delete(job.id);
+      inFlight.delete(`${job.id}:${job.generation}`);
       wake();
     }
   }
@@ -240,7 +241,7 @@ export function createEngine(deps: EngineDeps): Engine {
           const claimed = await deps.db.transaction((tx) =>
             jobs.claim(tx, { owner: deps.owner, now: deps.clock.now(), leaseMs, limit: Math.min(room, 64) }),
           );
-          for (const job of claimed) inFlight.set(job.id, runJob(job));
+          for (const job of claimed) inFlight.set(`${job.id}:${job.generation}`, runJob(job));
           if (claimed.length > 0) continue;
         }
         if (dirty) continue;

@@ -8,6 +8,7 @@ import type { ArtifactManifest, CheckResult, CheckSpec, EnvironmentPolicy } from
 import type { CheckRunner } from '../integrations/checks/port.ts';
 import type { ChangeCaseProvider } from '../integrations/changecases/port.ts';
 import type { Db, Queryable } from '../store/db.ts';
+import { lockDeployment } from '../store/deployments.ts';
 import { appendEvent } from '../store/events.ts';
 import { getChangeCase, moveChangeCase, refreshChangeCase, setChangeCaseExternal } from '../store/gates.ts';
 import * as jobs from '../store/jobs.ts';
@@ -44,7 +45,7 @@ export async function runChecks(deps: GateJobDeps, job: jobs.Job): Promise<void>
        FROM phases p JOIN deployments d ON d.id = p.deployment_id WHERE p.id = $1`,
     [phaseId],
   );
-  if (!row || row.status !== 'Checking' || row.check_round !== round) return jobs.complete(deps.db, job.id);
+  if (!row || row.status !== 'Checking' || row.check_round !== round) return jobs.complete(deps.db, job);
 
   const context = {
     deploymentId: row.deployment_id, service: row.service, environment: row.environment, artifact: row.artifact_manifest,
@@ -61,7 +62,7 @@ export async function runChecks(deps: GateJobDeps, job: jobs.Job): Promise<void>
     const delay = Math.min(30_000, 1000 * 2 ** Math.min(job.attempts - 1, 5));
     const at = new Date(Math.min(now.getTime() + delay, retryUntil.getTime()));
     deps.log.warn(`checks of phase ${phaseId} could not be evaluated (${unavailable.map((u) => `${u.check.name}: ${u.outcome.detail}`).join('; ')}); retrying at ${at.toISOString()}`);
-    await jobs.reschedule(deps.db, job.id, at, unavailable[0].outcome.detail);
+    await jobs.reschedule(deps.db, job, at, unavailable[0].outcome.detail);
     deps.wake();
     return;
   }
@@ -79,7 +80,7 @@ const CLOSE_CODES = { Completed: 'successful', Failed: 'unsuccessful', Cancelled
 export async function runChangeCaseSync(deps: GateJobDeps, job: jobs.Job): Promise<void> {
   const { caseId, action, outcome } = job.payload as { caseId: string; action: 'create' | 'poll' | 'close'; outcome?: keyof typeof CLOSE_CODES };
   const c = await getChangeCase(deps.db, caseId);
-  if (!c) return jobs.complete(deps.db, job.id);
+  if (!c) return jobs.complete(deps.db, job);
   const now = deps.clock.now();
 
   if (action === 'create') {
@@ -92,27 +93,28 @@ export async function runChangeCaseSync(deps: GateJobDeps, job: jobs.Job): Promi
       await deps.db.transaction(async (tx) => {
         await setChangeCaseExternal(tx, c.id, created.externalId, created.number ?? null);
         await jobs.enqueue(tx, { kind: 'changecase.sync', deploymentId: c.deploymentId, payload: { caseId: c.id, action: 'poll' }, dueAt: now, dedupeKey: `case-poll:${c.id}` }, now);
-        await jobs.complete(tx, job.id);
+        await jobs.complete(tx, job);
       });
       deps.wake();
       return;
     }
-    return jobs.complete(deps.db, job.id);
+    return jobs.complete(deps.db, job);
   }
 
   if (action === 'close') {
     if (c.externalId) await deps.changeCases.close(c.externalId, CLOSE_CODES[outcome ?? 'Cancelled'], `DCP deployment ${c.deploymentId}: ${(outcome ?? 'Cancelled').toLowerCase()}`);
-    return jobs.complete(deps.db, job.id);
+    return jobs.complete(deps.db, job);
   }
 
   // poll
-  if (c.status === 'closed' || !c.externalId) return jobs.complete(deps.db, job.id);
+  if (c.status === 'closed' || !c.externalId) return jobs.complete(deps.db, job);
   const state = await deps.changeCases.read(c.externalId);
   const window = state.deployWindow;
   const windowChanged = (window?.start.toISOString() ?? null) !== (c.deployWindow?.start ?? null) || (window?.end.toISOString() ?? null) !== (c.deployWindow?.end ?? null);
   if (state.status !== c.status || windowChanged) {
     const applied = await deps.db.transaction(async (tx) => {
       const ctx = deps.context(tx);
+      await lockDeployment(tx, c.deploymentId);
       if (state.status !== c.status) {
         // The provider is the source of truth: its case may skip steps DCP's own lifecycle has.
         const moved = await moveChangeCase(tx, c.id, { from: c.status, to: state.status, by: deps.changeCases.name, comment: state.detail ?? null, deployWindow: window, statusDetail: state.detail ?? null }, ctx.now);
@@ -126,7 +128,7 @@ export async function runChangeCaseSync(deps: GateJobDeps, job: jobs.Job): Promi
     });
     if (applied) deps.committed(applied);
   }
-  if (state.status === 'closed' || state.status === 'rejected') return jobs.complete(deps.db, job.id);
-  await jobs.reschedule(deps.db, job.id, new Date(now.getTime() + CASE_POLL_MS));
+  if (state.status === 'closed' || state.status === 'rejected') return jobs.complete(deps.db, job);
+  await jobs.reschedule(deps.db, job, new Date(now.getTime() + CASE_POLL_MS));
   deps.wake();
 }

@@ -210,6 +210,14 @@ export async function persistMove(tx: Queryable, move: Move, now: Date): Promise
   if (rows.length === 0) throw new MoveConflictError(`${move.entity} ${move.id} is no longer ${move.from}`);
 }
 
+/**
+ * Locks a deployment's row for the transaction. Every transaction that changes a deployment's
+ * gates, jobs or cases takes this lock first: one lock order, no deadlocks between them.
+ */
+export async function lockDeployment(tx: Queryable, id: string): Promise<void> {
+  await tx.query('SELECT 1 FROM deployments WHERE id = $1 FOR UPDATE', [id]);
+}
+
 /** What a phase shows besides its status (check results, prerequisites, a new statusDetail). */
 export async function recordPhase(
   tx: Queryable,

@@ -10,6 +10,7 @@ export type JobKind = 'deployment.signal' | 'scan.poll' | 'release.run' | 'check
 
 export interface Job {
   id: number;
+  generation: number;
   kind: JobKind;
   deploymentId: string | null;
   payload: Record<string, unknown>;
@@ -39,18 +40,20 @@ export async function schedule(tx: Queryable, job: NewJob & { dedupeKey: string 
   await tx.query(
     `INSERT INTO jobs (kind, deployment_id, payload, dedupe_key, due_at, created_at)
      VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (dedupe_key) DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, attempts = 0`,
+     ON CONFLICT (dedupe_key) DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, attempts = 0,
+       locked_by = NULL, locked_until = NULL, generation = jobs.generation + 1`,
     [job.kind, job.deploymentId, JSON.stringify(job.payload ?? {}), job.dedupeKey, job.dueAt, now],
   );
 }
 
 /** Removes a keyed timer (a no-op when there is none). */
 export async function unschedule(tx: Queryable, dedupeKey: string): Promise<void> {
-  await tx.query('DELETE FROM jobs WHERE dedupe_key = $1 AND locked_by IS NULL', [dedupeKey]);
+  await tx.query('DELETE FROM jobs WHERE dedupe_key = $1', [dedupeKey]);
 }
 
 interface JobRow {
   id: number;
+  generation: number;
   kind: JobKind;
   deployment_id: string | null;
   payload: Record<string, unknown>;
@@ -66,12 +69,12 @@ export async function claim(tx: Queryable, opts: { owner: string; now: Date; lea
          WHERE due_at <= $3 AND (locked_until IS NULL OR locked_until < $3) AND ($5::text[] IS NULL OR kind = ANY($5::text[]))
          ORDER BY due_at, id LIMIT $4
          FOR UPDATE SKIP LOCKED)
-      RETURNING id, kind, deployment_id, payload, attempts, due_at`,
+      RETURNING id, generation, kind, deployment_id, payload, attempts, due_at`,
     [opts.owner, new Date(opts.now.getTime() + opts.leaseMs), opts.now, opts.limit, opts.kinds ?? null],
   );
   return rows
     .sort((a, b) => a.due_at.getTime() - b.due_at.getTime() || a.id - b.id)
-    .map((r) => ({ id: r.id, kind: r.kind, deploymentId: r.deployment_id, payload: r.payload, attempts: r.attempts, dueAt: r.due_at }));
+    .map((r) => ({ id: r.id, generation: r.generation, kind: r.kind, deploymentId: r.deployment_id, payload: r.payload, attempts: r.attempts, dueAt: r.due_at }));
 }
 
 /** Extends the lease of a job still being worked on. */
@@ -79,15 +82,16 @@ export async function renew(q: Queryable, id: number, owner: string, until: Date
   await q.query('UPDATE jobs SET locked_until = $3 WHERE id = $1 AND locked_by = $2', [id, owner, until]);
 }
 
-export async function complete(tx: Queryable, id: number): Promise<void> {
-  await tx.query('DELETE FROM jobs WHERE id = $1', [id]);
+/** Removes a finished job, unless it was re-armed meanwhile (then the new arming stands). */
+export async function complete(tx: Queryable, job: Pick<Job, 'id' | 'generation'>): Promise<void> {
+  await tx.query('DELETE FROM jobs WHERE id = $1 AND generation = $2', [job.id, job.generation]);
 }
 
-/** Puts a job back to run at `dueAt` (a timer re-armed, or a retry after an error). */
-export async function reschedule(q: Queryable, id: number, dueAt: Date, error?: string): Promise<void> {
+/** Puts a job back to run at `dueAt` (polling again, or a retry after an error), unless re-armed meanwhile. */
+export async function reschedule(q: Queryable, job: Pick<Job, 'id' | 'generation'>, dueAt: Date, error?: string): Promise<void> {
   await q.query(
-    'UPDATE jobs SET due_at = $2, locked_by = NULL, locked_until = NULL, last_error = $3 WHERE id = $1',
-    [id, dueAt, error ?? null],
+    'UPDATE jobs SET due_at = $3, locked_by = NULL, locked_until = NULL, last_error = $4 WHERE id = $1 AND generation = $2',
+    [job.id, job.generation, dueAt, error ?? null],
   );
 }
 

@@ -71,11 +71,13 @@ export interface TestDcp {
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
   /** Resolves once the deployment satisfies `predicate`, re-checking after every move the engine makes. */
   waitFor(id: string, predicate: (d: DeploymentDto) => boolean, what?: string): Promise<DeploymentDto>;
+  /** Stops this DCP and starts a new one on the same database (and clock). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** A DCP on a fresh database; by default on the ungated example config (`configDir` to change). */
-export async function startTestDcp(options: { backend: Backend; clock?: Clock; configDir?: string; leaseMs?: number }): Promise<TestDcp> {
+export async function startTestDcp(options: { backend: Backend; clock?: Clock; configDir?: string; leaseMs?: number; env?: Record<string, string> }): Promise<TestDcp> {
   const clock = options.clock ?? new ManualClock();
   const test = await openTestDb(options.backend);
   const settings = readSettings({
@@ -83,14 +85,25 @@ export async function startTestDcp(options: { backend: Backend; clock?: Clock; c
     DCP_DATA_DIR: 'memory://',
     DCP_BOOTSTRAP_TOKEN: TOKEN,
     DCP_CONFIG: options.configDir ?? UNGATED_CONFIG,
+    ...options.env,
   });
-  const dcp = await startDcp({ settings, clock, db: test.db, log: silentLogger, leaseMs: options.leaseMs });
-  const url = await dcp.listen();
+  // Warnings are kept, and shown when a wait fails: they say why the engine did not get there.
+  const warnings: string[] = [];
+  const log = { ...silentLogger, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
+  const boot = async () => {
+    const dcp = await startDcp({ settings, clock, db: test.db, log, leaseMs: options.leaseMs });
+    return { dcp, url: await dcp.listen() };
+  };
+  let { dcp, url } = await boot();
 
-  return {
-    dcp,
+  const handle: TestDcp = {
+    get dcp() {
+      return dcp;
+    },
     clock,
-    url,
+    get url() {
+      return url;
+    },
     async api(method, path, body, headers = {}) {
       const response = await fetch(`${url}${path}`, {
         method,
@@ -137,7 +150,7 @@ export async function startTestDcp(options: { backend: Backend; clock?: Clock; c
         // A guard against a hung test, not a wait for state: failing here means the state never came.
         const guard = setTimeout(() => {
           finish();
-          reject(new Error(`deployment ${id} never reached ${what}; last: ${last?.status} ${JSON.stringify(last?.phases.map((p) => [p.environment, p.status, p.releases.map((r) => r.status)]))}`));
+          reject(new Error(`deployment ${id} never reached ${what}; last: ${last?.status} ${JSON.stringify(last?.phases.map((p) => [p.environment, p.status, p.statusDetail, p.releases.map((r) => r.status)]))}; engine warnings: ${warnings.slice(-5).join(' | ') || 'none'}`));
         }, 20_000);
         function finish() {
           clearTimeout(guard);
@@ -146,11 +159,16 @@ export async function startTestDcp(options: { backend: Backend; clock?: Clock; c
         void check();
       });
     },
+    async restart() {
+      await dcp.stop();
+      ({ dcp, url } = await boot());
+    },
     async stop() {
       await dcp.stop();
       await test.drop();
     },
   };
+  return handle;
 }
 
 /** The example build with simulator annotations, and an id of its own. */

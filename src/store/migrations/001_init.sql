@@ -161,6 +161,8 @@ CREATE TABLE jobs (
   locked_by     text,
   locked_until  timestamptz,
   attempts      integer NOT NULL DEFAULT 0,
+  -- bumped when a keyed timer is re-armed: a worker finishing the older arming must not delete it
+  generation    integer NOT NULL DEFAULT 0,
   last_error    text,
   created_at    timestamptz NOT NULL
 );

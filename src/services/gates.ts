@@ -1,0 +1,154 @@
+/**
+ * People acting on gates: approving or rejecting a phase, moving a built-in change case, setting
+ * and lifting change freezes. Each records the decision and, in the same transaction, tells the
+ * deployments it can unblock (their prerequisites are re-evaluated at once).
+ */
+import type { Clock } from '../core/clock.ts';
+import { ConflictError, InputError, NotFoundError } from '../core/errors.ts';
+import { canMoveChangeCase, isTerminalPhase, type ChangeCaseStatus } from '../core/lifecycle.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { IdGenerator } from '../engine/ids.ts';
+import { applySignal } from '../engine/transitions.ts';
+import type { Db, Queryable } from '../store/db.ts';
+import { listEnvironments } from '../store/config.ts';
+import { appendEvent } from '../store/events.ts';
+import * as gates from '../store/gates.ts';
+import { enqueue } from '../store/jobs.ts';
+import { lockDeployment, type DeploymentDto } from '../store/deployments.ts';
+import type { DeploymentService } from './deployments.ts';
+
+export interface FreezeRequest {
+  environments: string[];
+  startsAt: string;
+  endsAt?: string;
+  reason: string;
+}
+
+export interface TransitionRequest {
+  status: ChangeCaseStatus;
+  deployWindow?: { start: string; end: string };
+  comment?: string;
+}
+
+export interface GateService {
+  decide(deploymentId: string, phaseId: string, caller: string, decision: 'approve' | 'reject', comment: string | null): Promise<DeploymentDto>;
+  getChangeCase(id: string): Promise<gates.ChangeCaseRecord>;
+  listChangeCases(filter: { deploymentId?: string; status?: string; limit: number }): Promise<gates.ChangeCaseRecord[]>;
+  transitionChangeCase(id: string, request: TransitionRequest, caller: string): Promise<gates.ChangeCaseRecord>;
+  createFreeze(request: FreezeRequest, caller: string): Promise<gates.FreezeRecord>;
+  listFreezes(current: boolean, limit: number): Promise<gates.FreezeRecord[]>;
+  liftFreeze(id: string, caller: string): Promise<gates.FreezeRecord>;
+}
+
+export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator; engine: Engine; deployments: DeploymentService }): GateService {
+  const { db, clock, ids, engine } = deps;
+
+  /** Re-evaluates the gates of deployments waiting in these environments (through jobs: there may be many). */
+  async function nudgeWaiting(tx: Queryable, environments: string[], now: Date): Promise<void> {
+    for (const deploymentId of await gates.deploymentsAwaiting(tx, environments)) {
+      await enqueue(tx, { kind: 'deployment.signal', deploymentId, payload: { signal: { type: 'gates.changed' } }, dueAt: now }, now);
+    }
+    await tx.query("SELECT pg_notify('dcp_wake', '')");
+  }
+
+  function parseInstant(text: string, field: string): Date {
+    const at = new Date(text);
+    if (Number.isNaN(at.getTime())) throw new InputError(`bad ${field}`, [{ field, message: 'must be an ISO 8601 date-time' }]);
+    return at;
+  }
+
+  return {
+    async decide(deploymentId, phaseId, caller, decision, comment) {
+      const deployment = await deps.deployments.get(deploymentId);
+      const phase = deployment.phases.find((p) => p.id === phaseId);
+      if (!phase) throw new NotFoundError(`deployment ${deploymentId} has no phase ${phaseId}`);
+      if (!phase.policy.approvals) throw new ConflictError(`phase ${phase.environment} needs no approval`);
+      if (isTerminalPhase(phase.status) || phase.status === 'Deploying') {
+        throw new ConflictError(`phase ${phase.environment} is ${phase.status}; approvals are taken before a phase deploys`);
+      }
+      const applied = await db.transaction(async (tx) => {
+        const ctx = engine.context(tx);
+        await lockDeployment(tx, deploymentId);
+        const recorded = await gates.insertApproval(tx, { id: ids(), deploymentId, phaseId, by: caller, decision, comment }, ctx.now);
+        if (!recorded) throw new ConflictError(`${caller} has already decided on phase ${phase.environment}`);
+        return applySignal(ctx, deploymentId, { type: 'gates.changed', phaseId });
+      });
+      engine.committed(applied);
+      return deps.deployments.get(deploymentId);
+    },
+
+    async getChangeCase(id) {
+      const found = await gates.getChangeCase(db, id);
+      if (!found) throw new NotFoundError(`no change case with id ${id}`);
+      return found;
+    },
+
+    listChangeCases: (filter) => gates.listChangeCases(db, filter),
+
+    async transitionChangeCase(id, request, caller) {
+      const current = await this.getChangeCase(id);
+      if (current.provider !== 'builtin') {
+        throw new ConflictError(`change case ${id} lives in ${current.provider}; move it there (DCP reads its state back)`);
+      }
+      if (!canMoveChangeCase(current.status, request.status)) {
+        throw new ConflictError(`a change case cannot move from ${current.status} to ${request.status}`);
+      }
+      let window: { start: Date; end: Date } | undefined;
+      if (request.status === 'scheduled-approved') {
+        if (!request.deployWindow) throw new InputError('a deploy window is needed', [{ field: 'deployWindow', message: 'is required to move a case to scheduled-approved' }]);
+        window = { start: parseInstant(request.deployWindow.start, 'deployWindow.start'), end: parseInstant(request.deployWindow.end, 'deployWindow.end') };
+        if (window.end <= window.start) throw new InputError('the deploy window ends before it starts', [{ field: 'deployWindow.end', message: 'must be after deployWindow.start' }]);
+      }
+      const applied = await db.transaction(async (tx) => {
+        const ctx = engine.context(tx);
+        await lockDeployment(tx, current.deploymentId);
+        if (request.status === 'scheduled-approved') {
+          const frozen = (await gates.freezesCovering(tx, [current.environment], ctx.now)).find((f) => new Date(f.startsAt) <= ctx.now);
+          if (frozen) {
+            throw new ConflictError(`a change freeze covers ${current.environment} (${frozen.id}: ${frozen.reason}); the case cannot be scheduled-approved until it ends or is lifted`);
+          }
+        }
+        const moved = await gates.moveChangeCase(tx, id, { from: current.status, to: request.status, by: caller, comment: request.comment ?? null, deployWindow: window }, ctx.now);
+        if (!moved) throw new ConflictError(`change case ${id} moved meanwhile; read it again`);
+        await appendEvent(tx, {
+          id: ids(), type: 'ChangeCaseUpdated', time: ctx.now,
+          data: { deploymentId: moved.deploymentId, phaseId: moved.phaseId, environment: moved.environment, changeCaseId: id, from: current.status, to: moved.status, statusDetail: request.comment ?? `Moved by ${caller}`, by: caller },
+        });
+        return applySignal(ctx, moved.deploymentId, { type: 'gates.changed', phaseId: moved.phaseId });
+      });
+      engine.committed(applied);
+      return this.getChangeCase(id);
+    },
+
+    async createFreeze(request, caller) {
+      const freezable = new Set((await listEnvironments(db)).filter((e) => e.freezable).map((e) => e.name));
+      const issues = request.environments.flatMap((name, i) =>
+        freezable.has(name) ? [] : [{ field: `environments[${i}]`, message: `"${name}" is not a freezable environment; freezable: ${[...freezable].join(', ') || 'none'}` }],
+      );
+      if (issues.length > 0) throw new InputError('only freezable environments can be frozen', issues);
+      const startsAt = parseInstant(request.startsAt, 'startsAt');
+      const endsAt = request.endsAt ? parseInstant(request.endsAt, 'endsAt') : null;
+      if (endsAt && endsAt <= startsAt) throw new InputError('the freeze ends before it starts', [{ field: 'endsAt', message: 'must be after startsAt' }]);
+      return db.transaction(async (tx) => {
+        const now = clock.now();
+        const created = await gates.insertFreeze(tx, { id: ids(), environments: request.environments, startsAt, endsAt, reason: request.reason, by: caller }, now);
+        await nudgeWaiting(tx, request.environments, now);
+        return created;
+      });
+    },
+
+    listFreezes: (current, limit) => gates.listFreezes(db, { current, now: clock.now(), limit }),
+
+    async liftFreeze(id, caller) {
+      const existing = await gates.getFreeze(db, id);
+      if (!existing) throw new NotFoundError(`no change freeze with id ${id}`);
+      return db.transaction(async (tx) => {
+        const now = clock.now();
+        const lifted = await gates.liftFreeze(tx, id, caller, now);
+        if (!lifted) throw new ConflictError(`change freeze ${id} was already lifted`);
+        await nudgeWaiting(tx, lifted.environments, now);
+        return lifted;
+      });
+    },
+  };
+}
