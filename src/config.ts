@@ -20,6 +20,8 @@ export interface Settings {
   servicenow: { url: string; token?: string; user?: string; password?: string } | null;
   publicUrl: string;
   logLevel: string;
+  /** How long a worker's claim on a job lasts without renewal (a dead worker's jobs wait this long on PostgreSQL). */
+  leaseMs: number;
 }
 
 export const DEFAULT_CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
@@ -53,7 +55,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
       : null,
     publicUrl: env.DCP_PUBLIC_URL || `http://${host}:${port}`,
     logLevel: env.LOG_LEVEL || 'info',
+    leaseMs: Number(env.DCP_LEASE_MS ?? 30_000),
   };
+  if (!Number.isInteger(settings.leaseMs) || settings.leaseMs < 1000) {
+    issues.push({ field: 'DCP_LEASE_MS', message: `must be a number of milliseconds, at least 1000; got "${env.DCP_LEASE_MS}"` });
+  }
   if (settings.changeProvider === 'servicenow') {
     const sn = settings.servicenow;
     if (!sn) issues.push({ field: 'DCP_SERVICENOW_URL', message: 'is required when DCP_CHANGE_PROVIDER=servicenow' });

@@ -118,7 +118,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   const executor = createEmbeddedExecutor({ driver: createSimulatedReleaseDriver({ clock }) });
   const scan = createSimulatedScanProvider({ clock });
   const engine = createEngine({
-    db, clock, ids, log, executor, scan, leaseMs: options.leaseMs,
+    db, clock, ids, log, executor, scan, leaseMs: options.leaseMs ?? settings.leaseMs,
     checks: createCheckRunner({ scan }),
     changeCases: createChangeCaseProvider(settings),
     publicUrl: settings.publicUrl,

@@ -55,6 +55,8 @@ export interface FakeServiceNow {
   requests: FakeRequest[];
   /** Sets fields of a stored change, e.g. `{ state: '-2', approval: 'approved', start_date: '2025-03-01 22:00:00' }`. */
   set(sysId: string, fields: Partial<FakeChange>): void;
+  /** Resolves once a request (already made or still to come) satisfies `predicate`; answered before it resolves. */
+  waitForRequest(predicate: (request: FakeRequest) => boolean): Promise<FakeRequest>;
   /** The next `n` requests answer 503. */
   failNext(n: number): void;
   close(): Promise<void>;
@@ -97,6 +99,7 @@ class HttpError extends Error {
 export async function startFakeServiceNow(): Promise<FakeServiceNow> {
   const changes = new Map<string, FakeChange>();
   const requests: FakeRequest[] = [];
+  const waiters = new Set<{ predicate: (r: FakeRequest) => boolean; resolve: (r: FakeRequest) => void }>();
   let failures = 0;
   let sequence = 30000;
 
@@ -235,7 +238,15 @@ export async function startFakeServiceNow(): Promise<FakeServiceNow> {
         requests.push({ method, path: url.pathname, query: url.searchParams, authorization: req.headers.authorization, body });
       }
       res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8' });
-      res.end(JSON.stringify(payload));
+      res.end(JSON.stringify(payload), () => {
+        const request = requests[requests.length - 1];
+        for (const waiter of [...waiters]) {
+          if (waiter.predicate(request)) {
+            waiters.delete(waiter);
+            waiter.resolve(request);
+          }
+        }
+      });
     });
   });
 
@@ -255,6 +266,11 @@ export async function startFakeServiceNow(): Promise<FakeServiceNow> {
       for (const [name, value] of Object.entries(fields)) {
         if (value !== undefined) change[name] = value;
       }
+    },
+    waitForRequest(predicate) {
+      const seen = requests.find(predicate);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.add({ predicate, resolve }));
     },
     failNext(n) {
       failures = n;
