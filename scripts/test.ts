@@ -110,9 +110,16 @@ async function main(): Promise<number> {
 
   header(1, existsSync('eslint.config.js') ? 'typecheck (tsc --noEmit) and lint (eslint .)' : 'typecheck (tsc --noEmit); no eslint.config.js, so no lint');
   const tscCode = await run(process.execPath, [path.join('node_modules', '.bin', 'tsc'), '--noEmit']);
-  if (tscCode !== 0) {
-    process.stderr.write('typecheck failed: fix the errors above (`npx tsc --noEmit`)\n');
-    return tscCode;
+  const webCode = tscCode === 0 ? await run(process.execPath, [path.join('node_modules', '.bin', 'tsc'), '--noEmit', '-p', 'web']) : 0;
+  if (tscCode !== 0 || webCode !== 0) {
+    process.stderr.write('typecheck failed: fix the errors above (`npm run typecheck`)\n');
+    return tscCode || webCode;
+  }
+  // The app, built as `npm start` serves it: the browser tests drive it.
+  const buildCode = await run(process.execPath, [path.join('scripts', 'build-web.ts')]);
+  if (buildCode !== 0) {
+    process.stderr.write('building the app failed (`npm run build:web`)\n');
+    return buildCode;
   }
   if (existsSync('eslint.config.js')) {
     const eslintCode = await run(process.execPath, [path.join('node_modules', '.bin', 'eslint'), '.']);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from './core/clock.ts';
 import { ConfigError } from './core/errors.ts';
@@ -34,6 +35,8 @@ import { migrate } from './store/migrate.ts';
 import { openPglite } from './store/pglite.ts';
 import { openPostgres } from './store/postgres.ts';
 
+/** The built app (`npm run build:web`); `npm start` builds it when it is missing or stale. */
+const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
 export interface DcpOptions {
@@ -133,7 +136,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   let started = false;
   const app = await buildApp(
     { db, clock, engine, relay, auth, deployments, gates, configImport, started: () => started },
-    { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION },
+    { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT },
   );
   started = true;
 

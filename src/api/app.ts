@@ -5,6 +5,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import cookie from '@fastify/cookie';
+import { webRoutes } from './routes/web.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { SESSION_COOKIE } from '../services/auth.ts';
 import { NotAuthenticatedError } from '../core/errors.ts';
 import type { ApiContext } from './context.ts';
 import { sendProblem } from './problem.ts';
@@ -18,6 +22,8 @@ import { systemRoutes } from './routes/system.ts';
 export interface AppOptions {
   logger: boolean | { level: string };
   version: string;
+  /** The built app (web/dist); not served when absent. */
+  webRoot: string | null;
 }
 
 export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<FastifyInstance> {
@@ -56,14 +62,23 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(cookie);
   app.decorateRequest('principal', null);
+  // Every /api call needs a bearer token, or the app's session cookie; signing in needs neither.
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    if (!request.url.startsWith('/api/') || (request.url.split('?')[0] === '/api/v1/session' && request.method !== 'GET')) return;
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    if (!token) throw new NotAuthenticatedError('send Authorization: Bearer <token> (the admin token is in DCP_DATA_DIR/admin-token)');
-    request.principal = await ctx.auth.authenticate(token);
-    if (!request.principal) throw new NotAuthenticatedError('the token is not valid');
+    const session = request.cookies[SESSION_COOKIE];
+    if (token) {
+      request.principal = await ctx.auth.authenticate(token);
+      if (!request.principal) throw new NotAuthenticatedError('the token is not valid');
+    } else if (session) {
+      request.principal = await ctx.auth.authenticateSession(session);
+      if (!request.principal) throw new NotAuthenticatedError('the session has ended; sign in again');
+    } else {
+      throw new NotAuthenticatedError('send Authorization: Bearer <token> (the admin token is in DCP_DATA_DIR/admin-token)');
+    }
   });
 
   // A POST without a body (cancel, clone) means "no options".
@@ -72,16 +87,13 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, request, error));
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).type('application/problem+json').send({
-      type: 'https://dcp.dev/problems/not-found', title: 'Not found', status: 404, detail: `no route ${request.method} ${request.url.split('?')[0]}`,
-    }),
-  );
 
   deploymentRoutes(app, ctx);
   catalogRoutes(app, ctx);
   eventRoutes(app, ctx);
   gateRoutes(app, ctx);
   systemRoutes(app, ctx);
+  sessionRoutes(app, ctx);
+  await webRoutes(app, options.webRoot);
   return app;
 }

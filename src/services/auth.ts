@@ -24,8 +24,15 @@ export function newToken(): string {
   return `dcp_${randomBytes(24).toString('base64url')}`;
 }
 
+export const SESSION_COOKIE = 'dcp_session';
+export const SESSION_TTL_MS = 12 * 3600_000;
+
 export interface AuthService {
   authenticate(token: string): Promise<Principal | null>;
+  /** Turns a valid API token into a session id (for the app's cookie); null when the token is bad. */
+  createSession(token: string): Promise<{ sessionId: string; principal: Principal; expiresAt: Date } | null>;
+  authenticateSession(sessionId: string): Promise<Principal | null>;
+  endSession(sessionId: string): Promise<void>;
   /** Ensures the bootstrap admin token; returns a newly generated one (to be shown once), else null. */
   bootstrap(fromEnvironment: string | null): Promise<string | null>;
 }
@@ -46,6 +53,28 @@ export function createAuthService(deps: { db: Queryable; clock: Clock; ids: IdGe
       const principal: Principal = { name: row.name, role: row.role, tokenId: row.id };
       cache.set(hash, { principal, until: now + 10_000 });
       return principal;
+    },
+    async createSession(token) {
+      const principal = await this.authenticate(token);
+      if (!principal) return null;
+      const sessionId = newToken();
+      const now = deps.clock.now();
+      const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+      await deps.db.query('INSERT INTO sessions (id_hash, token_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+        hashToken(sessionId), principal.tokenId, now, expiresAt,
+      ]);
+      return { sessionId, principal, expiresAt };
+    },
+    async authenticateSession(sessionId) {
+      const [row] = await deps.db.query<{ id: string; name: string; role: 'admin' }>(
+        `SELECT t.id, t.name, t.role FROM sessions s JOIN api_tokens t ON t.id = s.token_id
+          WHERE s.id_hash = $1 AND s.expires_at > $2`,
+        [hashToken(sessionId), deps.clock.now()],
+      );
+      return row ? { name: row.name, role: row.role, tokenId: row.id } : null;
+    },
+    async endSession(sessionId) {
+      await deps.db.query('DELETE FROM sessions WHERE id_hash = $1', [hashToken(sessionId)]);
     },
     async bootstrap(fromEnvironment) {
       if (fromEnvironment) {

@@ -54,3 +54,12 @@ CREATE INDEX freezes_current ON freezes (starts_at) WHERE lifted_at IS NULL;
 
 -- Phases waiting on prerequisites, found when a freeze or the like changes.
 CREATE INDEX phases_awaiting ON phases (environment) WHERE status = 'AwaitingPrerequisites';
+
+-- App sign-in: a session made from an API token, held in an HttpOnly cookie (browsers'
+-- EventSource cannot send an Authorization header).
+CREATE TABLE sessions (
+  id_hash    text PRIMARY KEY,
+  token_id   text NOT NULL REFERENCES api_tokens (id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);

@@ -1,0 +1,48 @@
+/**
+ * Signing in to the app: an API token becomes a session held in an HttpOnly cookie, which the API
+ * accepts like a token (the browser's EventSource cannot send headers). Single sign-on replaces
+ * the token form later; the session is the seam it plugs into.
+ */
+import type { FastifyInstance } from 'fastify';
+import { NotAuthenticatedError } from '../../core/errors.ts';
+import { SESSION_COOKIE, SESSION_TTL_MS } from '../../services/auth.ts';
+import type { ApiContext } from '../context.ts';
+import { problemResponses } from '../schemas.ts';
+
+const whoami = {
+  type: 'object',
+  required: ['name', 'role'],
+  properties: { name: { type: 'string' }, role: { type: 'string' }, expiresAt: { type: 'string' } },
+} as const;
+
+export function sessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.post('/api/v1/session', {
+    schema: {
+      tags: ['session'],
+      summary: 'Sign in with an API token; sets the session cookie',
+      security: [],
+      body: { type: 'object', required: ['token'], additionalProperties: false, properties: { token: { type: 'string', minLength: 1 } } },
+      response: { 201: whoami, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const session = await ctx.auth.createSession((request.body as { token: string }).token);
+    if (!session) throw new NotAuthenticatedError('the token is not valid');
+    reply.setCookie(SESSION_COOKIE, session.sessionId, {
+      httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_TTL_MS / 1000, secure: request.protocol === 'https',
+    });
+    return reply.code(201).send({ name: session.principal.name, role: session.principal.role, expiresAt: session.expiresAt.toISOString() });
+  });
+
+  app.get('/api/v1/session', {
+    schema: { tags: ['session'], summary: 'Who is signed in', response: { 200: whoami, ...problemResponses } },
+  }, async (request) => ({ name: request.principal!.name, role: request.principal!.role }));
+
+  app.delete('/api/v1/session', {
+    schema: { tags: ['session'], summary: 'Sign out', security: [] },
+  }, async (request, reply) => {
+    const session = request.cookies[SESSION_COOKIE];
+    if (session) await ctx.auth.endSession(session);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+}

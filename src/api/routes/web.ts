@@ -1,0 +1,22 @@
+/**
+ * The DCP app (web/dist, built by Vite) at `/`. Unknown paths outside /api fall back to the app's
+ * index.html so that links such as /deployments/{id} (the ones Slack messages carry) open the app.
+ */
+import { existsSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+
+export async function webRoutes(app: FastifyInstance, webRoot: string | null): Promise<void> {
+  const served = webRoot !== null && existsSync(webRoot);
+  if (served) await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: 'index.html', maxAge: '1h', immutable: false });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const isApi = path.startsWith('/api/') || path === '/openapi.json' || path.startsWith('/docs');
+    if (served && request.method === 'GET' && !isApi && !/\.[a-z0-9]+$/i.test(path)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.code(404).type('application/problem+json').send({
+      type: 'https://dcp.dev/problems/not-found', title: 'Not found', status: 404, detail: `no route ${request.method} ${path}`,
+    });
+  });
+}
