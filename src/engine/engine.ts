@@ -187,7 +187,7 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   const gateDeps = {
-    db: deps.db, clock: deps.clock, ids: deps.ids, log: deps.log, checks: deps.checks, changeCases: deps.changeCases,
+    db: deps.db, clock: deps.clock, ids: deps.ids, log: deps.log, checks: deps.checks, changeCases: deps.changeCases, publicUrl: deps.publicUrl,
     signalAndComplete, committed, context, wake: () => wake(),
   };
 

@@ -28,6 +28,8 @@ export interface GateJobDeps {
   log: Logger;
   checks: CheckRunner;
   changeCases: ChangeCaseProvider;
+  /** The app's base URL: change cases link to the deployment's page. */
+  publicUrl: string;
   signalAndComplete(job: jobs.Job, deploymentId: string, signal: Signal): Promise<void>;
   context(tx: Queryable): TransitionContext;
   committed(applied: Applied): void;
@@ -88,7 +90,7 @@ export async function runChangeCaseSync(deps: GateJobDeps, job: jobs.Job): Promi
       const [info] = await deps.db.query<{ version: string }>('SELECT version FROM deployments WHERE id = $1', [c.deploymentId]);
       const created = await deps.changeCases.create({
         caseId: c.id, queue: c.queue, service: c.service, environment: c.environment, isGov: c.isGov, version: info.version,
-        deploymentId: c.deploymentId, deploymentUrl: c.description.match(/https?:\/\/\S+/)?.[0] ?? '', summary: c.summary, description: c.description,
+        deploymentId: c.deploymentId, deploymentUrl: `${deps.publicUrl}/deployments/${c.deploymentId}`, summary: c.summary, description: c.description,
       });
       await deps.db.transaction(async (tx) => {
         await setChangeCaseExternal(tx, c.id, created.externalId, created.number ?? null);
