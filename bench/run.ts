@@ -4,36 +4,48 @@
  *   npm run bench                              # both backends, 500 builds each
  *   npm run bench -- --builds 2000             # or BENCH_BUILDS=2000
  *   npm run bench -- --backend pglite          # one backend only (pglite | postgres)
- *   node --cpu-prof --cpu-prof-dir=bench/results/prof bench/run.ts --backend pglite
+ *   npm run bench -- --sql-stats               # also time every SQL statement (a diagnostic)
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/run.ts --backend pglite
  *
  * For each backend — the embedded database (PGlite, in memory) and PostgreSQL (the server in
  * DATABASE_URL, else a private one from scripts/pg-server.ts; either way a fresh database
  * `dcp_bench_<random>` for the run, dropped afterwards) — it starts a DCP in this process on the
- * system clock, warms it up with a few builds, then submits N builds through the deployment
- * service (not HTTP: this measures the engine) with zero-latency simulators (release and scan
- * take 0 ms), spread over the example catalog's services, channels and strategies, with bounded
- * concurrency. It waits, event-driven (`engine.onMoves`), until every deployment ended.
+ * system clock, warms it up with a few builds (not counted), then submits N builds through the
+ * deployment service (not HTTP: this measures the engine) with zero-latency simulators (release
+ * and scan take 0 ms), spread over the example catalog's services, channels and strategies,
+ * `--concurrency` submissions in flight. It waits, event-driven (`engine.onMoves`), until every
+ * deployment ended.
+ *
+ * The config is the example one (config/) with the environments' prerequisites left out
+ * (approvals, change cases, freezes, deploy windows, bake times): those wait on people and on the
+ * calendar, not on the engine, and no deployment would complete. Checks stay. `--config DIR`
+ * uses a folder as it is.
  *
  * Reported per backend (and written to bench/results/<backend>.json):
- * - wall time (first submit → last deployment ended), deployments/s, state transitions/s (the
- *   engine's moves; the `Pending → Scanning` move of each deployment is made by the service in
- *   the creating transaction and is not among them);
+ * - wall time (first submit → last deployment ended), deployments/s, state transitions/s
+ *   (`engine.stats().transitions` over the run);
  * - phase hand-over latency: for every phase after the first, previous phase `Completed` →
  *   this phase `Checking`, as seen by `engine.onMoves` (p50/p90/p99/max, ms);
- * - a breakdown of where time goes (lock waits, release job round-trips, end-to-end);
+ * - a breakdown of where time goes (checks and gates, lock waits, release job round-trips, end
+ *   to end) in `latencyMs`;
  * - counts of deployments, phases and releases, and whether all deployments Completed (the
  *   process exits non-zero if any did not).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Move } from '../src/core/decide.ts';
-import { readSettings } from '../src/config.ts';
-import { silentLogger } from '../src/engine/logger.ts';
+import { DEFAULT_CONFIG_DIR, readSettings } from '../src/config.ts';
+import { silentLogger, type Logger } from '../src/engine/logger.ts';
 import { startDcp, type Dcp } from '../src/main.ts';
+import type { Db, Queryable } from '../src/store/db.ts';
+import { openPglite } from '../src/store/pglite.ts';
+import { openPostgres } from '../src/store/postgres.ts';
 import type { BuildEvent } from '../src/services/deployments.ts';
 import type { DeploymentDto } from '../src/store/deployments.ts';
 import { ensurePostgres } from '../scripts/pg-server.ts';
@@ -64,6 +76,9 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string' },
     backend: { type: 'string', multiple: true },
     'timeout-s': { type: 'string' },
+    config: { type: 'string' },
+    'sql-stats': { type: 'boolean' },
+    sequential: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
   allowPositionals: false,
@@ -72,7 +87,10 @@ const { values: args } = parseArgs({
 if (args.help) {
   process.stdout.write(
     'usage: node bench/run.ts [--builds N (500; env BENCH_BUILDS)] [--warmup N (20)] [--concurrency N (16)]\n' +
-      '                         [--backend pglite|postgres ...] [--timeout-s S (600)]\n',
+      '                         [--backend pglite|postgres ...] [--timeout-s S (600)] [--config DIR]\n' +
+      '  --config DIR: use this config folder as it is (default: the example config, prerequisites left out)\n' +
+      '  --sql-stats: also time every SQL statement of the measured run (a diagnostic; adds overhead)\n' +
+      '  --sequential: one deployment at a time (the next submitted when the previous ended): latency without load\n',
   );
   process.exit(0);
 }
@@ -82,11 +100,119 @@ const options = {
   warmup: positiveInt('--warmup', args.warmup, 20),
   concurrency: positiveInt('--concurrency', args.concurrency, 16),
   timeoutMs: positiveInt('--timeout-s', args['timeout-s'], 600) * 1000,
+  configDir: args.config ? path.resolve(args.config) : null,
+  sqlStats: args['sql-stats'] ?? false,
+  sequential: args.sequential ?? false,
   backends: (args.backend ?? BACKENDS).map((b) => {
     if (!BACKENDS.includes(b as Backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}; got "${b}"`);
     return b as Backend;
   }),
 };
+
+// ---------------------------------------------------------------------------------------------
+// Config
+
+/** Environment keys that make a phase wait on people or the calendar (approvals, bake times…). */
+const PREREQUISITE_KEYS = ['approvals', 'changeCase', 'freezable', 'windows', 'bakeTime'];
+
+/**
+ * The example config (catalog, channels, strategies, checks) without prerequisites: a phase that
+ * waits minutes for a bake time or for a person's approval measures the calendar, not the engine.
+ * Checks stay: they are engine work (a job per round). Written to a temp folder.
+ */
+function benchConfig(): { dir: string; description: string; remove(): void } {
+  if (options.configDir) return { dir: options.configDir, description: options.configDir, remove: () => undefined };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dcp-bench-config-'));
+  cpSync(DEFAULT_CONFIG_DIR, dir, { recursive: true });
+  const file = path.join(dir, 'environments.yaml');
+  const doc = parseYaml(readFileSync(file, 'utf8')) as { environments: Record<string, unknown>[] };
+  const stripped = new Set<string>();
+  for (const environment of doc.environments) {
+    for (const key of PREREQUISITE_KEYS) {
+      if (key in environment) {
+        stripped.add(key);
+        delete environment[key];
+      }
+    }
+  }
+  writeFileSync(file, `# dcp bench: the example environments without prerequisites\n${stringifyYaml(doc)}`);
+  const description = `example config (config/), without prerequisites${stripped.size ? ` (left out: ${[...stripped].join(', ')})` : ''}; checks kept`;
+  return { dir, description, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL statistics (--sql-stats): a Db that times every statement
+
+interface SqlStat {
+  sql: string;
+  /** Run inside a transaction (its time is execution only; outside, it includes waiting for a connection — PGlite has one). */
+  inTransaction: boolean;
+  calls: number;
+  totalMs: number;
+  maxMs: number;
+  /** Mean ms of the calls in the first and the last fifth of the measured run. */
+  firstFifthMeanMs: number;
+  lastFifthMeanMs: number;
+}
+
+function instrumented(db: Db): { db: Db; reset(): void; report(): { statements: SqlStat[]; transactions: { count: number; totalMs: number; p50: number; p99: number; max: number } } } {
+  let samples = new Map<string, [number, number][]>(); // (in a transaction?) + sql -> [start, ms]
+  let transactions: number[] = [];
+  let since = performance.now();
+  const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const timed = (q: Queryable, inTx: boolean): Queryable => ({
+    async query<T>(text: string, values?: unknown[]) {
+      const start = performance.now();
+      try {
+        return await q.query<T>(text, values);
+      } finally {
+        const key = `${inTx ? 'T' : '-'}${normalise(text)}`;
+        let list = samples.get(key);
+        if (!list) samples.set(key, (list = []));
+        list.push([start, performance.now() - start]);
+      }
+    },
+    exec: (script: string) => q.exec(script),
+  });
+  const wrapped: Db = {
+    kind: db.kind,
+    ...timed(db, false),
+    async transaction(fn) {
+      const start = performance.now();
+      try {
+        return await db.transaction((tx) => fn(timed(tx, true)));
+      } finally {
+        transactions.push(performance.now() - start);
+      }
+    },
+    listen: (channel, onNotify) => db.listen(channel, onNotify),
+    close: () => db.close(),
+  };
+  return {
+    db: wrapped,
+    reset() {
+      samples = new Map();
+      transactions = [];
+      since = performance.now();
+    },
+    report() {
+      const span = performance.now() - since;
+      const mean = (list: [number, number][]) => (list.length ? round(list.reduce((n, [, ms]) => n + ms, 0) / list.length, 3) : NaN);
+      const statements = [...samples].map(([key, list]): SqlStat => ({
+        sql: key.length > 161 ? `${key.slice(1, 158)}...` : key.slice(1),
+        inTransaction: key.startsWith('T'),
+        calls: list.length,
+        totalMs: round(list.reduce((n, [, ms]) => n + ms, 0), 1),
+        maxMs: round(Math.max(...list.map(([, ms]) => ms)), 1),
+        firstFifthMeanMs: mean(list.filter(([at]) => at - since < span / 5)),
+        lastFifthMeanMs: mean(list.filter(([at]) => at - since >= (span * 4) / 5)),
+      }));
+      statements.sort((a, b) => b.totalMs - a.totalMs);
+      const t = percentiles(transactions);
+      return { statements, transactions: { count: transactions.length, totalMs: round(transactions.reduce((a, b) => a + b, 0), 1), p50: t.p50, p99: t.p99, max: t.max } };
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Builds
@@ -152,6 +278,17 @@ function percentiles(samples: number[]): Percentiles {
 // ---------------------------------------------------------------------------------------------
 // One measured run on a started DCP
 
+interface SlowRelease {
+  deploymentId: string;
+  releaseId: string;
+  service: string;
+  environment: string;
+  target: string;
+  ms: number;
+  /** When it started Deploying, in seconds from the start of the run. */
+  startedAtS: number;
+}
+
 interface RunResult {
   builds: number;
   wallSeconds: number;
@@ -159,6 +296,9 @@ interface RunResult {
   movesSeen: number;
   deployments: DeploymentDto[];
   handoverMs: number[];
+  handoverToDeployingMs: number[];
+  /** The releases slowest from Deploying to Succeeded (the simulator takes 0 ms: all of it is DCP). */
+  slowReleases: SlowRelease[];
   lockWaitMs: number[];
   releaseRunMs: number[];
   phaseMs: number[];
@@ -167,7 +307,7 @@ interface RunResult {
   submitMs: number[];
 }
 
-async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, timeoutMs: number): Promise<RunResult> {
+async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, timeoutMs: number, sequential = false): Promise<RunResult> {
   // Timestamps (performance.now()) of the moves this run cares about, keyed by entity id.
   const phaseAt = new Map<string, Partial<Record<'Checking' | 'Deploying' | 'Completed', number>>>();
   const releaseAt = new Map<string, Partial<Record<'Deploying' | 'Succeeded', number>>>();
@@ -178,6 +318,7 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
   const submitted = new Map<string, number>(); // deployment id -> submit start
   const submitMs: number[] = [];
   let waiting: Set<string> | null = null; // set once every build is submitted
+  const endWaiters = new Map<string, () => void>(); // --sequential: the deployment being waited for
   let done!: () => void;
   const allEnded = new Promise<void>((resolve) => (done = resolve));
 
@@ -201,6 +342,7 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
         scanAt.set(m.id, { Scanned: now });
       } else if (ENDED.has(m.to) && !endedAt.has(m.id)) {
         endedAt.set(m.id, { at: now, status: m.to });
+        endWaiters.get(m.id)?.();
         if (waiting?.delete(m.id) && waiting.size === 0) done();
       }
     }
@@ -209,7 +351,8 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
   const transitionsBefore = dcp.engine.stats().transitions;
   const started = performance.now();
   try {
-    // Bounded concurrency: `concurrency` submissions in flight at any time.
+    // Bounded concurrency: `concurrency` submissions in flight at any time. Sequential: one
+    // deployment at a time, the next submitted once the previous ended (latency without load).
     let next = 0;
     const worker = async () => {
       while (next < builds.length) {
@@ -219,9 +362,17 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
         submitMs.push(performance.now() - t0);
         if (!created) throw new Error(`build ${build.buildId} was not created (a duplicate?)`);
         submitted.set(deployment.id, t0);
+        if (sequential && !endedAt.has(deployment.id)) {
+          let guard: NodeJS.Timeout | undefined;
+          await new Promise<void>((resolve, reject) => {
+            endWaiters.set(deployment.id, resolve);
+            guard = setTimeout(() => reject(new Error(`deployment ${deployment.id} had not ended after ${timeoutMs / 1000} s`)), timeoutMs);
+          }).finally(() => clearTimeout(guard));
+          endWaiters.delete(deployment.id);
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, builds.length) }, worker));
+    await Promise.all(Array.from({ length: sequential ? 1 : Math.min(concurrency, builds.length) }, worker));
 
     // Moves may have ended deployments before their submit returned: wait only for the others.
     waiting = new Set([...submitted.keys()].filter((id) => !endedAt.has(id)));
@@ -253,6 +404,8 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
   for (let i = 0; i < ids.length; i += 32) deployments.push(...(await Promise.all(ids.slice(i, i + 32).map((id) => dcp.deployments.get(id)))));
 
   const handoverMs: number[] = [];
+  const handoverToDeployingMs: number[] = [];
+  const slowReleases: SlowRelease[] = [];
   const lockWaitMs: number[] = [];
   const releaseRunMs: number[] = [];
   const phaseMs: number[] = [];
@@ -269,11 +422,19 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
       if (i > 0) {
         const previous = phaseAt.get(d.phases[i - 1].id)?.Completed;
         if (previous !== undefined && t.Checking !== undefined) handoverMs.push(t.Checking - previous);
+        if (previous !== undefined && t.Deploying !== undefined) handoverToDeployingMs.push(t.Deploying - previous);
       }
       for (const release of phase.releases) {
         const r = releaseAt.get(release.id) ?? {};
         if (t.Deploying !== undefined && r.Deploying !== undefined) lockWaitMs.push(r.Deploying - t.Deploying);
-        if (r.Deploying !== undefined && r.Succeeded !== undefined) releaseRunMs.push(r.Succeeded - r.Deploying);
+        if (r.Deploying !== undefined && r.Succeeded !== undefined) {
+          releaseRunMs.push(r.Succeeded - r.Deploying);
+          slowReleases.push({
+            deploymentId: d.id, releaseId: release.id, service: d.service, environment: phase.environment, target: release.target,
+            ms: round(r.Succeeded - r.Deploying, 1), startedAtS: round((r.Deploying - started) / 1000, 3),
+          });
+          slowReleases.sort((a, b) => b.ms - a.ms).splice(5);
+        }
       }
     });
   }
@@ -285,6 +446,8 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
     movesSeen,
     deployments,
     handoverMs,
+    handoverToDeployingMs,
+    slowReleases,
     lockWaitMs,
     releaseRunMs,
     phaseMs,
@@ -310,6 +473,9 @@ interface BackendResult {
   date: string;
   // Beyond the headline numbers:
   concurrency: number;
+  /** --sequential: one deployment at a time. */
+  sequential: boolean;
+  config: string;
   deployments: number;
   phases: number;
   releases: number;
@@ -317,12 +483,35 @@ interface BackendResult {
   statuses: Record<string, number>;
   latencyMs: Record<string, Percentiles>;
   cpuModel: string;
+  /** os.loadavg() when the measured run started: other work on the machine skews the numbers. */
+  loadAverage: number[];
+  /** Warnings and errors the DCP logged during the measured run (first few verbatim). */
+  engineLog: { warnings: number; errors: number; examples: string[] };
+  slowestReleases: SlowRelease[];
+  sqlStats?: ReturnType<ReturnType<typeof instrumented>['report']>;
+}
+
+/**
+ * What to undo if the run is interrupted (Ctrl-C), newest first: the DCP, the PostgreSQL server
+ * we started, the temp config.
+ */
+const onInterrupt = new Set<() => Promise<void> | void>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`[bench] ${signal}: cleaning up\n`);
+    // Connections cut while we stop may still report errors: we are leaving anyway.
+    process.on('uncaughtException', () => undefined);
+    (async () => {
+      for (const undo of [...onInterrupt].reverse()) await Promise.resolve().then(undo).catch(() => undefined);
+    })().finally(() => process.exit(130));
+  });
 }
 
 /** A fresh database on the PostgreSQL server; `drop()` removes it (and the server, if we started it). */
 async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const given = process.env.DATABASE_URL;
   const server = given ? { url: given, stop: async () => undefined } : await ensurePostgres();
+  onInterrupt.add(server.stop);
   const name = `dcp_bench_${randomBytes(4).toString('hex')}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: server.url });
@@ -337,6 +526,7 @@ async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<v
     await admin(`CREATE DATABASE ${name}`);
   } catch (error) {
     await server.stop();
+    onInterrupt.delete(server.stop);
     throw error;
   }
   const url = new URL(server.url);
@@ -348,30 +538,51 @@ async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<v
         await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await server.stop();
+        onInterrupt.delete(server.stop);
       }
     },
   };
 }
 
-async function benchBackend(backend: Backend): Promise<BackendResult> {
+async function benchBackend(backend: Backend, config: { dir: string; description: string }): Promise<BackendResult> {
   const database = backend === 'postgres' ? await freshPostgresDatabase() : null;
   let dcp: Dcp | undefined;
+  let closeDb: (() => Promise<void>) | undefined;
+  let stopDcp: (() => Promise<void>) | undefined;
+  // Silent, but counts the engine's warnings and errors (a retried job, a failed lease renewal…).
+  const problems = { warnings: 0, errors: 0, examples: [] as string[] };
+  const note = (kind: 'warnings' | 'errors') => (message: string) => {
+    problems[kind]++;
+    if (problems.examples.length < 5) problems.examples.push(`${kind === 'errors' ? 'error' : 'warn'}: ${message}`);
+  };
+  const logger: Logger = { ...silentLogger, warn: note('warnings'), error: note('errors') };
   try {
     const settings = readSettings({
       DCP_DATA_DIR: 'memory://',
       DCP_BOOTSTRAP_TOKEN: 'bench',
       PORT: '0',
+      DCP_CONFIG: config.dir,
       ...(database ? { DATABASE_URL: database.url } : {}),
     });
-    dcp = await startDcp({ settings, log: silentLogger });
+    // --sql-stats: open the database here, to hand startDcp a timing wrapper around it.
+    const sql = options.sqlStats ? instrumented(database ? await openPostgres(database.url) : await openPglite({})) : null;
+    if (sql) closeDb = () => sql.db.close();
+    dcp = await startDcp({ settings, log: logger, db: sql?.db });
+    const started = dcp;
+    stopDcp = () => started.stop();
+    onInterrupt.add(stopDcp);
 
     process.stderr.write(`[bench] ${backend}: warm-up, ${options.warmup} builds\n`);
     const warm = await runBuilds(dcp, makeBuilds(options.warmup, 'warmup', 7), options.concurrency, options.timeoutMs);
     const warmFailed = warm.deployments.filter((d) => d.status !== 'Completed');
     if (warmFailed.length > 0) throw new Error(`${backend}: ${warmFailed.length} warm-up deployment(s) did not complete, e.g. ${warmFailed[0].id}: ${warmFailed[0].status} (${warmFailed[0].statusDetail})`);
 
-    process.stderr.write(`[bench] ${backend}: ${options.builds} builds, ${options.concurrency} in flight\n`);
-    const run = await runBuilds(dcp, makeBuilds(options.builds, 'run', 42), options.concurrency, options.timeoutMs);
+    process.stderr.write(`[bench] ${backend}: ${options.builds} builds, ${options.sequential ? 'one at a time' : `${options.concurrency} in flight`}\n`);
+    sql?.reset();
+    Object.assign(problems, { warnings: 0, errors: 0, examples: [] });
+    const loadAverage = os.loadavg().map((n) => round(n, 2));
+    const run = await runBuilds(dcp, makeBuilds(options.builds, 'run', 42), options.concurrency, options.timeoutMs, options.sequential);
+    const sqlStats = sql?.report();
 
     const statuses: Record<string, number> = {};
     for (const d of run.deployments) statuses[d.status] = (statuses[d.status] ?? 0) + 1;
@@ -387,7 +598,9 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
       node: process.version,
       cpus: os.availableParallelism(),
       date: new Date().toISOString(),
-      concurrency: options.concurrency,
+      concurrency: options.sequential ? 1 : options.concurrency,
+      sequential: options.sequential,
+      config: config.description,
       deployments: run.deployments.length,
       phases: run.deployments.reduce((n, d) => n + d.phases.length, 0),
       releases: run.deployments.reduce((n, d) => n + d.phases.reduce((m, p) => m + p.releases.length, 0), 0),
@@ -395,6 +608,7 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
       statuses,
       latencyMs: {
         handover: handover,
+        handoverCompletedToDeploying: percentiles(run.handoverToDeployingMs),
         submit: percentiles(run.submitMs),
         submitToScanned: percentiles(run.scanMs),
         phaseCheckingToCompleted: percentiles(run.phaseMs),
@@ -403,9 +617,15 @@ async function benchBackend(backend: Backend): Promise<BackendResult> {
         submitToEnded: percentiles(run.endToEndMs),
       },
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      loadAverage,
+      engineLog: { ...problems },
+      slowestReleases: run.slowReleases,
+      ...(sqlStats ? { sqlStats } : {}),
     };
   } finally {
     await dcp?.stop();
+    if (stopDcp) onInterrupt.delete(stopDcp);
+    await closeDb?.();
     await database?.drop();
   }
 }
@@ -418,27 +638,36 @@ function round(n: number, digits: number): number {
 // ---------------------------------------------------------------------------------------------
 // Main
 
-function table(rows: string[][]): string {
+/** Columns right-aligned, except the first and those in `left`. */
+function table(rows: string[][], left: number[] = [0]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+  return rows.map((r) => r.map((cell, c) => (left.includes(c) ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n');
 }
 
 async function main(): Promise<number> {
   const resultsDir = new URL('./results/', import.meta.url);
   mkdirSync(resultsDir, { recursive: true });
   const results: BackendResult[] = [];
-  for (const backend of options.backends) {
-    const result = await benchBackend(backend);
-    const file = new URL(`${backend}.json`, resultsDir);
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    process.stderr.write(`[bench] ${backend}: wrote ${file.pathname}\n`);
-    results.push(result);
+  const config = benchConfig();
+  onInterrupt.add(config.remove);
+  try {
+    for (const backend of options.backends) {
+      const result = await benchBackend(backend, config);
+      // Diagnostic runs get files of their own: bench/results/<backend>.json holds the standard run.
+      const variant = [options.sequential ? '.sequential' : '', options.sqlStats ? '.sql-stats' : ''].join('');
+      const file = new URL(`${backend}${variant}.json`, resultsDir);
+      writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+      process.stderr.write(`[bench] ${backend}: wrote ${file.pathname}\n`);
+      results.push(result);
+    }
+  } finally {
+    config.remove();
   }
 
   const ms = (n: number) => n.toFixed(2);
   process.stdout.write(
-    `\nDCP engine benchmark — ${options.builds} builds per backend, ${options.concurrency} submissions in flight, zero-latency simulators ` +
-      `(node ${process.version}, ${os.availableParallelism()} CPUs)\n\n`,
+    `\nDCP engine benchmark — ${options.builds} builds per backend, ${options.sequential ? 'one deployment at a time' : `${options.concurrency} submissions in flight`}, zero-latency simulators ` +
+      `(node ${process.version}, ${os.availableParallelism()} CPUs)\nconfig: ${config.description}\n\n`,
   );
   process.stdout.write(
     `${table([
@@ -458,6 +687,24 @@ async function main(): Promise<number> {
       ]),
     ])}\n`,
   );
+
+  for (const r of results) {
+    if (r.engineLog.warnings + r.engineLog.errors === 0) continue;
+    process.stdout.write(`\n${r.backend}: the DCP logged ${r.engineLog.warnings} warning(s) and ${r.engineLog.errors} error(s), e.g.\n${r.engineLog.examples.map((e) => `  ${e}`).join('\n')}\n`);
+  }
+  for (const r of results) {
+    if (!r.sqlStats) continue;
+    const t = r.sqlStats.transactions;
+    process.stdout.write(`\nSQL, ${r.backend} (measured run; statement times include waiting for the connection): ${t.count} transactions, ${(t.totalMs / 1000).toFixed(1)} s in them, p50 ${t.p50} ms, p99 ${t.p99} ms\n`);
+    process.stdout.write(
+      `${table([
+        ['calls', 'total s', 'mean ms first/last fifth', 'max ms', 'in tx', 'statement'],
+        ...r.sqlStats.statements.slice(0, 20).map((st) => [
+          String(st.calls), (st.totalMs / 1000).toFixed(2), `${st.firstFifthMeanMs.toFixed(2)} / ${st.lastFifthMeanMs.toFixed(2)}`, st.maxMs.toFixed(0), st.inTransaction ? 'yes' : 'no', st.sql.slice(0, 110),
+        ]),
+      ], [5])}\n`,
+    );
+  }
 
   const failed = results.filter((r) => !r.completed);
   if (failed.length > 0) {

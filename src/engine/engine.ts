@@ -23,7 +23,7 @@ import type { CheckRunner } from '../integrations/checks/port.ts';
 import type { ChangeCaseProvider } from '../integrations/changecases/port.ts';
 import type { Queryable } from '../store/db.ts';
 import type { IdGenerator } from './ids.ts';
-import { applySignal, WAKE_CHANNEL, type Applied, type TransitionContext } from './transitions.ts';
+import { applySignal, STOP_PAYLOAD, WAKE_CHANNEL, type Applied, type TransitionContext } from './transitions.ts';
 import { runChangeCaseSync, runChecks } from './gate-jobs.ts';
 import type { Logger } from './logger.ts';
 
@@ -77,6 +77,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const listeners = new Set<(moves: Move[]) => void>();
   let wakeController = new AbortController();
   let dirty = true;
+  /** Some release may have been asked to stop: look among the ones running here. */
+  let stopsRequested = true;
   let stopped = true;
   let loopDone: Promise<void> = Promise.resolve();
   let unlisten: (() => Promise<void>) | undefined;
@@ -92,6 +94,7 @@ export function createEngine(deps: EngineDeps): Engine {
     deps.onCommitted?.(); // events may have been written even without a move (a change case moved)
     transitions += applied.moves.length;
     for (const listener of listeners) listener(applied.moves);
+    if (applied.stops) stopsRequested = true;
     if (applied.wake) wake();
   }
 
@@ -232,8 +235,9 @@ export function createEngine(deps: EngineDeps): Engine {
   async function loop(): Promise<void> {
     while (!stopped) {
       try {
-        if (dirty) {
-          dirty = false;
+        dirty = false;
+        if (stopsRequested) {
+          stopsRequested = false;
           await stopRequested();
         }
         const room = maxInFlight - inFlight.size;
@@ -267,7 +271,10 @@ export function createEngine(deps: EngineDeps): Engine {
         const reset = await jobs.resetLeases(deps.db);
         if (reset > 0) deps.log.info(`resumed ${reset} job(s) left running by the previous process`);
       }
-      unlisten = await deps.db.listen(WAKE_CHANNEL, wake);
+      unlisten = await deps.db.listen(WAKE_CHANNEL, (payload) => {
+        if (payload === STOP_PAYLOAD) stopsRequested = true;
+        wake();
+      });
       loopDone = loop();
     },
     async stop() {

@@ -5,7 +5,7 @@
  * catches events whose writer died between commit and kick.
  */
 import type { Db } from '../store/db.ts';
-import { relay } from '../store/events.ts';
+import { RELAY_BATCH, relay } from '../store/events.ts';
 import type { Logger } from './logger.ts';
 
 export const EVENTS_CHANNEL = 'dcp_events';
@@ -34,8 +34,9 @@ export function createRelay(deps: { db: Db; log: Logger; sweepMs?: number }): Re
   async function drain(): Promise<void> {
     do {
       again = false;
+      // One transaction per kick; another only when a batch was full.
       let moved = 0;
-      for (let n = await relay(deps.db); n > 0; n = await relay(deps.db)) moved += n;
+      for (let n = RELAY_BATCH; n === RELAY_BATCH; moved += n) n = await relay(deps.db);
       if (moved > 0) {
         await deps.db.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, '']);
         notify();

@@ -30,15 +30,20 @@ export interface Applied {
   view: DeploymentView | null;
   /** Whether jobs were enqueued or stops requested: the engine should wake. */
   wake: boolean;
+  /** Whether an in-flight release was asked to stop (its worker, maybe in another process, must look). */
+  stops: boolean;
 }
 
 export const WAKE_CHANNEL = 'dcp_wake';
+/** The wake-up payload that says: a release was asked to stop. */
+export const STOP_PAYLOAD = 'stop';
 
 export async function applySignal(ctx: TransitionContext, deploymentId: string, first: Signal): Promise<Applied> {
   let view = await loadView(ctx.tx, deploymentId, true, ctx.now);
-  if (!view) return { moves: [], view: null, wake: false };
+  if (!view) return { moves: [], view: null, wake: false, stops: false };
   const moves: Move[] = [];
   let wake = false;
+  let stops = false;
   // Acquiring a lock yields a follow-up signal for the same deployment, handled in this transaction.
   const queue: Signal[] = [first];
 
@@ -80,7 +85,7 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
           break;
         case 'release.stop':
           await requestReleaseStop(ctx.tx, effect.releaseId, ctx.now);
-          wake = true;
+          wake = stops = true;
           break;
         case 'checks.run':
           await enqueue(ctx.tx, {
@@ -123,8 +128,8 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
     // Effects that changed the facts (a case created) are seen by the follow-up signal.
     if (refresh && queue.length > 0) view = (await loadView(ctx.tx, deploymentId, false, ctx.now))!;
   }
-  if (wake) await ctx.tx.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, '']);
-  return { moves, view, wake };
+  if (wake) await ctx.tx.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, stops ? STOP_PAYLOAD : '']);
+  return { moves, view, wake, stops };
 }
 
 /** Opens a phase's change case in the team's queue; whether a job must sync it with the provider. */

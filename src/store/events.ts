@@ -8,6 +8,8 @@ import type { DcpEvent, DeploymentEventData, EventType } from '../core/events.ts
 import type { Db, Queryable } from './db.ts';
 
 const RELAY_LOCK = 727_002;
+/** How many events one relay transaction positions at most. */
+export const RELAY_BATCH = 5000;
 export const EVENT_SOURCE = '/dcp';
 
 export async function appendEvent(
@@ -27,7 +29,7 @@ export async function relay(db: Db): Promise<number> {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [RELAY_LOCK]);
     // Numbered explicitly: an UPDATE does not apply nextval() in any promised order.
     const rows = await tx.query(
-      `WITH todo AS (SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM events WHERE position IS NULL ORDER BY seq LIMIT 5000),
+      `WITH todo AS (SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM events WHERE position IS NULL ORDER BY seq LIMIT ${RELAY_BATCH}),
             base AS (SELECT COALESCE(max(position), 0) AS b FROM events)
        UPDATE events e SET position = base.b + todo.n FROM todo, base WHERE e.seq = todo.seq
        RETURNING e.seq`,

@@ -7,6 +7,13 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable } from './db.ts';
 
 const INT8 = 20;
+/**
+ * PGlite runs in this thread and a chain of queries never yields to the event loop: timers (a
+ * release's, a lease renewal) and HTTP requests would starve while work is queued. Every query and
+ * transaction started from outside a transaction first lets one turn of the event loop run
+ * (measured in bench/: 5.7 → 10 deployments/s, slowest release 10.5 s → 1 s).
+ */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const parsers = { [INT8]: (value: string) => Number(value) };
 
 export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<Db & { dump(): Promise<Blob> }> {
@@ -26,10 +33,21 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
       await q.exec(script);
     },
   });
+  const outside = asQueryable(pg);
   return {
     kind: 'pglite',
-    ...asQueryable(pg),
-    transaction: (fn) => pg.transaction((tx) => fn(asQueryable(tx))),
+    async query(text, values) {
+      await turn();
+      return outside.query(text, values);
+    },
+    async exec(script) {
+      await turn();
+      return outside.exec(script);
+    },
+    async transaction(fn) {
+      await turn();
+      return pg.transaction((tx) => fn(asQueryable(tx)));
+    },
     async listen(channel, onNotify) {
       const unlisten = await pg.listen(channel, onNotify);
       return () => unlisten();

@@ -14,7 +14,7 @@ const types = {
 };
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, types });
   // An idle client that loses its server emits 'error' on the pool; log it instead of crashing.
   pool.on('error', (error) => console.error(`postgres pool: ${error.message}`));
   await pool.query('SELECT 1');
