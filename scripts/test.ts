@@ -5,10 +5,12 @@
  *   npm test -- test/api.test.ts               only these files (paths or globs)
  *   npm test -- --test-name-pattern=cancel     extra flags go to `node --test`
  *
- * Steps: (1) tsc --noEmit, and eslint when eslint.config.js exists; (2) a PostgreSQL server
- * (scripts/pg-server.ts: DCP_TEST_DATABASE_URL if set, else a private cluster, installed with apt
- * when missing and we are root); (3) `node --test` over src/**\/*.test.ts and test/**\/*.test.ts,
- * with DCP_TEST_DATABASE_URL set; (4) stop the server. Exits with the test run's code. Nothing is
+ * Steps: (1) tsc --noEmit, and eslint when eslint.config.js exists; (2) Chromium for the browser
+ * tests (scripts/chromium.ts: /usr/bin/chromium, installed with apt when missing and we are root);
+ * (3) a PostgreSQL server (scripts/pg-server.ts: DCP_TEST_DATABASE_URL if set, else a private
+ * cluster, installed with apt when missing and we are root); (4) `node --test` over
+ * src/**\/*.test.ts and test/**\/*.test.ts, with DCP_TEST_DATABASE_URL and DCP_TEST_CHROMIUM set;
+ * (5) stop the server. Exits with the test run's code. Nothing is
  * ever skipped: a missing tool or server is an error, and so is finding no test file.
  */
 import { spawn } from 'node:child_process';
@@ -16,6 +18,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, globSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './chromium.ts';
 import { ensurePostgres } from './pg-server.ts';
 import type { PostgresServer } from './pg-server.ts';
 
@@ -47,7 +50,7 @@ const childEnv: NodeJS.ProcessEnv = {
   PATH: [path.dirname(process.execPath), path.join(root, 'node_modules', '.bin'), process.env.PATH ?? ''].join(path.delimiter),
 };
 
-const STEPS = 4;
+const STEPS = 5;
 function header(step: number, text: string): void {
   process.stdout.write(`\n=== [${step}/${STEPS}] ${text}\n`);
 }
@@ -129,7 +132,11 @@ async function main(): Promise<number> {
     }
   }
 
-  header(2, 'PostgreSQL for the integration tests');
+  header(2, 'Chromium for the browser tests');
+  const chromium = await ensureChromium();
+  process.stdout.write(`using ${chromium}\n`);
+
+  header(3, 'PostgreSQL for the integration tests');
   const server: PostgresServer = await ensurePostgres();
   // Ctrl-C or a CI timeout: still stop the server and remove its files.
   let stopping: Promise<void> | null = null;
@@ -144,13 +151,14 @@ async function main(): Promise<number> {
 
   let code: number;
   try {
-    header(3, `node --test: ${files.length} file(s)${flags.length > 0 ? `, flags ${flags.join(' ')}` : ''}`);
+    header(4, `node --test: ${files.length} file(s)${flags.length > 0 ? `, flags ${flags.join(' ')}` : ''}`);
     code = await run(process.execPath, ['--test', '--test-concurrency=2', ...flags, ...files], {
       ...childEnv,
       DCP_TEST_DATABASE_URL: server.url,
+      DCP_TEST_CHROMIUM: chromium,
     });
   } finally {
-    header(4, 'stopping PostgreSQL');
+    header(5, 'stopping PostgreSQL');
     await stopServer();
   }
   return code;

@@ -9,6 +9,7 @@ export const systemClock: Clock = {
       // setTimeout's limit is 2^31-1 ms; a far-off wake-up simply re-arms.
       const ms = Math.min(Math.max(0, when.getTime() - Date.now()), 2_147_483_647);
       const timer = setTimeout(done, ms);
+      timer.unref(); // a wait alone never keeps the process alive
       signal.addEventListener('abort', done, { once: true });
       function done() {
         clearTimeout(timer);

@@ -74,6 +74,8 @@ export function createEngine(deps: EngineDeps): Engine {
   /** Keyed by id and generation: a re-armed timer may run while its older arming finishes. */
   const inFlight = new Map<string, Promise<void>>();
   const runningReleases = new Map<string, AbortController>();
+  /** Lease renewals of releases running here; a stop clears them (the jobs are re-driven later). */
+  const heartbeats = new Set<NodeJS.Timeout>();
   const listeners = new Set<(moves: Move[]) => void>();
   let wakeController = new AbortController();
   let dirty = true;
@@ -163,6 +165,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const heartbeat = setInterval(() => {
       jobs.renew(deps.db, job.id, deps.owner, new Date(deps.clock.now().getTime() + leaseMs)).catch((e: Error) => deps.log.warn(`lease renewal failed: ${e.message}`));
     }, Math.max(1000, leaseMs / 3));
+    heartbeats.add(heartbeat);
     try {
       const result = await deps.executor.run(
         {
@@ -185,6 +188,7 @@ export function createEngine(deps: EngineDeps): Engine {
       await signalAndComplete(job, work.deploymentId, { type: 'release.finished', releaseId, outcome: 'Failed', detail: error.message });
     } finally {
       clearInterval(heartbeat);
+      heartbeats.delete(heartbeat);
       runningReleases.delete(releaseId);
     }
   }
@@ -283,7 +287,10 @@ export function createEngine(deps: EngineDeps): Engine {
       wake();
       await loopDone;
       await unlisten?.();
-      // Jobs still in flight keep their lease; their releases are re-driven after a restart.
+      // Releases still in flight are abandoned, not stopped: they keep their lease (no renewal
+      // from here) and are re-driven with the same idempotency key by whoever claims them next.
+      for (const heartbeat of heartbeats) clearInterval(heartbeat);
+      heartbeats.clear();
       await Promise.race([Promise.allSettled(inFlight.values()), new Promise((r) => setTimeout(r, 100))]);
     },
     get running() {

@@ -1,0 +1,122 @@
+/**
+ * Driving the DCP app in Chromium (playwright-core) for the end-to-end tests.
+ *
+ *   const browser = await launchBrowser();
+ *   const page = await newPage(browser);            // 1280x800, UTC, en-US; PHONE for 390x844
+ *   await signIn(page, t.url, TOKEN);
+ *   await waitForText(phaseStatus(page, 'dev'), 'Completed');
+ *   await screenshot(page, 'deployment-completed');  // test-results/screenshots/<name>.png
+ *
+ * The browser is the system's Chromium (scripts/chromium.ts; `npm test` passes its path in
+ * DCP_TEST_CHROMIUM). Every wait here is Playwright's auto-waiting on a visible state, never a
+ * fixed sleep.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+/** How long a locator waits for the state it expects (the engine's moves land well within it). */
+export const WAIT_MS = 15_000;
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** The system's Chromium, headless. */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.DCP_TEST_CHROMIUM ?? '/usr/bin/chromium';
+  if (!process.env.DCP_TEST_CHROMIUM && !existsSync(executablePath)) {
+    throw new Error(
+      'the browser tests need Chromium: DCP_TEST_CHROMIUM is not set and /usr/bin/chromium is missing. ' +
+        'Run them through npm test (`npm test -- test/e2e`), which installs Chromium when it can (scripts/chromium.ts).',
+    );
+  }
+  return chromium.launch({ executablePath, args: ARGS });
+}
+
+/**
+ * A page in a fresh context (its own cookies): desktop-sized unless told, UTC and en-US so that
+ * times and dates read the same on every machine. Uncaught errors and console errors of the page
+ * are printed on stderr.
+ */
+export async function newPage(browser: Browser, viewport: { width: number; height: number } = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport, timezoneId: 'UTC', locale: 'en-US', colorScheme: 'light' });
+  context.setDefaultTimeout(WAIT_MS);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => process.stderr.write(`[browser] page error: ${error.message}\n`));
+  page.on('console', (message) => {
+    // Failed requests are not news: the app shows them, and a 401 before signing in is expected.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      process.stderr.write(`[browser] console error: ${message.text()} (${message.location().url})\n`);
+    }
+  });
+  return page;
+}
+
+/** Opens the app at `url`, signs in with `token` and waits for the sign-in form to go. */
+export async function signIn(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('API token').waitFor({ state: 'detached' });
+}
+
+/** Saves what the page shows to test-results/screenshots/<name>.png; returns the file's path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  // Nothing half-loaded in the picture: the page's requests are done and web fonts are in; and
+  // no hover effect where the pointer happened to stop (it goes to the bottom-left corner).
+  const viewport = page.viewportSize();
+  if (viewport) await page.mouse.move(0, viewport.height - 1);
+  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
+  await page.evaluate('document.fonts.ready.then(() => true)');
+  await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+  return file;
+}
+
+/**
+ * Waits until the first element of `locator` shows exactly `expected` (a string: the whole text,
+ * trimmed; a RegExp: a match). On timeout the error says what it showed instead.
+ */
+export async function waitForText(locator: Locator, expected: string | RegExp, timeout = WAIT_MS): Promise<void> {
+  const pattern = typeof expected === 'string' ? new RegExp(`^\\s*${escapeRegExp(expected)}\\s*$`) : expected;
+  try {
+    await locator.filter({ hasText: pattern }).first().waitFor({ state: 'visible', timeout });
+  } catch (error) {
+    const shown = await locator.allTextContents().catch(() => []);
+    throw new Error(`${locator} never showed ${pattern} within ${timeout} ms; it shows ${JSON.stringify(shown)}`, { cause: error });
+  }
+}
+
+/**
+ * The status shown on the phase card of `environment`: the card's first `status` (its release
+ * rows, further down the card, have their own).
+ */
+export function phaseStatus(page: Page, environment: string): Locator {
+  return page.getByTestId(`phase-${environment}`).getByTestId('status').first();
+}
+
+/** The status shown on the release row of `cluster`. */
+export function releaseStatus(page: Page, cluster: string): Locator {
+  return page.getByTestId(`release-${cluster}`).getByTestId('status');
+}
+
+/**
+ * Sets a form field to `value` whatever control the app chose: a <select> by its option's value
+ * or label (waiting for the option to be there), anything else by typing.
+ */
+export async function setField(field: Locator, value: string): Promise<void> {
+  await field.waitFor();
+  if ((await field.evaluate((element) => element.tagName)) === 'SELECT') await field.selectOption(value);
+  else await field.fill(value);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

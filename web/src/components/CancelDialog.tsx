@@ -1,0 +1,53 @@
+/** Confirm before cancelling a running deployment. */
+import { useId, useState } from 'react';
+import { api } from '../api.ts';
+import type { Deployment } from '../types.ts';
+import { Dialog } from './Dialog.tsx';
+import { ErrorNote } from './ErrorNote.tsx';
+
+interface Props {
+  deployment: Deployment;
+  onClose: () => void;
+  onCancelled: (updated: Deployment) => void;
+}
+
+export function CancelDialog({ deployment, onClose, onCancelled }: Props) {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const id = useId();
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onCancelled(await api.cancel(deployment.id, reason.trim() || undefined));
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      title={`Cancel ${deployment.service} ${deployment.artifactManifest.version}?`}
+      onClose={onClose}
+      actions={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Keep running
+          </button>
+          <button type="button" className="btn btn-danger-solid" onClick={confirm} disabled={busy}>
+            Cancel deployment
+          </button>
+        </>
+      }
+    >
+      <p>
+        The running phase stops now, releases not yet started are skipped and no later phase starts. Releases already in flight are told to stop.
+        This cannot be undone; you can clone the deployment later.
+      </p>
+      <label htmlFor={id}>Reason (optional)</label>
+      <input id={id} type="text" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Why are you cancelling?" />
+      <ErrorNote error={error} />
+    </Dialog>
+  );
+}

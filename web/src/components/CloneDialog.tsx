@@ -1,0 +1,69 @@
+/** Clone a deployment: choose its environments, see the plan it would make, then create it. */
+import { useState } from 'react';
+import { api } from '../api.ts';
+import { useResource } from '../hooks.ts';
+import { navigate } from '../router.tsx';
+import type { Deployment } from '../types.ts';
+import { Dialog } from './Dialog.tsx';
+import { ErrorNote } from './ErrorNote.tsx';
+import { PlanPreview } from './PlanPreview.tsx';
+
+export function CloneDialog({ deployment, onClose }: { deployment: Deployment; onClose: () => void }) {
+  const environments = deployment.phases.map((p) => p.environment);
+  const [chosen, setChosen] = useState<string[]>(environments);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const plan = useResource(
+    (signal) =>
+      chosen.length === 0
+        ? Promise.reject(new Error('Choose at least one environment.'))
+        : api.plan({ component: deployment.service, channel: deployment.channel, strategy: deployment.strategy, environments: chosen }, signal),
+    [chosen],
+  );
+
+  const toggle = (env: string, on: boolean) => setChosen((list) => environments.filter((e) => (e === env ? on : list.includes(e))));
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await api.clone(deployment.id, chosen);
+      onClose();
+      navigate(`/deployments/${created.id}`);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title={`Clone ${deployment.service} ${deployment.artifactManifest.version}`}
+      onClose={onClose}
+      wide
+      actions={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Close
+          </button>
+          <button type="button" className="btn btn-primary" onClick={confirm} disabled={busy || chosen.length === 0 || Boolean(plan.error)}>
+            Clone deployment
+          </button>
+        </>
+      }
+    >
+      <p className="muted">A new deployment of the same artifact, planned afresh on channel {deployment.channel} with strategy {deployment.strategy}.</p>
+      <fieldset className="checks-field">
+        <legend>Environments</legend>
+        {environments.map((env) => (
+          <label key={env} className="check">
+            <input type="checkbox" checked={chosen.includes(env)} onChange={(e) => toggle(env, e.target.checked)} />
+            {env}
+          </label>
+        ))}
+      </fieldset>
+      <h3 className="subhead">Plan</h3>
+      <PlanPreview plan={plan.data} loading={plan.loading} error={plan.error} />
+      <ErrorNote error={error} />
+    </Dialog>
+  );
+}

@@ -1,0 +1,85 @@
+/** Deployments as rows (one memoized row per deployment) with "Load more". */
+import { memo } from 'react';
+import { Link } from '../router.tsx';
+import type { Deployment } from '../types.ts';
+import { ErrorNote, Loading } from './ErrorNote.tsx';
+import { StatusBadge } from './StatusBadge.tsx';
+import { Time } from './Time.tsx';
+
+const Row = memo(function Row({ d }: { d: Deployment }) {
+  return (
+    <tr data-testid="deployment-row" className="drow">
+      <td className="drow-service">
+        <Link to={`/deployments/${d.id}`} className="strong-link">
+          {d.service}
+        </Link>
+      </td>
+      <td className="drow-version mono">{d.version ?? d.artifactManifest.version}</td>
+      <td className="drow-status">
+        <StatusBadge status={d.status} testId="status" />
+      </td>
+      <td className="drow-detail" title={d.statusDetail}>
+        {d.statusDetail}
+      </td>
+      <td className="drow-team">
+        <Link to={`/teams/${encodeURIComponent(d.team)}`}>{d.team}</Link>
+      </td>
+      <td className="drow-created">
+        <Time iso={d.createdAt} />
+      </td>
+    </tr>
+  );
+});
+
+interface Props {
+  items: Deployment[];
+  loading: boolean;
+  loadingMore: boolean;
+  hasMore: boolean;
+  error: unknown;
+  onLoadMore: () => void;
+  onRetry?: () => void;
+  empty?: string;
+  caption: string;
+}
+
+export function DeploymentTable({ items, loading, loadingMore, hasMore, error, onLoadMore, onRetry, empty, caption }: Props) {
+  if (loading && items.length === 0) return <Loading label="Loading deployments…" />;
+  return (
+    <div className="dtable-wrap">
+      {items.length === 0 && !error ? (
+        <p className="empty">{empty ?? 'No deployments.'}</p>
+      ) : (
+        <table className="dtable">
+          <caption className="visually-hidden">{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Service</th>
+              <th scope="col">Version</th>
+              <th scope="col">Status</th>
+              <th scope="col">Detail</th>
+              <th scope="col">Team</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((d) => (
+              <Row key={d.id} d={d} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ErrorNote error={error} onRetry={onRetry} />
+      <div className="list-footer">
+        <span className="muted">
+          {items.length} shown{hasMore ? '' : items.length > 0 ? ' · that is all' : ''}
+        </span>
+        {hasMore && (
+          <button type="button" className="btn" onClick={onLoadMore} disabled={loadingMore} aria-busy={loadingMore}>
+            Load more
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+/** Set a change freeze on freezable environments, from now (or later) until a time or until lifted. */
+import { useState, type FormEvent } from 'react';
+import { ApiError, api } from '../api.ts';
+import { fromLocalInput, toLocalInput } from '../format.ts';
+import type { Freeze } from '../types.ts';
+import { ErrorNote } from './ErrorNote.tsx';
+import { Field, fieldErrors } from './Field.tsx';
+
+export function FreezeForm({ environments, onCreated }: { environments: string[]; onCreated: (freeze: Freeze) => void }) {
+  const [chosen, setChosen] = useState<string[]>(environments);
+  const [startsAt, setStartsAt] = useState(() => toLocalInput(new Date()));
+  const [endsAt, setEndsAt] = useState('');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const server = error instanceof ApiError ? fieldErrors(error.errors) : {};
+  const envError = local.environments ?? Object.entries(server).find(([k]) => k.startsWith('environments'))?.[1];
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const missing: Record<string, string> = {};
+    if (chosen.length === 0) missing.environments = 'Choose at least one environment.';
+    if (!fromLocalInput(startsAt)) missing.startsAt = 'Enter when the freeze starts.';
+    if (endsAt && fromLocalInput(endsAt) <= fromLocalInput(startsAt)) missing.endsAt = 'The freeze must end after it starts.';
+    if (!reason.trim()) missing.reason = 'Say why, so that people blocked by it know.';
+    setLocal(missing);
+    setError(null);
+    if (Object.keys(missing).length) return;
+    setBusy(true);
+    try {
+      const freeze = await api.setFreeze({
+        environments: chosen,
+        startsAt: fromLocalInput(startsAt),
+        ...(endsAt ? { endsAt: fromLocalInput(endsAt) } : {}),
+        reason: reason.trim(),
+      });
+      setReason('');
+      setEndsAt('');
+      setStartsAt(toLocalInput(new Date()));
+      onCreated(freeze);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="panel freeze-form" onSubmit={submit} noValidate aria-labelledby="freeze-form-title">
+      <h2 id="freeze-form-title">Set a freeze</h2>
+      <p className="muted small">While a freeze covers an environment, its change cases cannot be approved and its phases wait.</p>
+      <fieldset className="checks-field">
+        <legend>Environments</legend>
+        {environments.map((env) => (
+          <label key={env} className="check">
+            <input
+              type="checkbox"
+              checked={chosen.includes(env)}
+              onChange={(e) => setChosen((list) => environments.filter((x) => (x === env ? e.target.checked : list.includes(x))))}
+            />
+            {env}
+          </label>
+        ))}
+        {envError && <p className="field-error">{envError}</p>}
+      </fieldset>
+      <div className="grid-2">
+        <Field label="Starts at" error={local.startsAt ?? server.startsAt}>
+          <input type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
+        </Field>
+        <Field label="Ends at" error={local.endsAt ?? server.endsAt} hint="Leave empty: until lifted.">
+          <input type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
+        </Field>
+      </div>
+      <Field label="Reason" error={local.reason ?? server.reason}>
+        <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. End-of-year change freeze" />
+      </Field>
+      <ErrorNote error={error} />
+      <button type="submit" className="btn btn-primary" disabled={busy}>
+        Set freeze
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,89 @@
+/** A team's Slack settings: where they come from, and a form to override them. */
+import { useState, type FormEvent } from 'react';
+import { ApiError, api } from '../api.ts';
+import { forget } from '../catalog.ts';
+import type { Team } from '../types.ts';
+import { ErrorNote } from './ErrorNote.tsx';
+import { Field, fieldErrors } from './Field.tsx';
+import { Time } from './Time.tsx';
+
+export function SlackForm({ team, onSaved }: { team: Team; onSaved: (team: Team) => void }) {
+  const n = team.notifications;
+  const [workspace, setWorkspace] = useState(n.workspace ?? '');
+  const [channel, setChannel] = useState(n.channel ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const errors = error instanceof ApiError ? fieldErrors(error.errors) : {};
+
+  const save = async (body: { workspace: string | null; channel: string | null }) => {
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const updated = await api.saveNotifications(team.name, body);
+      forget('teams');
+      setWorkspace(updated.notifications.workspace ?? '');
+      setChannel(updated.notifications.channel ?? '');
+      setSaved(true);
+      onSaved(updated);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void save({ workspace: workspace.trim() || null, channel: channel.trim() || null });
+  };
+
+  return (
+    <section className="panel" aria-labelledby="slack-title">
+      <h2 id="slack-title">Slack notifications</h2>
+      <p className="small" data-testid="slack-source">
+        {n.source === 'override' ? (
+          <>
+            Overridden in the app{n.updatedBy && <> by {n.updatedBy}</>}
+            {n.updatedAt && (
+              <>
+                {' '}
+                on <Time iso={n.updatedAt} />
+              </>
+            )}
+            .
+          </>
+        ) : (
+          <>From the catalog{team.slack.channel ? '' : ' (nothing set there)'}.</>
+        )}{' '}
+        Now: {n.channel ? <strong>{`${n.workspace ?? '—'} ${n.channel}`}</strong> : <span className="muted">no channel — failures are not sent to Slack</span>}
+      </p>
+      <form onSubmit={submit} className="slack-form" noValidate>
+        <div className="grid-2">
+          <Field label="Slack workspace" error={errors.workspace}>
+            <input type="text" value={workspace} onChange={(e) => setWorkspace(e.target.value)} placeholder="acme" />
+          </Field>
+          <Field label="Slack channel" error={errors.channel}>
+            <input type="text" value={channel} onChange={(e) => setChannel(e.target.value)} placeholder="#team-deploys" />
+          </Field>
+        </div>
+        <ErrorNote error={error} />
+        {saved && (
+          <p className="note note-ok" role="status">
+            Saved. Notifications go to {n.channel ? `${n.workspace ?? ''} ${n.channel}` : 'no channel'}.
+          </p>
+        )}
+        <div className="button-row">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Save
+          </button>
+          {n.source === 'override' && (
+            <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => save({ workspace: null, channel: null })}>
+              Use the catalog’s settings
+            </button>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,109 @@
+/** All deployments, newest first: filters in the URL query, pages of 50, live. */
+import { useEffect, useId, useState } from 'react';
+import { environmentOrder, useCatalog } from '../catalog.ts';
+import { DeploymentTable } from '../components/DeploymentTable.tsx';
+import { useDeploymentList } from '../deploymentList.ts';
+import { useDebounced, useTitle } from '../hooks.ts';
+import { useQuery } from '../router.tsx';
+
+const STATUSES = ['Pending', 'Scanning', 'Scanned', 'InProgress', 'Completed', 'Failed', 'Cancelled'];
+
+function Select({ label, value, options, onChange }: { label: string; value: string; options: string[]; onChange: (v: string) => void }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">All</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+        {value && !options.includes(value) && <option value={value}>{value}</option>}
+      </select>
+    </div>
+  );
+}
+
+export default function Deployments() {
+  useTitle('Deployments');
+  const [params, setParams] = useQuery();
+  const team = params.get('team') ?? '';
+  const service = params.get('service') ?? '';
+  const status = params.get('status') ?? '';
+  const environment = params.get('environment') ?? '';
+  const q = params.get('q') ?? '';
+  const [text, setText] = useState(q);
+  const debouncedText = useDebounced(text.trim(), 300);
+  const textId = useId();
+
+  // The typed text goes to the URL once it settles; a URL changed otherwise (back, links) wins.
+  const [typed, setTyped] = useState(false);
+  useEffect(() => {
+    if (typed && debouncedText !== q) setParams({ q: debouncedText });
+  }, [typed, debouncedText, q, setParams]);
+  useEffect(() => {
+    setText((t) => (t.trim() === q ? t : q));
+    setTyped(false);
+  }, [q]);
+
+  const teams = useCatalog('teams').data ?? [];
+  const services = useCatalog('services').data ?? [];
+  const environments = environmentOrder(useCatalog('strategies').data);
+  const list = useDeploymentList({ team, service, status, environment, q });
+  const filtered = Boolean(team || service || status || environment || q);
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Deployments</h1>
+          <p className="muted">Every artifact on its way through the environments, newest first. Updates live.</p>
+        </div>
+      </div>
+      <form className="filters" role="group" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+        <Select label="Team" value={team} options={teams.map((t) => t.name)} onChange={(v) => setParams({ team: v, service: '' })} />
+        <Select
+          label="Service"
+          value={service}
+          options={services.filter((s) => !team || s.team === team).map((s) => s.name)}
+          onChange={(v) => setParams({ service: v })}
+        />
+        <Select label="Status" value={status} options={STATUSES} onChange={(v) => setParams({ status: v })} />
+        <Select label="Environment" value={environment} options={environments} onChange={(v) => setParams({ environment: v })} />
+        <div className="field field-grow">
+          <label htmlFor={textId}>Text</label>
+          <input id={textId} type="text" placeholder="Version, build id, triggered by…" value={text} onChange={(e) => {
+              setText(e.target.value);
+              setTyped(true);
+            }}
+          />
+        </div>
+        {filtered && (
+          <button
+            type="button"
+            className="btn btn-ghost filters-clear"
+            onClick={() => {
+              setText('');
+              setParams({ team: '', service: '', status: '', environment: '', q: '' });
+            }}
+          >
+            Clear filters
+          </button>
+        )}
+      </form>
+      <DeploymentTable
+        caption="Deployments"
+        items={list.items}
+        loading={list.loading}
+        loadingMore={list.loadingMore}
+        hasMore={list.hasMore}
+        error={list.error}
+        onLoadMore={list.loadMore}
+        onRetry={list.retry}
+        empty={filtered ? 'No deployments match these filters.' : 'No deployments yet. They appear here as builds complete.'}
+      />
+    </div>
+  );
+}

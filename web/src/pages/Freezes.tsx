@@ -1,0 +1,139 @@
+/** Change freezes: set one, see current and past ones, lift a current one. */
+import { useState } from 'react';
+import { api } from '../api.ts';
+import { useCatalog } from '../catalog.ts';
+import { Dialog } from '../components/Dialog.tsx';
+import { ErrorNote, Loading } from '../components/ErrorNote.tsx';
+import { FreezeForm } from '../components/FreezeForm.tsx';
+import { Time } from '../components/Time.tsx';
+import { useResource, useTitle } from '../hooks.ts';
+import type { Freeze } from '../types.ts';
+
+function stateOf(f: Freeze, now: number): 'Active' | 'Scheduled' | 'Lifted' | 'Ended' {
+  if (f.liftedAt) return 'Lifted';
+  if (f.endsAt && new Date(f.endsAt).getTime() <= now) return 'Ended';
+  return new Date(f.startsAt).getTime() > now ? 'Scheduled' : 'Active';
+}
+
+function FreezeRow({ f, now, onLift }: { f: Freeze; now: number; onLift?: () => void }) {
+  const state = stateOf(f, now);
+  return (
+    <li className={`freeze freeze-${state.toLowerCase()}`} data-testid="freeze">
+      <div className="freeze-main">
+        <div className="freeze-title">
+          <span className={`badge badge-${state === 'Active' ? 'wait' : state === 'Scheduled' ? 'idle' : 'off'}`}>{state}</span>
+          <strong>{f.reason}</strong>
+        </div>
+        <div className="small">
+          {f.environments.map((e) => (
+            <span key={e} className="chip">
+              {e}
+            </span>
+          ))}
+        </div>
+        <div className="muted small">
+          From <Time iso={f.startsAt} /> {f.endsAt ? <>until <Time iso={f.endsAt} /></> : 'until lifted'}
+          {f.createdBy && ` · set by ${f.createdBy}`}
+          {f.liftedAt && (
+            <>
+              {' '}
+              · lifted <Time iso={f.liftedAt} />
+              {f.liftedBy && ` by ${f.liftedBy}`}
+            </>
+          )}
+        </div>
+      </div>
+      {onLift && (
+        <button type="button" className="btn" onClick={onLift}>
+          Lift
+        </button>
+      )}
+    </li>
+  );
+}
+
+export default function Freezes() {
+  useTitle('Freezes');
+  const freezes = useResource((signal) => api.freezes(signal), []);
+  const strategies = useCatalog('strategies').data;
+  const freezable = strategies?.environments.filter((e) => e.freezable).map((e) => e.name) ?? [];
+  const [lifting, setLifting] = useState<Freeze | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [liftError, setLiftError] = useState<unknown>(null);
+  const now = Date.now();
+  const all = freezes.data?.items ?? [];
+  const current = all.filter((f) => ['Active', 'Scheduled'].includes(stateOf(f, now))).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const past = all.filter((f) => !current.includes(f));
+
+  const lift = async () => {
+    if (!lifting) return;
+    setBusy(true);
+    setLiftError(null);
+    try {
+      await api.liftFreeze(lifting.id);
+      setLifting(null);
+      freezes.reload();
+    } catch (err) {
+      setLiftError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Change freezes</h1>
+          <p className="muted">Freezes block deployments to freezable environments ({freezable.join(', ') || '…'}) until they end or are lifted.</p>
+        </div>
+      </div>
+      <div className="columns columns-aside">
+        <div>
+          <ErrorNote error={freezes.error} onRetry={freezes.reload} />
+          {freezes.loading && !freezes.data && <Loading />}
+          <section aria-labelledby="current-title" className="section">
+            <h2 id="current-title">Current</h2>
+            {freezes.data && current.length === 0 && <p className="empty">No freeze is in force or scheduled.</p>}
+            <ul className="freezes">
+              {current.map((f) => (
+                <FreezeRow key={f.id} f={f} now={now} onLift={() => setLifting(f)} />
+              ))}
+            </ul>
+          </section>
+          <section aria-labelledby="past-title" className="section">
+            <h2 id="past-title">Past</h2>
+            {freezes.data && past.length === 0 && <p className="empty">None yet.</p>}
+            <ul className="freezes">
+              {past.map((f) => (
+                <FreezeRow key={f.id} f={f} now={now} />
+              ))}
+            </ul>
+          </section>
+        </div>
+        {strategies && <FreezeForm environments={freezable} onCreated={() => freezes.reload()} />}
+      </div>
+      {lifting && (
+        <Dialog
+          title="Lift this freeze?"
+          onClose={() => setLifting(null)}
+          actions={
+            <>
+              <button type="button" className="btn" onClick={() => setLifting(null)}>
+                Keep freeze
+              </button>
+              <button type="button" className="btn btn-primary" onClick={lift} disabled={busy}>
+                Lift freeze
+              </button>
+            </>
+          }
+        >
+          <p>
+            <strong>{lifting.reason}</strong> on {lifting.environments.join(', ')}. Deployments waiting on it continue once it is lifted.
+          </p>
+          <ErrorNote error={liftError} />
+        </Dialog>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+/** A service: what runs where, and its deployment history. */
+import { useCatalog } from '../catalog.ts';
+import { DeploymentTable } from '../components/DeploymentTable.tsx';
+import { ErrorNote, Loading } from '../components/ErrorNote.tsx';
+import { ServiceMatrix } from '../components/ServiceMatrix.tsx';
+import { useDeploymentList } from '../deploymentList.ts';
+import { useTitle } from '../hooks.ts';
+import { Link } from '../router.tsx';
+
+export default function Service({ params }: { params: Record<string, string> }) {
+  const name = params.name;
+  useTitle(name);
+  const { data: services, error } = useCatalog('services');
+  const service = services?.find((s) => s.name === name);
+  const list = useDeploymentList({ service: name });
+
+  if (!service) {
+    if (error) return <div className="page"><ErrorNote error={error} /></div>;
+    if (!services) return <div className="page"><Loading /></div>;
+    return (
+      <div className="page">
+        <h1>Service not found</h1>
+        <p className="muted">There is no service {name} in the catalog.</p>
+        <Link to="/teams">Teams and their services</Link>
+      </div>
+    );
+  }
+
+  return (
+    <div className="page page-wide">
+      <div className="page-head">
+        <div>
+          <h1>
+            {service.name} {service.isGov && <span className="tag tag-gov">GOV</span>}
+          </h1>
+          <p className="muted">
+            Owned by <Link to={`/teams/${encodeURIComponent(service.team)}`}>{service.team}</Link>
+            {service.lifecycle && ` · ${service.lifecycle}`}
+            {service.isGov && ' · also deployed to GOV environments'}
+          </p>
+        </div>
+        <Link to={`/deployments/new?service=${encodeURIComponent(service.name)}`} className="btn btn-primary">
+          Deploy {service.name}
+        </Link>
+      </div>
+      <section aria-labelledby="matrix-title" className="section">
+        <h2 id="matrix-title">What runs where</h2>
+        <ServiceMatrix service={service.name} isGov={service.isGov} />
+      </section>
+      <section aria-labelledby="history-title" className="section">
+        <h2 id="history-title">Deployment history</h2>
+        <DeploymentTable
+          caption={`Deployments of ${service.name}`}
+          items={list.items}
+          loading={list.loading}
+          loadingMore={list.loadingMore}
+          hasMore={list.hasMore}
+          error={list.error}
+          onLoadMore={list.loadMore}
+          onRetry={list.retry}
+          empty="This service has not been deployed yet."
+        />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+/** A team: its services, Slack settings and recent deployments. */
+import { ApiError, api } from '../api.ts';
+import { useCatalog } from '../catalog.ts';
+import { DeploymentTable } from '../components/DeploymentTable.tsx';
+import { ErrorNote, Loading } from '../components/ErrorNote.tsx';
+import { SlackForm } from '../components/SlackForm.tsx';
+import { useDeploymentList } from '../deploymentList.ts';
+import { useResource, useTitle } from '../hooks.ts';
+import { Link } from '../router.tsx';
+
+export default function Team({ params }: { params: Record<string, string> }) {
+  const name = params.name;
+  const team = useResource((signal) => api.team(name, signal), [name]);
+  const services = (useCatalog('services').data ?? []).filter((s) => s.team === name);
+  const list = useDeploymentList({ team: name });
+  const t = team.data;
+  useTitle(t?.title ?? name);
+
+  if (!t) {
+    if (team.error instanceof ApiError && team.error.status === 404) {
+      return (
+        <div className="page">
+          <h1>Team not found</h1>
+          <p className="muted">There is no team {name} in the catalog.</p>
+          <Link to="/teams">All teams</Link>
+        </div>
+      );
+    }
+    return <div className="page">{team.error ? <ErrorNote error={team.error} onRetry={team.reload} /> : <Loading />}</div>;
+  }
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>{t.title ?? t.name}</h1>
+          <p className="muted">
+            {t.name} · change-case queue <span className="mono">{t.changeCaseQueue}</span>
+            {t.members?.length ? ` · members: ${t.members.join(', ')}` : ''}
+          </p>
+        </div>
+      </div>
+      <div className="columns">
+        <section className="panel" aria-labelledby="services-title">
+          <h2 id="services-title">Services</h2>
+          <ul className="link-list">
+            {t.services.map((s) => {
+              const info = services.find((x) => x.name === s);
+              return (
+                <li key={s}>
+                  <Link to={`/services/${encodeURIComponent(s)}`} className="strong-link">
+                    {s}
+                  </Link>
+                  {info?.isGov && <span className="tag tag-gov">GOV</span>}
+                  {info?.lifecycle && <span className="muted small">{info.lifecycle}</span>}
+                </li>
+              );
+            })}
+            {t.services.length === 0 && <li className="muted">No services.</li>}
+          </ul>
+        </section>
+        <SlackForm team={t} onSaved={team.setData} />
+      </div>
+      <section aria-labelledby="recent-title" className="section">
+        <h2 id="recent-title">Recent deployments</h2>
+        <DeploymentTable
+          caption={`Deployments of team ${t.name}`}
+          items={list.items}
+          loading={list.loading}
+          loadingMore={list.loadingMore}
+          hasMore={list.hasMore}
+          error={list.error}
+          onLoadMore={list.loadMore}
+          onRetry={list.retry}
+          empty="This team has no deployments yet."
+        />
+      </section>
+    </div>
+  );
+}
