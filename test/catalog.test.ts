@@ -130,6 +130,13 @@ for (const backend of BACKENDS) {
       for (const path of ['/api/v1/deployments/{id}/cancel', '/api/v1/plans', '/api/v1/events', '/api/v1/stream', '/api/v1/config/reload', '/api/v1/teams/{id}/notifications']) {
         assert.ok(openapi.paths[path], path);
       }
+      const app = await fetch(`${t.url}/deployments/some-id`);
+      assert.equal(app.status, 200, 'deep links open the app');
+      assert.match(await app.text(), /<div id="root">/);
+      assert.equal((await fetch(`${t.url}/assets/missing.js`)).status, 404);
+      const unknownApi = await fetch(`${t.url}/api/v1/nope`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      assert.equal(unknownApi.status, 404);
+      assert.equal(unknownApi.headers.get('content-type'), 'application/problem+json; charset=utf-8');
       const docs = await fetch(`${t.url}/docs/`);
       assert.equal(docs.status, 200);
       assert.match(await docs.text(), /swagger/i);

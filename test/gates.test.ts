@@ -194,6 +194,7 @@ for (const backend of BACKENDS) {
       const prod = phaseOf(done, 'prod');
       assert.equal(prod.status, 'Cancelled');
       assert.match(prod.statusDetail, /^Check no-critical-vulns failed: 1 critical/);
+      assert.ok(prod.releases.every((r) => r.status === 'Skipped'), 'its releases never started');
       assert.equal(prod.checks[0].status, 'Failed');
       assert.equal(prod.prerequisites.bakeTime, null, 'not evaluated: the check failed first');
     });

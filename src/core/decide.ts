@@ -243,6 +243,7 @@ class Actor {
   /** A gate stopped the phase (a failed check, a rejection, a timeout): the deployment is cancelled. */
   cancelPhase(phase: PhaseView, why: string): void {
     this.phase(phase, 'Cancelled', why);
+    this.skipPendingReleases(phase, 'Not started: the phase was cancelled');
     this.skipLaterPhases('Not started: an earlier phase was cancelled');
     this.deployment('Cancelled', `Phase ${phase.environment} was cancelled: ${why}`);
   }

@@ -8,7 +8,8 @@ import fastifyStatic from '@fastify/static';
 
 export async function webRoutes(app: FastifyInstance, webRoot: string | null): Promise<void> {
   const served = webRoot !== null && existsSync(webRoot);
-  if (served) await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: 'index.html', maxAge: '1h', immutable: false });
+  // wildcard: files are looked up per request, so a rebuilt app is served without a restart.
+  if (served) await app.register(fastifyStatic, { root: webRoot, wildcard: true, index: 'index.html', maxAge: '1h', immutable: false });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
     const isApi = path.startsWith('/api/') || path === '/openapi.json' || path.startsWith('/docs');

@@ -33,7 +33,7 @@ export default function Targets() {
         return (
           <section key={channel} className="section" aria-labelledby={`channel-${channel}`}>
             <h2 id={`channel-${channel}`}>
-              Channel <span className="mono">{channel}</span> <span className="muted small">{rows.length} targets</span>
+              Channel <span className="mono">{channel}</span> <span className="muted small">{rows.length} clusters</span>
             </h2>
             <div className="table-scroll">
               <table className="table">
