@@ -34,6 +34,8 @@ function isDeploymentEvent(type: string): boolean {
   return type.startsWith('Deployment') && !type.startsWith('DeploymentPhase');
 }
 
+export type DeploymentList = ReturnType<typeof useDeploymentList>;
+
 export function useDeploymentList(filter: DeploymentFilter, pageSize = 50) {
   const key = JSON.stringify(filter);
   const [state, setState] = useState<State>({ items: [], cursor: null, loading: true, loadingMore: false, error: null });

@@ -1,4 +1,5 @@
 /** Deployments as rows (one memoized row per deployment) with "Load more". */
+import type { DeploymentList } from '../deploymentList.ts';
 import { memo } from 'react';
 import { Link } from '../router.tsx';
 import type { Deployment } from '../types.ts';
@@ -32,18 +33,14 @@ const Row = memo(function Row({ d }: { d: Deployment }) {
 });
 
 interface Props {
-  items: Deployment[];
-  loading: boolean;
-  loadingMore: boolean;
-  hasMore: boolean;
-  error: unknown;
-  onLoadMore: () => void;
-  onRetry?: () => void;
+  /** A live, paged list (useDeploymentList). */
+  list: DeploymentList;
   empty?: string;
   caption: string;
 }
 
-export function DeploymentTable({ items, loading, loadingMore, hasMore, error, onLoadMore, onRetry, empty, caption }: Props) {
+export function DeploymentTable({ list, empty, caption }: Props) {
+  const { items, loading, loadingMore, hasMore, error, loadMore: onLoadMore, retry: onRetry } = list;
   if (loading && items.length === 0) return <Loading label="Loading deployments…" />;
   return (
     <div className="dtable-wrap">

@@ -95,13 +95,7 @@ export default function Deployments() {
       </form>
       <DeploymentTable
         caption="Deployments"
-        items={list.items}
-        loading={list.loading}
-        loadingMore={list.loadingMore}
-        hasMore={list.hasMore}
-        error={list.error}
-        onLoadMore={list.loadMore}
-        onRetry={list.retry}
+        list={list}
         empty={filtered ? 'No deployments match these filters.' : 'No deployments yet. They appear here as builds complete.'}
       />
     </div>

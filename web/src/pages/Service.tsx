@@ -51,13 +51,7 @@ export default function Service({ params }: { params: Record<string, string> }) 
         <h2 id="history-title">Deployment history</h2>
         <DeploymentTable
           caption={`Deployments of ${service.name}`}
-          items={list.items}
-          loading={list.loading}
-          loadingMore={list.loadingMore}
-          hasMore={list.hasMore}
-          error={list.error}
-          onLoadMore={list.loadMore}
-          onRetry={list.retry}
+          list={list}
           empty="This service has not been deployed yet."
         />
       </section>

@@ -65,13 +65,7 @@ export default function Team({ params }: { params: Record<string, string> }) {
         <h2 id="recent-title">Recent deployments</h2>
         <DeploymentTable
           caption={`Deployments of team ${t.name}`}
-          items={list.items}
-          loading={list.loading}
-          loadingMore={list.loadingMore}
-          hasMore={list.hasMore}
-          error={list.error}
-          onLoadMore={list.loadMore}
-          onRetry={list.retry}
+          list={list}
           empty="This team has no deployments yet."
         />
       </section>
