@@ -12,7 +12,7 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**/*.ts'],
-    ignores: ['src/core/**/*.test.ts'],
+    ignores: ['src/core/**/*.test.ts', 'src/core/**/*.testkit.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

@@ -23,11 +23,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decide, type Decision, type DeploymentView, type Move, type PhaseView, type ReleaseOutcome, type ReleaseView, type Signal } from './decide.ts';
+import { type Decision, type DeploymentView, type PhaseView, type ReleaseOutcome, type ReleaseView, type Signal } from './decide.ts';
 import { evaluatePrerequisites, hasPrerequisites, type ChangeCaseFact, type GateFacts } from './gates.ts';
 import { invariantViolations } from './invariants.ts';
-import { canMoveChangeCase, canMoveDeployment, canMovePhase, canMoveRelease, isTerminalDeployment, isTerminalPhase, isTerminalRelease } from './lifecycle.ts';
+import { canMoveChangeCase, isTerminalPhase } from './lifecycle.ts';
 import type { CheckResult, CheckSpec, EnvironmentPolicy, PhaseStatus } from './types.ts';
+import { checkTerminalsUnchanged, decideSafely, findEntity, isLegal } from './decide.testkit.ts';
 
 const START = new Date('2026-01-05T09:00:00Z');
 const MINUTE = 60_000;
@@ -274,30 +275,6 @@ function step(command: Command, view: DeploymentView, now: Date): { signal: Sign
 // ---------------------------------------------------------------------------------------------
 // Playing the engine
 
-type Entity = DeploymentView | PhaseView | ReleaseView;
-
-function findEntity(view: DeploymentView, move: Move): { entity: Entity; phase?: PhaseView } | undefined {
-  if (move.entity === 'deployment') return move.id === view.id ? { entity: view } : undefined;
-  for (const phase of view.phases) {
-    if (move.entity === 'phase' && phase.id === move.id) return { entity: phase };
-    const release = phase.releases.find((r) => r.id === move.id);
-    if (move.entity === 'release' && release) return { entity: release, phase };
-  }
-  return undefined;
-}
-
-function isLegal(move: Move): boolean {
-  switch (move.entity) {
-    case 'deployment':
-      return canMoveDeployment(move.from, move.to);
-    case 'phase':
-      return canMovePhase(move.from, move.to);
-    case 'release':
-      return canMoveRelease(move.from, move.to);
-  }
-}
-
-/** Applies the moves one by one, then the effects that feed facts back, to a copy of the view. */
 function apply(view: DeploymentView, decision: Decision, now: Date): DeploymentView {
   const next = structuredClone(view);
   for (const move of decision.moves) {
@@ -330,28 +307,6 @@ function apply(view: DeploymentView, decision: Decision, now: Date): DeploymentV
     }
   }
   return next;
-}
-
-function decideSafely(view: DeploymentView, signal: Signal, now: Date): Decision {
-  const before = structuredClone(view);
-  let decision: Decision;
-  try {
-    decision = decide(view, signal, now);
-  } catch (error) {
-    assert.fail(`(a) decide threw on ${JSON.stringify(signal)} at ${now.toISOString()}: ${String(error)}`);
-  }
-  assert.deepEqual(view, before, '(a) decide mutated its input');
-  return decision;
-}
-
-function checkTerminalsUnchanged(before: DeploymentView, after: DeploymentView): void {
-  if (isTerminalDeployment(before.status)) assert.equal(after.status, before.status, `(c) the deployment left ${before.status}`);
-  before.phases.forEach((phase, p) => {
-    if (isTerminalPhase(phase.status)) assert.equal(after.phases[p].status, phase.status, `(c) phase ${phase.id} left ${phase.status}`);
-    phase.releases.forEach((release, r) => {
-      if (isTerminalRelease(release.status)) assert.deepEqual(after.phases[p].releases[r], release, `(c) release ${release.id} left ${release.status}`);
-    });
-  });
 }
 
 /** Per run: each phase's statuses in order, and the check round it had when it last began to wait. */

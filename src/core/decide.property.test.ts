@@ -17,9 +17,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decide, type Decision, type DeploymentView, type Move, type PhaseView, type ReleaseOutcome, type ReleaseView, type Signal } from './decide.ts';
+import { type Decision, type DeploymentView, type Move, type PhaseView, type ReleaseOutcome, type ReleaseView, type Signal } from './decide.ts';
 import { invariantViolations } from './invariants.ts';
-import { canMoveDeployment, canMovePhase, canMoveRelease, isTerminalDeployment, isTerminalPhase, isTerminalRelease } from './lifecycle.ts';
+import { isTerminalDeployment, isTerminalPhase, isTerminalRelease } from './lifecycle.ts';
+import { checkTerminalsUnchanged, decideSafely, findEntity, isLegal } from './decide.testkit.ts';
 
 const NOW = new Date('2026-01-05T09:00:00Z');
 
@@ -116,30 +117,6 @@ function toSignal(command: Command, view: DeploymentView): Signal {
 // ---------------------------------------------------------------------------------------------
 // Folding decide
 
-type Entity = DeploymentView | PhaseView | ReleaseView;
-
-function findEntity(view: DeploymentView, move: Move): { entity: Entity; phase?: PhaseView } | undefined {
-  if (move.entity === 'deployment') return move.id === view.id ? { entity: view } : undefined;
-  for (const phase of view.phases) {
-    if (move.entity === 'phase' && phase.id === move.id) return { entity: phase };
-    const release = phase.releases.find((r) => r.id === move.id);
-    if (move.entity === 'release' && release) return { entity: release, phase };
-  }
-  return undefined;
-}
-
-function isLegal(move: Move): boolean {
-  switch (move.entity) {
-    case 'deployment':
-      return canMoveDeployment(move.from, move.to);
-    case 'phase':
-      return canMovePhase(move.from, move.to);
-    case 'release':
-      return canMoveRelease(move.from, move.to);
-  }
-}
-
-/** Applies the moves one by one to a copy of the view, checking (c) and (d) at each. */
 function applyMoves(view: DeploymentView, moves: Move[]): DeploymentView {
   const next = structuredClone(view);
   for (const move of moves) {
@@ -155,30 +132,6 @@ function applyMoves(view: DeploymentView, moves: Move[]): DeploymentView {
     found.entity.statusDetail = move.detail;
   }
   return next;
-}
-
-function decideSafely(view: DeploymentView, signal: Signal): Decision {
-  const before = structuredClone(view);
-  let decision: Decision;
-  try {
-    decision = decide(view, signal, NOW);
-  } catch (error) {
-    assert.fail(`(e) decide threw on ${JSON.stringify(signal)}: ${String(error)}`);
-  }
-  assert.deepEqual(view, before, '(e) decide mutated its input');
-  return decision;
-}
-
-function checkTerminalsUnchanged(before: DeploymentView, after: DeploymentView): void {
-  if (isTerminalDeployment(before.status)) assert.equal(after.status, before.status, `(a) the deployment left ${before.status}`);
-  before.phases.forEach((phase, p) => {
-    if (isTerminalPhase(phase.status)) assert.equal(after.phases[p].status, phase.status, `(a) phase ${phase.id} left ${phase.status}`);
-    phase.releases.forEach((release, r) => {
-      if (isTerminalRelease(release.status)) {
-        assert.deepEqual(after.phases[p].releases[r], release, `(a) release ${release.id} left ${release.status}`);
-      }
-    });
-  });
 }
 
 function checkSettled(view: DeploymentView): void {
@@ -214,7 +167,7 @@ test('decide keeps every rule of contract §5 over random signal runs', () => {
       let view = initial;
       for (const command of commands) {
         const signal = toSignal(command, view);
-        const decision = decideSafely(view, signal); // (e)
+        const decision = decideSafely(view, signal, NOW); // (e)
         const next = applyMoves(view, decision.moves); // (c), (d)
         checkTerminalsUnchanged(view, next); // (a)
         assert.deepEqual(invariantViolations(next), [], `(b) after ${JSON.stringify(signal)}`);
@@ -238,7 +191,7 @@ test('a deployment run to its end by the engine’s own signals always ends, con
       let view = initial;
       for (const drive of drives) {
         if (isTerminalDeployment(view.status) && view.phases.every((p) => p.releases.every((r) => r.status !== 'Deploying'))) break;
-        const decision = decideSafely(view, toSignal({ kind: 'drive', ...drive }, view));
+        const decision = decideSafely(view, toSignal({ kind: 'drive', ...drive }, view), NOW);
         view = applyMoves(view, decision.moves);
         assert.deepEqual(invariantViolations(view), []);
       }
