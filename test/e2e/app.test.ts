@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { build, ended, startTestDcp, TOKEN, type TestDcp } from '../helpers/dcp.ts';
-import { launchBrowser, newPage, screenshot, signIn, waitForText } from './browser.ts';
+import { closeApp, launchBrowser, newPage, screenshot, signIn, waitForText } from './browser.ts';
 
 describe('the app: signing in, the deployments list', () => {
   let t: TestDcp;
@@ -16,10 +16,7 @@ describe('the app: signing in, the deployments list', () => {
     t = await startTestDcp({ backend: 'pglite', clock: new ManualClock(new Date()) });
     browser = await launchBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  after(() => closeApp({ t, browser }));
 
   test('an unauthenticated visit shows the sign-in form; a bad token shows an error', async () => {
     const page = await newPage(browser);

@@ -16,6 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Locator, Page } from 'playwright-core';
+import type { ManualClock } from '../../src/engine/clock.ts';
+import { startTestDcp, TOKEN, type TestDcp } from '../helpers/dcp.ts';
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
@@ -119,4 +121,18 @@ export async function setField(field: Locator, value: string): Promise<void> {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A DCP (PGlite, on `clock`) and a browser page signed in to its app: what each test file starts with. */
+export async function openApp(options: { clock: ManualClock; configDir?: string }): Promise<{ t: TestDcp; browser: Browser; page: Page }> {
+  const t = await startTestDcp({ backend: 'pglite', clock: options.clock, configDir: options.configDir });
+  const browser = await launchBrowser();
+  const page = await newPage(browser);
+  await signIn(page, t.url, TOKEN);
+  return { t, browser, page };
+}
+
+export async function closeApp(app: { t?: TestDcp; browser?: Browser }): Promise<void> {
+  await app.browser?.close();
+  await app.t?.stop();
 }

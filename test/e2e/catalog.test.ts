@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/engine/clock.ts';
-import { build, ended, startTestDcp, TOKEN, type TestDcp } from '../helpers/dcp.ts';
-import { launchBrowser, newPage, screenshot, signIn, waitForText } from './browser.ts';
+import { build, ended, type TestDcp } from '../helpers/dcp.ts';
+import { closeApp, openApp, screenshot, waitForText } from './browser.ts';
 
 describe('teams and services', () => {
   let t: TestDcp;
@@ -16,15 +16,9 @@ describe('teams and services', () => {
   let page: Page;
 
   before(async () => {
-    t = await startTestDcp({ backend: 'pglite', clock: new ManualClock(new Date()) });
-    browser = await launchBrowser();
-    page = await newPage(browser);
-    await signIn(page, t.url, TOKEN);
+    ({ t, browser, page } = await openApp({ clock: new ManualClock(new Date()) }));
   });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  after(() => closeApp({ t, browser }));
 
   test("a team's Slack channel is set in its page and kept", async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' }).click();

@@ -11,8 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/engine/clock.ts';
 import type { DeploymentDto } from '../../src/store/deployments.ts';
-import { build, startTestDcp, TOKEN, type TestDcp } from '../helpers/dcp.ts';
-import { launchBrowser, newPage, PHONE, phaseStatus, releaseStatus, screenshot, signIn, waitForText } from './browser.ts';
+import { build, TOKEN, type TestDcp } from '../helpers/dcp.ts';
+import { closeApp, openApp, newPage, PHONE, phaseStatus, releaseStatus, screenshot, signIn, waitForText } from './browser.ts';
 
 const RELEASE_MS = 60_000;
 const held = { 'dcp.simulator/release-ms': String(RELEASE_MS) };
@@ -27,15 +27,9 @@ describe('the deployment page', () => {
 
   before(async () => {
     clock = new ManualClock(new Date());
-    t = await startTestDcp({ backend: 'pglite', clock });
-    browser = await launchBrowser();
-    page = await newPage(browser);
-    await signIn(page, t.url, TOKEN);
+    ({ t, browser, page } = await openApp({ clock }));
   });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  after(() => closeApp({ t, browser }));
 
   async function submit(overrides: Parameters<typeof build>[0]): Promise<DeploymentDto> {
     const res = await t.api('POST', '/api/v1/builds', build(overrides));

@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_CONFIG_DIR } from '../../src/config.ts';
 import { ManualClock } from '../../src/engine/clock.ts';
-import { build, startTestDcp, TOKEN, type TestDcp } from '../helpers/dcp.ts';
-import { launchBrowser, newPage, phaseStatus, screenshot, signIn, waitForText } from './browser.ts';
+import { build, type TestDcp } from '../helpers/dcp.ts';
+import { closeApp, openApp, phaseStatus, screenshot, waitForText } from './browser.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -25,15 +25,9 @@ describe('gates in the app', () => {
 
   before(async () => {
     clock = new ManualClock(new Date());
-    t = await startTestDcp({ backend: 'pglite', clock, configDir: DEFAULT_CONFIG_DIR });
-    browser = await launchBrowser();
-    page = await newPage(browser);
-    await signIn(page, t.url, TOKEN);
+    ({ t, browser, page } = await openApp({ clock, configDir: DEFAULT_CONFIG_DIR }));
   });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  after(() => closeApp({ t, browser }));
 
   test('the prod path by hand: approve with a comment, submit and approve the change case, wait out the bake time', async () => {
     const res = await t.api('POST', '/api/v1/builds', build({ component: 'ledger-worker', version: '4.0.0' }));

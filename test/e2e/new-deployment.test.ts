@@ -7,8 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { DEFAULT_SCAN_MS } from '../../src/integrations/scan/simulated.ts';
-import { startTestDcp, TOKEN, type TestDcp } from '../helpers/dcp.ts';
-import { launchBrowser, newPage, phaseStatus, screenshot, setField, signIn, waitForText } from './browser.ts';
+import type { TestDcp } from '../helpers/dcp.ts';
+import { closeApp, openApp, phaseStatus, screenshot, setField, waitForText } from './browser.ts';
 
 describe('a new manual deployment', () => {
   let t: TestDcp;
@@ -18,15 +18,10 @@ describe('a new manual deployment', () => {
 
   before(async () => {
     // The clock moves only when the test says: each state of the new deployment stays until it is seen.
-    t = await startTestDcp({ backend: 'pglite', clock: (clock = new ManualClock(new Date())) });
-    browser = await launchBrowser();
-    page = await newPage(browser);
-    await signIn(page, t.url, TOKEN);
+    clock = new ManualClock(new Date());
+    ({ t, browser, page } = await openApp({ clock }));
   });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  after(() => closeApp({ t, browser }));
 
   test('fill the form, see the plan, create it and land on it', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New deployment' }).click();
