@@ -14,9 +14,9 @@
  * - Missing otherwise: an Error that says what to install. Never a silent skip, and never a
  *   browser downloaded any other way (no `playwright install`).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hasCommand, isExecutable } from './system.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -37,23 +37,7 @@ function log(message: string): void {
   process.stderr.write(`[chromium] ${message}\n`);
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-function hasCommand(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Runs apt-get with its output streamed to our stderr (and kept, to recognise a held lock).

@@ -16,10 +16,11 @@
  *   `postgres` OS user when we are root (PostgreSQL refuses to run as root).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { accessSync, appendFileSync, chownSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { hasCommand, isExecutable } from './system.ts';
 
 export interface PostgresServer {
   /** `postgres://postgres@127.0.0.1:PORT/postgres` (or DCP_TEST_DATABASE_URL as given). */
@@ -89,14 +90,6 @@ function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The bin dir holding initdb and pg_ctl: highest /usr/lib/postgresql/N/bin, else one on PATH. */
 function findBinDir(): string | null {
@@ -116,14 +109,6 @@ function findBinDir(): string | null {
   return null;
 }
 
-function hasCommand(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const HOW_TO_INSTALL =
   'Install the PostgreSQL server (Debian/Ubuntu: `sudo apt-get install -y postgresql`), ' +
