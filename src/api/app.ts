@@ -1,6 +1,6 @@
 /**
  * The HTTP app: Fastify with one set of JSON Schemas for validation and the OpenAPI 3.1 document,
- * bearer-token authentication on /api/v1, and problem+json errors.
+ * access decided on the matched route (api/access.ts), and problem+json errors.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
@@ -8,8 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import cookie from '@fastify/cookie';
 import { webRoutes } from './routes/web.ts';
 import { sessionRoutes } from './routes/session.ts';
-import { SESSION_COOKIE } from '../services/auth.ts';
-import { NotAuthenticatedError } from '../core/errors.ts';
+import { installAccess, type RouteRule } from './access.ts';
 import type { ApiContext } from './context.ts';
 import { sendProblem } from './problem.ts';
 import { ALL_SCHEMAS } from './schemas.ts';
@@ -18,6 +17,13 @@ import { deploymentRoutes } from './routes/deployments.ts';
 import { eventRoutes } from './routes/events.ts';
 import { gateRoutes } from './routes/gates.ts';
 import { systemRoutes } from './routes/system.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its access rule: what the authorization tests are generated from. */
+    routeTable(): RouteRule[];
+  }
+}
 
 export interface AppOptions {
   logger: boolean | { level: string };
@@ -59,27 +65,12 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
   await app.register(cookie);
-  app.decorateRequest('principal', null);
-  // Every /api call needs a bearer token, or the app's session cookie; signing in needs neither.
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/') || (request.url.split('?')[0] === '/api/v1/session' && request.method !== 'GET')) return;
-    const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const session = request.cookies[SESSION_COOKIE];
-    if (token) {
-      request.principal = await ctx.auth.authenticate(token);
-      if (!request.principal) throw new NotAuthenticatedError('the token is not valid');
-    } else if (session) {
-      request.principal = await ctx.auth.authenticateSession(session);
-      if (!request.principal) throw new NotAuthenticatedError('the session has ended; sign in again');
-    } else {
-      throw new NotAuthenticatedError('send Authorization: Bearer <token> (the admin token is in DCP_DATA_DIR/admin-token)');
-    }
-  });
+  const access = installAccess(app, ctx.auth);
+  app.decorate('routeTable', access.routeTable);
+
+  await access.registerPublic(() => app.register(swaggerUi, { routePrefix: '/docs' }));
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   // A POST without a body (cancel, clone) means "no options".
   app.addHook('preValidation', async (request) => {
@@ -94,6 +85,6 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   gateRoutes(app, ctx);
   systemRoutes(app, ctx);
   sessionRoutes(app, ctx);
-  await webRoutes(app, options.webRoot);
+  await webRoutes(app, options.webRoot, access);
   return app;
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Db } from '../store/db.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Relay } from '../engine/relay.ts';
-import type { AuthService, Principal } from '../services/auth.ts';
+import type { AuthService } from '../services/auth.ts';
 import type { ConfigImportService } from '../services/config-import.ts';
 import type { DeploymentService } from '../services/deployments.ts';
 import type { GateService } from '../services/gates.ts';
@@ -21,8 +21,3 @@ export interface ApiContext {
   started: () => boolean;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal: Principal | null;
-  }
-}

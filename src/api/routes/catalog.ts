@@ -14,10 +14,12 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   }
 
   app.get('/api/v1/teams', {
+    config: { access: 'read' },
     schema: { tags: ['catalog'], summary: 'Teams, with their services and Slack settings', response: { 200: items('Team#'), ...problemResponses } },
   }, async () => ({ items: await teamsWithServices() }));
 
   app.get('/api/v1/teams/:id', {
+    config: { access: 'read' },
     schema: { tags: ['catalog'], summary: 'One team', params: { type: 'object', properties: { id: { type: 'string' } } }, response: { 200: { $ref: 'Team#' }, ...problemResponses } },
   }, async (request) => {
     const id = (request.params as { id: string }).id;
@@ -27,6 +29,7 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.put('/api/v1/teams/:id/notifications', {
+    config: { access: 'deployments:write' },
     schema: {
       tags: ['catalog'],
       summary: "Override a team's Slack workspace and channel (null for both returns to the catalog's)",
@@ -39,12 +42,13 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const [team] = await listTeams(ctx.db, id);
     if (!team) throw new NotFoundError(`no team named ${id}`);
     const body = request.body as { workspace: string | null; channel: string | null };
-    await ctx.db.transaction((tx) => setTeamNotifications(tx, id, body, request.principal!.name, ctx.clock.now()));
+    await ctx.db.transaction((tx) => setTeamNotifications(tx, id, body, request.principal.name, ctx.clock.now()));
     const [updated] = await teamsWithServices(id);
     return updated;
   });
 
   app.get('/api/v1/services', {
+    config: { access: 'read' },
     schema: {
       tags: ['catalog'],
       summary: 'Services',
@@ -54,6 +58,7 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   }, async (request) => ({ items: await listServices(ctx.db, request.query as { team?: string }) }));
 
   app.get('/api/v1/targets', {
+    config: { access: 'read' },
     schema: {
       tags: ['catalog'],
       summary: 'The imported target table',
@@ -63,6 +68,7 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   }, async (request) => ({ items: await listTargets(ctx.db, request.query as { channel?: string; environment?: string }) }));
 
   app.get('/api/v1/strategies', {
+    config: { access: 'read' },
     schema: {
       tags: ['catalog'],
       summary: 'Strategies and the environments (with their policies) they progress through',
@@ -84,6 +90,7 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.post('/api/v1/config/reload', {
+    config: { access: 'admin' },
     schema: {
       tags: ['config'],
       summary: 'Re-import the config folder, or the files sent (as `dcp import DIR` does); all or nothing',
@@ -96,6 +103,6 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   }, async (request) => {
     const files = (request.body as { files?: Record<string, string> } | undefined)?.files;
-    return files ? ctx.configImport.importFiles(files, `upload by ${request.principal!.name}`) : ctx.configImport.reload();
+    return files ? ctx.configImport.importFiles(files, `upload by ${request.principal.name}`) : ctx.configImport.reload();
   });
 }

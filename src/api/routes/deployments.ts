@@ -30,6 +30,7 @@ function unwrapCloudEvent(body: unknown): unknown {
 
 export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/api/v1/builds', {
+    config: { access: 'builds:write' },
     schema: {
       tags: ['builds'],
       summary: 'Submit a BuildCompleted event (plain, or as a structured CloudEvent); idempotent on buildId',
@@ -45,6 +46,7 @@ export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.post('/api/v1/plans', {
+    config: { access: 'read' },
     schema: {
       tags: ['deployments'],
       summary: 'The plan a build or manual deployment would make; stores nothing',
@@ -66,6 +68,7 @@ export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
   }, async (request) => ctx.deployments.preview(request.body as { component: string; channel: string; strategy: string; environments?: string[] }));
 
   app.get('/api/v1/deployments', {
+    config: { access: 'read' },
     schema: {
       tags: ['deployments'],
       summary: 'Deployments, newest first',
@@ -90,10 +93,12 @@ export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.get('/api/v1/deployments/:id', {
+    config: { access: 'read' },
     schema: { tags: ['deployments'], summary: 'One deployment with its phases and releases', params: idParams, response: { 200: { $ref: 'Deployment#' }, ...problemResponses } },
   }, async (request) => ctx.deployments.get((request.params as { id: string }).id));
 
   app.post('/api/v1/deployments', {
+    config: { access: 'deployments:write' },
     schema: {
       tags: ['deployments'],
       summary: 'Create a manual deployment; an Idempotency-Key header makes a retry return the first one',
@@ -103,11 +108,12 @@ export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   }, async (request, reply) => {
     const key = request.headers['idempotency-key'] as string | undefined;
-    const { created, deployment } = await ctx.deployments.createManual(request.body as ManualDeploymentRequest, request.principal!.name, key);
+    const { created, deployment } = await ctx.deployments.createManual(request.body as ManualDeploymentRequest, request.principal.name, key);
     return reply.code(created ? 201 : 200).header('location', `/api/v1/deployments/${deployment.id}`).send(deployment);
   });
 
   app.post('/api/v1/deployments/:id/clone', {
+    config: { access: 'deployments:write' },
     schema: {
       tags: ['deployments'],
       summary: 'A new deployment of the same artifact, planned afresh (optionally of a subset of environments)',
@@ -116,11 +122,12 @@ export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
       response: { 201: { $ref: 'Deployment#' }, ...problemResponses },
     },
   }, async (request, reply) => {
-    const deployment = await ctx.deployments.clone((request.params as { id: string }).id, (request.body as { environments?: string[] }) ?? {}, request.principal!.name);
+    const deployment = await ctx.deployments.clone((request.params as { id: string }).id, (request.body as { environments?: string[] }) ?? {}, request.principal.name);
     return reply.code(201).header('location', `/api/v1/deployments/${deployment.id}`).send(deployment);
   });
 
   app.post('/api/v1/deployments/:id/cancel', {
+    config: { access: 'deployments:write' },
     schema: {
       tags: ['deployments'],
       summary: 'Cancel a running deployment; 409 when it has already ended',
@@ -130,6 +137,6 @@ export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   }, async (request) => {
     const body = (request.body as { reason?: string } | undefined) ?? {};
-    return ctx.deployments.cancel((request.params as { id: string }).id, request.principal!.name, body.reason);
+    return ctx.deployments.cancel((request.params as { id: string }).id, request.principal.name, body.reason);
   });
 }

@@ -9,6 +9,7 @@ const KEEPALIVE_MS = 15_000;
 
 export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/api/v1/events', {
+    config: { access: 'read' },
     schema: {
       tags: ['events'],
       summary: 'The event log. With `after`: events after that position, oldest first (follow the log). Without: newest first, paged with `cursor`.',
@@ -43,6 +44,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.get('/api/v1/stream', {
+    config: { access: 'read' },
     schema: {
       tags: ['events'],
       summary: 'Events as server-sent events (each `id` is the position; resume with Last-Event-ID or `after`). Without either, starts from now.',

@@ -9,6 +9,7 @@ const idParams = { type: 'object', required: ['id'], properties: { id: { type: '
 
 export function gateRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/api/v1/deployments/:id/phases/:phaseId/approvals', {
+    config: { access: 'approvals:write' },
     schema: {
       tags: ['gates'],
       summary: 'Approve or reject a phase; one rejection cancels it. Answers with the deployment.',
@@ -19,11 +20,12 @@ export function gateRoutes(app: FastifyInstance, ctx: ApiContext): void {
   }, async (request, reply) => {
     const { id, phaseId } = request.params as { id: string; phaseId: string };
     const body = request.body as { decision: 'approve' | 'reject'; comment?: string };
-    const deployment = await ctx.gates.decide(id, phaseId, request.principal!.name, body.decision, body.comment ?? null);
+    const deployment = await ctx.gates.decide(id, phaseId, request.principal.name, body.decision, body.comment ?? null);
     return reply.code(201).send(deployment);
   });
 
   app.get('/api/v1/change-cases', {
+    config: { access: 'read' },
     schema: {
       tags: ['gates'],
       summary: 'Change cases, newest first',
@@ -44,10 +46,12 @@ export function gateRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.get('/api/v1/change-cases/:id', {
+    config: { access: 'read' },
     schema: { tags: ['gates'], summary: 'One change case', params: idParams, response: { 200: { $ref: 'ChangeCase#' }, ...problemResponses } },
   }, async (request) => ctx.gates.getChangeCase((request.params as { id: string }).id));
 
   app.post('/api/v1/change-cases/:id/transition', {
+    config: { access: 'approvals:write' },
     schema: {
       tags: ['gates'],
       summary: 'Move a built-in change case (new → submitted → scheduled-approved | rejected; closed from any state). Illegal moves and moves blocked by a freeze: 409.',
@@ -55,9 +59,10 @@ export function gateRoutes(app: FastifyInstance, ctx: ApiContext): void {
       body: { $ref: 'ChangeCaseTransition#' },
       response: { 200: { $ref: 'ChangeCase#' }, ...problemResponses },
     },
-  }, async (request) => ctx.gates.transitionChangeCase((request.params as { id: string }).id, request.body as TransitionRequest, request.principal!.name));
+  }, async (request) => ctx.gates.transitionChangeCase((request.params as { id: string }).id, request.body as TransitionRequest, request.principal.name));
 
   app.get('/api/v1/freezes', {
+    config: { access: 'read' },
     schema: {
       tags: ['gates'],
       summary: 'Change freezes, newest first (`current=true`: those not lifted or ended)',
@@ -74,6 +79,7 @@ export function gateRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.post('/api/v1/freezes', {
+    config: { access: 'admin' },
     schema: {
       tags: ['gates'],
       summary: 'Set a change freeze on freezable environments (scheduled ahead with a later startsAt; no endsAt: until lifted)',
@@ -81,11 +87,12 @@ export function gateRoutes(app: FastifyInstance, ctx: ApiContext): void {
       response: { 201: { $ref: 'Freeze#' }, ...problemResponses },
     },
   }, async (request, reply) => {
-    const freeze = await ctx.gates.createFreeze(request.body as FreezeRequest, request.principal!.name);
+    const freeze = await ctx.gates.createFreeze(request.body as FreezeRequest, request.principal.name);
     return reply.code(201).header('location', `/api/v1/freezes/${freeze.id}`).send(freeze);
   });
 
   app.delete('/api/v1/freezes/:id', {
+    config: { access: 'admin' },
     schema: { tags: ['gates'], summary: 'Lift a change freeze', params: idParams, response: { 200: { $ref: 'Freeze#' }, ...problemResponses } },
-  }, async (request) => ctx.gates.liftFreeze((request.params as { id: string }).id, request.principal!.name));
+  }, async (request) => ctx.gates.liftFreeze((request.params as { id: string }).id, request.principal.name));
 }

@@ -17,6 +17,7 @@ const whoami = {
 
 export function sessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/api/v1/session', {
+    config: { access: 'public' },
     schema: {
       tags: ['session'],
       summary: 'Sign in with an API token; sets the session cookie',
@@ -34,10 +35,12 @@ export function sessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   app.get('/api/v1/session', {
+    config: { access: 'read' },
     schema: { tags: ['session'], summary: 'Who is signed in', response: { 200: whoami, ...problemResponses } },
-  }, async (request) => ({ name: request.principal!.name, role: request.principal!.role }));
+  }, async (request) => ({ name: request.principal.name, role: request.principal.role }));
 
   app.delete('/api/v1/session', {
+    config: { access: 'public' },
     schema: { tags: ['session'], summary: 'Sign out', security: [] },
   }, async (request, reply) => {
     const session = request.cookies[SESSION_COOKIE];

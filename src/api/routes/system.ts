@@ -1,4 +1,4 @@
-/** Liveness, readiness and metrics. These need no token. */
+/** Liveness, readiness and metrics. These need no token: they say nothing of any one deployment. */
 import type { FastifyInstance } from 'fastify';
 import { DEPLOYMENT_STATUSES } from '../../core/types.ts';
 import { isMigrated } from '../../store/migrate.ts';
@@ -6,9 +6,11 @@ import { latestImport } from '../../store/config.ts';
 import type { ApiContext } from '../context.ts';
 
 export function systemRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/healthz', { schema: { tags: ['system'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { access: 'public' }, schema: { tags: ['system'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { schema: { tags: ['system'], summary: 'Readiness: migrated, config loaded, engine running, database reachable' } }, async (_request, reply) => {
+  app.get('/readyz', {
+    config: { access: 'public' },
+    schema: { tags: ['system'], summary: 'Readiness: migrated, config loaded, engine running, database reachable' } }, async (_request, reply) => {
     const checks: Record<string, boolean> = { started: ctx.started(), engine: ctx.engine.running, database: false, migrated: false, config: false };
     try {
       checks.migrated = await isMigrated(ctx.db);
@@ -21,7 +23,9 @@ export function systemRoutes(app: FastifyInstance, ctx: ApiContext): void {
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
   });
 
-  app.get('/metrics', { schema: { tags: ['system'], summary: 'Prometheus metrics' } }, async (_request, reply) => {
+  app.get('/metrics', {
+    config: { access: 'public' },
+    schema: { tags: ['system'], summary: 'Prometheus metrics' } }, async (_request, reply) => {
     const stats = ctx.engine.stats();
     const byStatus = await ctx.db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM deployments GROUP BY status');
     const [jobs] = await ctx.db.query<{ due: number; total: number }>(

@@ -5,11 +5,13 @@
 import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import type { AccessControl } from '../access.ts';
 
-export async function webRoutes(app: FastifyInstance, webRoot: string | null): Promise<void> {
+export async function webRoutes(app: FastifyInstance, webRoot: string | null, access: AccessControl): Promise<void> {
   const served = webRoot !== null && existsSync(webRoot);
   // wildcard: files are looked up per request, so a rebuilt app is served without a restart.
-  if (served) await app.register(fastifyStatic, { root: webRoot, wildcard: true, index: 'index.html', maxAge: '1h', immutable: false });
+  // The app's files are public: what they show comes from the API, which asks for a token.
+  if (served) await access.registerPublic(() => app.register(fastifyStatic, { root: webRoot, wildcard: true, index: 'index.html', maxAge: '1h', immutable: false }));
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
     const isApi = path.startsWith('/api/') || path === '/openapi.json' || path.startsWith('/docs');

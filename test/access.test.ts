@@ -1,0 +1,133 @@
+/**
+ * Deny by default: every route that is not public refuses a caller without a token, whatever the
+ * shape of the request target — generated from the app's route table, so a new route is covered
+ * the day it is added. Sent over a raw socket: `fetch` would normalise the tricks away.
+ */
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { BACKENDS, TOKEN, startTestDcp, type TestDcp } from './helpers/dcp.ts';
+
+/** Sends one raw HTTP/1.1 request and returns its status code. */
+async function rawStatus(url: string, method: string, target: string, headers: Record<string, string> = {}): Promise<number> {
+  return (await rawRequest(url, method, target, headers)).status;
+}
+
+/** Sends one raw HTTP/1.1 request: its status code and content type. */
+function rawRequest(url: string, method: string, target: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string }> {
+  const { hostname, port } = new URL(url);
+  const body = method === 'GET' || method === 'HEAD' || method === 'DELETE' ? '' : '{}';
+  const lines = [`${method} ${target} HTTP/1.1`, `host: ${hostname}:${port}`, 'connection: close'];
+  if (body) lines.push('content-type: application/json', `content-length: ${body.length}`);
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`));
+    let text = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk) => {
+      text += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(text);
+      const type = /\r\ncontent-type: *([^\r;]*)/i.exec(text)?.[1] ?? '';
+      if (match) resolve({ status: Number(match[1]), type });
+      else reject(new Error(`no HTTP answer to ${method} ${target}: ${JSON.stringify(text.slice(0, 200))}`));
+    });
+  });
+}
+
+/** The shapes of a request target that may still route to `path`. */
+export function pathTricks(path: string, host: string): string[] {
+  const segments = path.split('/').slice(1);
+  const encodeFirst = (s: string) => (s ? `%${s.charCodeAt(0).toString(16)}${s.slice(1)}` : s);
+  return [
+    path,
+    `/${segments.map(encodeFirst).join('/')}`,
+    `/%${'a'.charCodeAt(0).toString(16).toUpperCase()}${path.slice(2)}`,
+    `/${path}`,
+    path.replace('/v1/', '//v1/'),
+    `${path}/`,
+    path.replace('/v1/', '/v1/./'),
+    path.replace('/api/', '/x/../api/'),
+    path.replace('/api/', '/api/v1/../'),
+    path.toUpperCase(),
+    path.replace('/api/', '/Api/'),
+    `${path}?`,
+    `${path}?access_token=x&/healthz`,
+    `${path}#`,
+    `${path};x`,
+    path.replaceAll('/', '%2F'),
+    path.replace('/api/', '/api%2F'),
+    `http://${host}${path}`,
+    `http://x${path}`,
+    `HTTP://${host}${path}`,
+    `//${host}${path}`,
+  ];
+}
+
+for (const backend of BACKENDS) {
+  describe(`access (${backend})`, () => {
+    let t: TestDcp;
+    before(async () => {
+      t = await startTestDcp({ backend });
+    });
+    after(() => t.stop());
+
+    test('every route declares an access rule, and the API is not public', () => {
+      const table = t.dcp.app.routeTable();
+      assert.ok(table.length > 20);
+      const publicApi = table.filter((r) => r.access === 'public' && r.url.startsWith('/api/')).map((r) => `${r.method} ${r.url}`);
+      assert.deepEqual(publicApi.sort(), ['DELETE /api/v1/session', 'POST /api/v1/session']);
+    });
+
+    test('no shape of a request target reaches a protected route without a token', async () => {
+      const host = new URL(t.url).host;
+      const protectedRoutes = t.dcp.app.routeTable().filter((r) => r.access !== 'public' && r.method !== 'HEAD');
+      const reached: string[] = [];
+      let sent = 0;
+      for (const route of protectedRoutes) {
+        const path = route.url.replace(/:(\w+)/g, 'x$1');
+        for (const target of pathTricks(path, host)) {
+          sent++;
+          const { status, type } = await rawRequest(t.url, route.method, target);
+          // A GET of a path that is no route opens the app (public HTML, no data): not a way in.
+          const appPage = status === 200 && route.method === 'GET' && type === 'text/html';
+          if ((status < 400 && !appPage) || status >= 500) reached.push(`${route.method} ${target} → ${status} ${type}`);
+        }
+      }
+      assert.deepEqual(reached, [], `${reached.length} of ${sent} requests got past the access check`);
+      assert.ok(sent > 400);
+    });
+
+    test('a protected route answers 401 without a token and with a bad one; the Bearer scheme is case-insensitive', async () => {
+      assert.equal(await rawStatus(t.url, 'GET', '/api/v1/teams'), 401);
+      assert.equal(await rawStatus(t.url, 'GET', '/api/v1/teams', { authorization: 'Bearer nope' }), 401);
+      assert.equal(await rawStatus(t.url, 'GET', '/api/v1/teams', { authorization: `Basic ${TOKEN}` }), 401);
+      assert.equal(await rawStatus(t.url, 'GET', '/api/v1/teams', { authorization: `bearer ${TOKEN}` }), 200);
+      assert.equal(await rawStatus(t.url, 'GET', '/api/v1/teams', { authorization: `BEARER  ${TOKEN}` }), 200);
+      const res = await t.api('POST', '/%61pi/v1/builds', {}, { authorization: '' });
+      assert.equal(res.status, 401);
+      assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+    });
+
+    test('public routes stay public', async () => {
+      assert.equal(await rawStatus(t.url, 'GET', '/healthz'), 200);
+      assert.equal(await rawStatus(t.url, 'GET', '/openapi.json'), 200);
+    });
+  });
+}
+
+test('a route without an access rule makes the app refuse to start', async () => {
+  const { default: Fastify } = await import('fastify');
+  const { default: cookie } = await import('@fastify/cookie');
+  const { installAccess } = await import('../src/api/access.ts');
+  const app = Fastify();
+  await app.register(cookie);
+  installAccess(app, { authenticate: async () => null, authenticateSession: async () => null } as never);
+  app.get('/api/v1/ruled', { config: { access: 'read' } }, async () => 'ok');
+  app.get('/api/v1/forgotten', async () => 'oops');
+  await assert.rejects(async () => {
+    await app.ready();
+  }, /routes without an access rule \(add config\.access\): GET \/api\/v1\/forgotten, HEAD \/api\/v1\/forgotten/);
+});
