@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { run as cli } from '../src/cli/main.ts';
-import { DEFAULT_CONFIG_DIR } from '../src/config.ts';
+import { DEFAULT_CONFIG_DIR } from '../src/settings.ts';
 import { BACKENDS, TOKEN, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 
 for (const backend of BACKENDS) {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ManualClock } from '../src/engine/clock.ts';
+import { ManualClock } from '../src/shared/clocks.ts';
 import type { DeploymentDto } from '../src/store/deployments.ts';
 import { BACKENDS, build, ended, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 

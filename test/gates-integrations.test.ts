@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ManualClock } from '../src/engine/clock.ts';
+import { ManualClock } from '../src/shared/clocks.ts';
 import type { DeploymentDto, PhaseDto } from '../src/store/deployments.ts';
 import { FAKE_SN_TOKEN, startFakeServiceNow, type FakeServiceNow } from './fakes/servicenow.ts';
 import { BACKENDS, UNGATED_CONFIG, build, ended, startTestDcp, type TestDcp } from './helpers/dcp.ts';

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DEFAULT_CONFIG_DIR } from '../src/config.ts';
-import { ManualClock } from '../src/engine/clock.ts';
+import { DEFAULT_CONFIG_DIR } from '../src/settings.ts';
+import { ManualClock } from '../src/shared/clocks.ts';
 import type { DeploymentDto, PhaseDto } from '../src/store/deployments.ts';
 import { BACKENDS, build, ended, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 

@@ -22,10 +22,10 @@ import type { ScanProvider } from '../integrations/scan/port.ts';
 import type { CheckRunner } from '../integrations/checks/port.ts';
 import type { ChangeCaseProvider } from '../integrations/changecases/port.ts';
 import type { Queryable } from '../store/db.ts';
-import type { IdGenerator } from './ids.ts';
+import type { IdGenerator } from '../shared/ids.ts';
 import { applySignal, STOP_PAYLOAD, WAKE_CHANNEL, type Applied, type TransitionContext } from './transitions.ts';
 import { runChangeCaseSync, runChecks } from './gate-jobs.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../shared/logger.ts';
 
 export interface EngineDeps {
   db: Db;

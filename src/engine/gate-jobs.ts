@@ -12,8 +12,8 @@ import { lockDeployment } from '../store/deployments.ts';
 import { appendEvent } from '../store/events.ts';
 import { getChangeCase, moveChangeCase, refreshChangeCase, setChangeCaseExternal } from '../store/gates.ts';
 import * as jobs from '../store/jobs.ts';
-import type { IdGenerator } from './ids.ts';
-import type { Logger } from './logger.ts';
+import type { IdGenerator } from '../shared/ids.ts';
+import type { Logger } from '../shared/logger.ts';
 import { applySignal, type Applied, type TransitionContext } from './transitions.ts';
 
 /** How long a check that cannot be evaluated is retried before it counts as failed. */

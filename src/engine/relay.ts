@@ -6,7 +6,7 @@
  */
 import type { Db } from '../store/db.ts';
 import { RELAY_BATCH, relay } from '../store/events.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../shared/logger.ts';
 
 export const EVENTS_CHANNEL = 'dcp_events';
 

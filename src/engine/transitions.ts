@@ -12,7 +12,7 @@ import { appendEvent } from '../store/events.ts';
 import { changeCasesOf, insertChangeCase, moveChangeCase } from '../store/gates.ts';
 import { deleteJobs, enqueue, schedule, unschedule } from '../store/jobs.ts';
 import { acquire, free } from '../store/locks.ts';
-import type { IdGenerator } from './ids.ts';
+import type { IdGenerator } from '../shared/ids.ts';
 
 export interface TransitionContext {
   tx: Queryable;

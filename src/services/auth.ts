@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import type { Queryable } from '../store/db.ts';
-import type { IdGenerator } from '../engine/ids.ts';
+import type { IdGenerator } from '../shared/ids.ts';
 
 export interface Principal {
   /** Who the caller is, as recorded in `triggeredBy`, approvals and the audit trail. */

@@ -9,8 +9,8 @@ import { dirname, join, normalize, isAbsolute } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
 import type { Db } from '../store/db.ts';
-import { importConfig } from '../store/config.ts';
-import { loadConfigFolder } from '../integrations/config/folder.ts';
+import { importConfig } from '../store/catalog.ts';
+import { loadConfigFolder } from '../config/folder.ts';
 
 export interface ImportResult {
   changed: boolean;

@@ -8,11 +8,11 @@ import { plan, type Plan } from '../core/planner.ts';
 import type { ArtifactManifest, ConfigSnapshot, SourceInfo } from '../core/types.ts';
 import type { Clock } from '../core/clock.ts';
 import { sqlState, type Db, type Queryable } from '../store/db.ts';
-import { loadConfig, latestImport } from '../store/config.ts';
+import { loadConfig, latestImport } from '../store/catalog.ts';
 import * as store from '../store/deployments.ts';
 import { appendEvent } from '../store/events.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { IdGenerator } from '../engine/ids.ts';
+import type { IdGenerator } from '../shared/ids.ts';
 import { applySignal } from '../engine/transitions.ts';
 
 export interface BuildEvent {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { ManualClock } from '../../src/engine/clock.ts';
+import { ManualClock } from '../../src/shared/clocks.ts';
 import { build, ended, startTestDcp, TOKEN, type TestDcp } from '../helpers/dcp.ts';
 import { closeApp, launchBrowser, newPage, screenshot, signIn, waitForText } from './browser.ts';
 

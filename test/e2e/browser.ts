@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Locator, Page } from 'playwright-core';
-import type { ManualClock } from '../../src/engine/clock.ts';
+import type { ManualClock } from '../../src/shared/clocks.ts';
 import { startTestDcp, TOKEN, type TestDcp } from '../helpers/dcp.ts';
 
 export const DESKTOP = { width: 1280, height: 800 };

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ManualClock } from '../../src/engine/clock.ts';
+import { ManualClock } from '../../src/shared/clocks.ts';
 import { build, ended, type TestDcp } from '../helpers/dcp.ts';
 import { closeApp, openApp, screenshot, waitForText } from './browser.ts';
 

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { DEFAULT_CONFIG_DIR } from '../../src/config.ts';
-import { ManualClock } from '../../src/engine/clock.ts';
+import { DEFAULT_CONFIG_DIR } from '../../src/settings.ts';
+import { ManualClock } from '../../src/shared/clocks.ts';
 import { build, type TestDcp } from '../helpers/dcp.ts';
 import { closeApp, openApp, phaseStatus, screenshot, waitForText } from './browser.ts';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ManualClock } from '../../src/engine/clock.ts';
+import { ManualClock } from '../../src/shared/clocks.ts';
 import { DEFAULT_SCAN_MS } from '../../src/integrations/scan/simulated.ts';
 import type { TestDcp } from '../helpers/dcp.ts';
 import { closeApp, openApp, phaseStatus, screenshot, setField, waitForText } from './browser.ts';

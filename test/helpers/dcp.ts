@@ -7,9 +7,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../src/core/clock.ts';
-import { ManualClock } from '../../src/engine/clock.ts';
-import { silentLogger } from '../../src/engine/logger.ts';
-import { readSettings } from '../../src/config.ts';
+import { ManualClock } from '../../src/shared/clocks.ts';
+import { silentLogger } from '../../src/shared/logger.ts';
+import { readSettings } from '../../src/settings.ts';
 import { startDcp, type Dcp } from '../../src/main.ts';
 import type { Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';

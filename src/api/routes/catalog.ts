@@ -1,7 +1,7 @@
 /** The imported config: teams, services, targets, strategies; Slack settings; reloading. */
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../core/errors.ts';
-import { listEnvironments, listServices, listStrategies, listTargets, listTeams, setTeamNotifications, type TeamRecord } from '../../store/config.ts';
+import { listEnvironments, listServices, listStrategies, listTargets, listTeams, setTeamNotifications, type TeamRecord } from '../../store/catalog.ts';
 import type { ApiContext } from '../context.ts';
 import { problemResponses } from '../schemas.ts';
 

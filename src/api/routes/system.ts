@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DEPLOYMENT_STATUSES } from '../../core/types.ts';
 import { isMigrated } from '../../store/migrate.ts';
-import { latestImport } from '../../store/config.ts';
+import { latestImport } from '../../store/catalog.ts';
 import type { ApiContext } from '../context.ts';
 
 export function systemRoutes(app: FastifyInstance, ctx: ApiContext): void {

@@ -3,7 +3,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { CheckSpec, HttpCheckSpec, PrometheusCheckSpec, ScanCheckSpec } from '../../core/types.ts';
-import { ManualClock } from '../../engine/clock.ts';
+import { ManualClock } from '../../shared/clocks.ts';
 import { createSimulatedScanProvider } from '../scan/simulated.ts';
 import { parseJsonPath } from './json-path.ts';
 import type { CheckContext } from './port.ts';

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, type FieldIssue } from '../../core/errors.ts';
+import { ConfigError, type FieldIssue } from '../core/errors.ts';
 import { loadConfigFolder } from './folder.ts';
 
-const EXAMPLE = fileURLToPath(new URL('../../../config', import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('../../config', import.meta.url));
 
 const tempDirs: string[] = [];
 after(async () => {

@@ -10,7 +10,7 @@ import {
   type PrometheusCheckSpec,
   type ScanCheckSpec,
   type WindowSpec,
-} from '../../core/types.ts';
+} from '../core/types.ts';
 import type { Field } from './folder.ts';
 
 const ENVIRONMENT_KEYS = ['name', 'gov', 'isGov', 'checks', 'approvals', 'changeCase', 'freezable', 'windows', 'bakeTime'] as const;

@@ -15,9 +15,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
-import { parseDuration } from '../../core/duration.ts';
-import { ConfigError, type FieldIssue } from '../../core/errors.ts';
-import type { ConfigSnapshot, Service, TargetSpec, Team } from '../../core/types.ts';
+import { parseDuration } from '../core/duration.ts';
+import { ConfigError, type FieldIssue } from '../core/errors.ts';
+import type { ConfigSnapshot, Service, TargetSpec, Team } from '../core/types.ts';
 import { readEnvironmentsFile } from './environments.ts';
 
 // ---------------------------------------------------------------------------------------------
