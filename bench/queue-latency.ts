@@ -47,7 +47,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { WAKE_CHANNEL } from '../src/engine/transitions.ts';
+import { WAKE_CHANNEL } from '../src/store/jobs.ts';
 import type { Db, Queryable } from '../src/store/db.ts';
 import * as jobs from '../src/store/jobs.ts';
 import { migrate } from '../src/store/migrate.ts';

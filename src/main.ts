@@ -128,7 +128,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     onCommitted: relay.kick,
   });
-  const deployments = createDeploymentService({ db, clock, ids, engine, onCommitted: relay.kick });
+  const deployments = createDeploymentService({ db, ids, engine });
   const gates = createGateService({ db, clock, ids, engine, deployments });
   await relay.start();
   await engine.start();

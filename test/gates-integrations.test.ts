@@ -171,3 +171,37 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+for (const backend of BACKENDS) {
+  describe(`a change-case provider that refuses for good (${backend})`, () => {
+    let t: TestDcp;
+    let servicenow: FakeServiceNow;
+    let configDir: string;
+    before(async () => {
+      servicenow = await startFakeServiceNow();
+      configDir = writeConfig('http://127.0.0.1:1', 'http://127.0.0.1:1');
+      t = await startTestDcp({
+        backend, configDir, clock: new ManualClock(new Date('2026-01-05T09:00:00Z')),
+        env: { DCP_CHANGE_PROVIDER: 'servicenow', DCP_SERVICENOW_URL: servicenow.url, DCP_SERVICENOW_TOKEN: 'a-revoked-token' },
+      });
+    });
+    after(async () => {
+      await t.stop();
+      await servicenow.close();
+      rmSync(configDir, { recursive: true, force: true });
+    });
+
+    test('a 401 from ServiceNow cancels the phase at once with the reason (not retried until the 14 h timeout)', async () => {
+      const res = await t.api('POST', '/api/v1/builds', build({ component: 'ledger-worker', strategy: 'cased' }));
+      const done = await t.waitFor(res.body.id, ended, 'the refusal to end it');
+      assert.equal(done.status, 'Cancelled');
+      const prod = phaseOf(done, 'prod');
+      assert.equal(prod.status, 'Cancelled');
+      assert.match(prod.statusDetail, /^servicenow refused the change case: .*401.*check the ServiceNow credentials/);
+      const caseId = (await t.api('GET', `/api/v1/change-cases?deployment=${res.body.id}`)).body.items[0].id;
+      const record = (await t.api('GET', `/api/v1/change-cases/${caseId}`)).body;
+      assert.match(record.statusDetail, /refused the change case/);
+      assert.equal(servicenow.requests.length, 1, 'asked once, not retried');
+    });
+  });
+}

@@ -70,7 +70,12 @@ export type Signal =
   /** A round of checks has finished. */
   | { type: 'checks.completed'; phaseId: string; round: number; results: CheckResult[] }
   /** Something a prerequisite depends on changed (an approval, a change case, a freeze, the time). */
-  | { type: 'gates.changed'; phaseId?: string };
+  | { type: 'gates.changed'; phaseId?: string }
+  /**
+   * An integration refused for good (a 401, a bad request): the scan wait (no `phaseId`) or the
+   * gated phase it served is cancelled at once with the reason, instead of retried for hours.
+   */
+  | { type: 'integration.failed'; phaseId?: string; detail: string };
 
 export type Move =
   | { entity: 'deployment'; id: string; from: DeploymentStatus; to: DeploymentStatus; detail: string }
@@ -165,6 +170,15 @@ export function decide(deployment: DeploymentView, signal: Signal, now: Date): D
     }
     case 'gates.changed':
       break; // settle() re-evaluates the current phase
+    case 'integration.failed': {
+      if (signal.phaseId === undefined) {
+        if (d.status === 'Pending' || d.status === 'Scanning') act.abort(signal.detail);
+        break;
+      }
+      const phase = d.phases.find((p) => p.id === signal.phaseId);
+      if (phase && stillGated(phase)) act.cancelPhase(phase, signal.detail);
+      break;
+    }
   }
   act.settle(signal.type === 'gates.changed');
   return out;
@@ -295,9 +309,13 @@ class Actor {
   }
 
   cancel(by: string, reason: string | undefined): void {
+    this.abort(`Cancelled by ${by}${reason ? `: ${reason}` : ''}`);
+  }
+
+  /** Ends the deployment Cancelled with `why`, stopping what runs (a user's cancel, a refused scan). */
+  abort(why: string): void {
     if (isTerminalDeployment(this.d.status)) return;
     if (this.d.status === 'Pending' || this.d.status === 'Scanning') this.out.effects.push({ type: 'scan.stop' });
-    const why = `Cancelled by ${by}${reason ? `: ${reason}` : ''}`;
     const running = this.d.phases.find((p) => p.status !== 'Pending' && !isTerminalPhase(p.status));
     if (running) {
       this.phase(running, 'Cancelled', why);

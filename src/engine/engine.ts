@@ -1,10 +1,17 @@
 /**
- * The engine: claims due jobs from the database and runs them. The kinds of job:
- * - `deployment.signal`: apply a signal (a lock handed over by another deployment, a gate timer);
- * - `scan.poll`: ask the ScanProvider; done → `scan.completed`, else re-arm the timer;
- * - `release.run`: hand the release to the Executor and record its outcome;
- * - `checks.run`: evaluate a round of a phase's checks (retrying ones that cannot be evaluated);
- * - `changecase.sync`: create, poll or close a change case at an external provider.
+ * The engine: the one way a deployment changes (`apply`), and the workers that run its jobs.
+ *
+ * `apply(deploymentId, signal, { before })` locks the deployment row, runs the caller's own writes
+ * (`before`: record an approval, move a change case, complete a job), asks `core/decide` what to
+ * do, persists every move with its event and turns the effects into durable rows
+ * (transitions.ts, private to the engine) — all in one transaction, retried on deadlocks and
+ * serialization failures — then, after the commit, tells listeners and metrics, kicks the relay
+ * and wakes the workers. Services, the API and jobs change deployments only through it.
+ *
+ * The kinds of job (work.ts): `deployment.signal` (a lock handed over, a gate timer), `scan.poll`,
+ * `release.run`, `checks.run`, `changecase.sync`. Each runner returns an outcome that `settle`
+ * carries out; one error policy for all: a permanent integration error ends the entity the job
+ * served at once, with the reason; any other error is retried with backoff (capped at 5 min).
  *
  * Waking up is event-driven: a transaction that enqueues work NOTIFYs, and the loop sleeps only
  * until the earliest due job (or a notification). `setTimeout` only paces the wake-up; what is due
@@ -14,18 +21,19 @@
 import type { Clock } from '../core/clock.ts';
 import { PermanentIntegrationError } from '../core/errors.ts';
 import type { Move, Signal } from '../core/decide.ts';
-import { sqlState, type Db } from '../store/db.ts';
-import { loadReleaseWork, lockDeployment, stopRequestedAmong } from '../store/deployments.ts';
+import { sqlState, type Db, type Queryable } from '../store/db.ts';
+import { lockDeployment, stopRequestedAmong } from '../store/deployments.ts';
 import * as jobs from '../store/jobs.ts';
 import type { Executor } from '../integrations/executor/port.ts';
 import type { ScanProvider } from '../integrations/scan/port.ts';
 import type { CheckRunner } from '../integrations/checks/port.ts';
 import type { ChangeCaseProvider } from '../integrations/changecases/port.ts';
-import type { Queryable } from '../store/db.ts';
 import type { IdGenerator } from '../shared/ids.ts';
-import { applySignal, STOP_PAYLOAD, WAKE_CHANNEL, type Applied, type TransitionContext } from './transitions.ts';
-import { runChangeCaseSync, runChecks } from './gate-jobs.ts';
 import type { Logger } from '../shared/logger.ts';
+import { applySignal, type Applied } from './transitions.ts';
+import { createRunners, type Outcome } from './work.ts';
+
+export type { Applied } from './transitions.ts';
 
 export interface EngineDeps {
   db: Db;
@@ -48,18 +56,23 @@ export interface EngineDeps {
   maxInFlight?: number;
 }
 
+export interface ApplyOptions {
+  /**
+   * The caller's own writes, in the same transaction, after the deployment row is locked (it
+   * may not exist yet: a new deployment is inserted here). May run more than once (a retried
+   * transaction); throwing rolls everything back; returning false applies no signal.
+   */
+  before?(tx: Queryable, now: Date): Promise<void | false>;
+}
+
 export interface Engine {
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly running: boolean;
   /** Look for due work now. */
   wake(): void;
-  /** Applies a signal in a transaction of its own (retrying deadlocks); returns what changed. */
-  signal(deploymentId: string, signal: Signal): Promise<Applied>;
-  /** The context for applying signals inside a caller's transaction. */
-  context(tx: Queryable): TransitionContext;
-  /** Reports a commit made outside the engine (wakes workers, kicks the relay). */
-  committed(applied: Applied): void;
+  /** The one way to change a deployment (see the header); returns what changed. */
+  apply(deploymentId: string, signal: Signal, options?: ApplyOptions): Promise<Applied>;
   /** Called after every commit that applied a signal, with the moves it made (maybe none). */
   onMoves(listener: (moves: Move[]) => void): () => void;
   stats(): { transitions: number; jobsRun: number; inFlight: number };
@@ -110,82 +123,32 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
-  const context = (tx: Queryable): TransitionContext => ({
-    tx, now: deps.clock.now(), ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl,
-  });
-
-  async function signal(deploymentId: string, s: Signal): Promise<Applied> {
-    const applied = await withRetry(() => deps.db.transaction((tx) => applySignal(context(tx), deploymentId, s)));
+  async function apply(deploymentId: string, signal: Signal, options: ApplyOptions = {}): Promise<Applied> {
+    const applied = await withRetry(() =>
+      deps.db.transaction(async (tx) => {
+        const now = deps.clock.now();
+        // Lock order everywhere: the deployment row, then whatever the caller and the signal touch.
+        await lockDeployment(tx, deploymentId);
+        if ((await options.before?.(tx, now)) === false) return { moves: [], view: null, wake: false, stops: false };
+        return applySignal({ tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl }, deploymentId, signal);
+      }),
+    );
     committed(applied);
     return applied;
   }
 
-  /** Applies a signal and completes the job in one transaction: the outcome is never lost or doubled. */
-  async function signalAndComplete(job: jobs.Job, deploymentId: string, s: Signal): Promise<void> {
-    const applied = await withRetry(() =>
-      deps.db.transaction(async (tx) => {
-        // Lock order everywhere: the deployment row, then job rows. The job is completed before
-        // the signal is applied, which may re-arm a timer under the same key as this job.
-        await lockDeployment(tx, deploymentId);
-        await jobs.complete(tx, job);
-        return applySignal(context(tx), deploymentId, s);
-      }),
-    );
-    committed(applied);
-  }
-
-  async function runScanPoll(job: jobs.Job): Promise<void> {
-    const deploymentId = job.deploymentId!;
-    const [row] = await deps.db.query<{ status: string; artifact_manifest: never; status_times: Record<string, string> }>(
-      'SELECT status, artifact_manifest, status_times FROM deployments WHERE id = $1',
-      [deploymentId],
-    );
-    if (!row || row.status !== 'Scanning') return jobs.complete(deps.db, job);
-    const since = new Date(row.status_times.Scanning ?? deps.clock.now());
-    const status = await deps.scan.status({ deploymentId, artifact: row.artifact_manifest, since });
-    if (status.done) return signalAndComplete(job, deploymentId, { type: 'scan.completed', findings: status.findings });
-    const again = status.checkAgainAt ?? new Date(deps.clock.now().getTime() + scanPollMs);
-    await jobs.reschedule(deps.db, job, again);
-    wake();
-  }
-
-  async function runRelease(job: jobs.Job): Promise<void> {
-    const releaseId = String(job.payload.releaseId);
-    const work = await loadReleaseWork(deps.db, releaseId);
-    if (!work || work.status !== 'Deploying') return jobs.complete(deps.db, job);
-    if (work.stopRequested) {
-      return signalAndComplete(job, work.deploymentId, {
-        type: 'release.finished', releaseId, outcome: 'Cancelled', detail: 'Stopped before it touched the target',
-      });
-    }
+  /** Keeps a running release's lease and lets a stop request abort it. */
+  async function running<T>(job: jobs.Job, releaseId: string, work: (signal: AbortSignal) => Promise<T>) {
     const controller = new AbortController();
     runningReleases.set(releaseId, controller);
-    // Keep the lease while the release runs; a crash lets it lapse and the release is re-driven
-    // with the same idempotency key.
+    // A crash lets the lease lapse and the release is re-driven with the same idempotency key.
     const heartbeat = setInterval(() => {
       jobs.renew(deps.db, job.id, deps.owner, new Date(deps.clock.now().getTime() + leaseMs)).catch((e: Error) => deps.log.warn(`lease renewal failed: ${e.message}`));
     }, Math.max(1000, leaseMs / 3));
     heartbeats.add(heartbeat);
     try {
-      const result = await deps.executor.run(
-        {
-          releaseId,
-          deploymentId: work.deploymentId,
-          idempotencyKey: `release:${releaseId}`,
-          startedAt: work.startedAt,
-          service: work.service,
-          environment: work.environment,
-          target: work.target,
-          artifact: work.artifactManifest,
-        },
-        controller.signal,
-      );
-      if (stopped && !controller.signal.aborted) return; // shutting down: leave the job to be re-driven
-      if (result.outcome === 'Accepted') return jobs.complete(deps.db, job);
-      await signalAndComplete(job, work.deploymentId, { type: 'release.finished', releaseId, ...result });
-    } catch (error) {
-      if (!(error instanceof PermanentIntegrationError)) throw error;
-      await signalAndComplete(job, work.deploymentId, { type: 'release.finished', releaseId, outcome: 'Failed', detail: error.message });
+      const result = await work(controller.signal);
+      return { result, aborted: controller.signal.aborted, stopping: stopped };
     } finally {
       clearInterval(heartbeat);
       heartbeats.delete(heartbeat);
@@ -193,30 +156,48 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
-  const gateDeps = {
-    db: deps.db, clock: deps.clock, ids: deps.ids, log: deps.log, checks: deps.checks, changeCases: deps.changeCases, publicUrl: deps.publicUrl,
-    signalAndComplete, committed, context, wake: () => wake(),
-  };
+  const runners = createRunners({
+    db: deps.db, clock: deps.clock, ids: deps.ids, log: deps.log, executor: deps.executor, scan: deps.scan, checks: deps.checks,
+    changeCases: deps.changeCases, publicUrl: deps.publicUrl, scanPollMs, running,
+  });
+
+  /** Carries out a runner's outcome. */
+  async function settle(job: jobs.Job, outcome: Outcome): Promise<void> {
+    switch (outcome.type) {
+      case 'done':
+        if (!outcome.write) return jobs.complete(deps.db, job);
+        return deps.db.transaction(async (tx) => {
+          await outcome.write!(tx, deps.clock.now());
+          await jobs.complete(tx, job);
+        });
+      case 'again':
+        return jobs.reschedule(deps.db, job, outcome.at, outcome.note);
+      case 'leave':
+        return;
+      case 'signal':
+        await apply(outcome.deploymentId, outcome.signal, {
+          // The job is settled before the signal is applied, which may re-arm a timer under its key.
+          async before(tx, now) {
+            if (outcome.again) await jobs.reschedule(tx, job, outcome.again);
+            else await jobs.complete(tx, job);
+            return outcome.before?.(tx, now);
+          },
+        });
+    }
+  }
 
   async function runJob(job: jobs.Job): Promise<void> {
+    const runner = runners[job.kind];
     try {
-      switch (job.kind) {
-        case 'deployment.signal':
-          await signalAndComplete(job, job.deploymentId!, job.payload.signal as Signal);
-          break;
-        case 'scan.poll':
-          await runScanPoll(job);
-          break;
-        case 'release.run':
-          await runRelease(job);
-          break;
-        case 'checks.run':
-          await runChecks(gateDeps, job);
-          break;
-        case 'changecase.sync':
-          await runChangeCaseSync(gateDeps, job);
-          break;
+      let outcome: Outcome;
+      try {
+        outcome = await runner.run(job);
+      } catch (error) {
+        if (!(error instanceof PermanentIntegrationError)) throw error;
+        deps.log.warn(`job ${job.kind} ${job.id} failed for good: ${error.message}`);
+        outcome = await runner.permanent(job, error.message);
       }
+      await settle(job, outcome);
     } catch (error) {
       // Retry with backoff (capped at 5 min): a provider outage delays, it does not lose work.
       const delay = Math.min(300_000, 100 * 2 ** Math.min(job.attempts, 12));
@@ -275,8 +256,8 @@ export function createEngine(deps: EngineDeps): Engine {
         const reset = await jobs.resetLeases(deps.db);
         if (reset > 0) deps.log.info(`resumed ${reset} job(s) left running by the previous process`);
       }
-      unlisten = await deps.db.listen(WAKE_CHANNEL, (payload) => {
-        if (payload === STOP_PAYLOAD) stopsRequested = true;
+      unlisten = await deps.db.listen(jobs.WAKE_CHANNEL, (payload) => {
+        if (payload === jobs.STOP_PAYLOAD) stopsRequested = true;
         wake();
       });
       loopDone = loop();
@@ -297,9 +278,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return !stopped;
     },
     wake,
-    signal,
-    context,
-    committed,
+    apply,
     onMoves(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

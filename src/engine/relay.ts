@@ -5,10 +5,8 @@
  * catches events whose writer died between commit and kick.
  */
 import type { Db } from '../store/db.ts';
-import { RELAY_BATCH, relay } from '../store/events.ts';
+import { EVENTS_CHANNEL, RELAY_BATCH, notifyEventReaders, relay } from '../store/events.ts';
 import type { Logger } from '../shared/logger.ts';
-
-export const EVENTS_CHANNEL = 'dcp_events';
 
 export interface Relay {
   start(): Promise<void>;
@@ -38,7 +36,7 @@ export function createRelay(deps: { db: Db; log: Logger; sweepMs?: number }): Re
       let moved = 0;
       for (let n = RELAY_BATCH; n === RELAY_BATCH; moved += n) n = await relay(deps.db);
       if (moved > 0) {
-        await deps.db.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, '']);
+        await notifyEventReaders(deps.db);
         notify();
       }
     } while (again);

@@ -1,4 +1,6 @@
 /**
+ * Private to the engine (engine.ts `apply` is the way in; a lint rule keeps it so).
+ *
  * Applies a signal to a deployment inside a transaction: lock the deployment row, ask `decide`,
  * persist every move with a guarded update and its event in the outbox, and turn the effects into
  * durable rows (jobs, locks, stop requests). Nothing here talks to the outside world: effects that
@@ -7,10 +9,10 @@
 import { decide, type DeploymentView, type Move, type Signal } from '../core/decide.ts';
 import { eventTypeFor, type DeploymentEventData } from '../core/events.ts';
 import type { Queryable } from '../store/db.ts';
-import { loadView, persistMove, recordPhase, recordScanFindings, requestReleaseStop, setReleaseDetail } from '../store/deployments.ts';
+import { loadCaseContext, loadView, persistMove, recordPhase, recordScanFindings, requestReleaseStop, setReleaseDetail } from '../store/deployments.ts';
 import { appendEvent } from '../store/events.ts';
 import { changeCasesOf, insertChangeCase, moveChangeCase } from '../store/gates.ts';
-import { deleteJobs, enqueue, schedule, unschedule } from '../store/jobs.ts';
+import { deleteJobs, enqueue, notifyWorkers, schedule, unschedule } from '../store/jobs.ts';
 import { acquire, free } from '../store/locks.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 
@@ -33,10 +35,6 @@ export interface Applied {
   /** Whether an in-flight release was asked to stop (its worker, maybe in another process, must look). */
   stops: boolean;
 }
-
-export const WAKE_CHANNEL = 'dcp_wake';
-/** The wake-up payload that says: a release was asked to stop. */
-export const STOP_PAYLOAD = 'stop';
 
 export async function applySignal(ctx: TransitionContext, deploymentId: string, first: Signal): Promise<Applied> {
   let view = await loadView(ctx.tx, deploymentId, true, ctx.now);
@@ -128,17 +126,14 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
     // Effects that changed the facts (a case created) are seen by the follow-up signal.
     if (refresh && queue.length > 0) view = (await loadView(ctx.tx, deploymentId, false, ctx.now))!;
   }
-  if (wake) await ctx.tx.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, stops ? STOP_PAYLOAD : '']);
+  if (wake) await notifyWorkers(ctx.tx, stops);
   return { moves, view, wake, stops };
 }
 
 /** Opens a phase's change case in the team's queue; whether a job must sync it with the provider. */
 async function createChangeCase(ctx: TransitionContext, view: DeploymentView, phaseId: string): Promise<boolean> {
   const phase = view.phases.find((p) => p.id === phaseId)!;
-  const [info] = await ctx.tx.query<{ team: string; version: string; queue: string | null }>(
-    `SELECT d.team, d.version, t.change_case_queue AS queue FROM deployments d LEFT JOIN teams t ON t.name = d.team WHERE d.id = $1`,
-    [view.id],
-  );
+  const info = await loadCaseContext(ctx.tx, view.id);
   const link = `${ctx.publicUrl}/deployments/${view.id}`;
   const created = await insertChangeCase(ctx.tx, {
     id: ctx.ids(),

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
+import * as store from '../store/auth.ts';
 import type { Queryable } from '../store/db.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 
@@ -45,10 +46,7 @@ export function createAuthService(deps: { db: Queryable; clock: Clock; ids: IdGe
       const hit = cache.get(hash);
       const now = deps.clock.now().getTime();
       if (hit && hit.until > now) return hit.principal;
-      const [row] = await deps.db.query<{ id: string; name: string; role: 'admin' }>(
-        'UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 RETURNING id, name, role',
-        [hash, deps.clock.now()],
-      );
+      const row = await store.useToken(deps.db, hash, deps.clock.now());
       if (!row) return null;
       const principal: Principal = { name: row.name, role: row.role, tokenId: row.id };
       cache.set(hash, { principal, until: now + 10_000 });
@@ -60,38 +58,24 @@ export function createAuthService(deps: { db: Queryable; clock: Clock; ids: IdGe
       const sessionId = newToken();
       const now = deps.clock.now();
       const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-      await deps.db.query('INSERT INTO sessions (id_hash, token_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
-        hashToken(sessionId), principal.tokenId, now, expiresAt,
-      ]);
+      await store.insertSession(deps.db, { idHash: hashToken(sessionId), tokenId: principal.tokenId, expiresAt }, now);
       return { sessionId, principal, expiresAt };
     },
     async authenticateSession(sessionId) {
-      const [row] = await deps.db.query<{ id: string; name: string; role: 'admin' }>(
-        `SELECT t.id, t.name, t.role FROM sessions s JOIN api_tokens t ON t.id = s.token_id
-          WHERE s.id_hash = $1 AND s.expires_at > $2`,
-        [hashToken(sessionId), deps.clock.now()],
-      );
+      const row = await store.sessionToken(deps.db, hashToken(sessionId), deps.clock.now());
       return row ? { name: row.name, role: row.role, tokenId: row.id } : null;
     },
     async endSession(sessionId) {
-      await deps.db.query('DELETE FROM sessions WHERE id_hash = $1', [hashToken(sessionId)]);
+      await store.deleteSession(deps.db, hashToken(sessionId));
     },
     async bootstrap(fromEnvironment) {
       if (fromEnvironment) {
-        await deps.db.query(
-          `INSERT INTO api_tokens (id, name, token_hash, role, created_at) VALUES ($1, 'admin', $2, 'admin', $3)
-           ON CONFLICT (token_hash) DO NOTHING`,
-          [deps.ids(), hashToken(fromEnvironment), deps.clock.now()],
-        );
+        await store.insertAdminToken(deps.db, { id: deps.ids(), tokenHash: hashToken(fromEnvironment) }, deps.clock.now());
         return null;
       }
-      const [existing] = await deps.db.query("SELECT id FROM api_tokens WHERE role = 'admin' LIMIT 1");
-      if (existing) return null;
+      if (await store.hasAdminToken(deps.db)) return null;
       const token = newToken();
-      await deps.db.query(
-        "INSERT INTO api_tokens (id, name, token_hash, role, created_at) VALUES ($1, 'admin', $2, 'admin', $3)",
-        [deps.ids(), hashToken(token), deps.clock.now()],
-      );
+      await store.insertAdminToken(deps.db, { id: deps.ids(), tokenHash: hashToken(token) }, deps.clock.now());
       return token;
     },
   };

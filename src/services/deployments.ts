@@ -6,14 +6,12 @@ import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { isTerminalDeployment } from '../core/lifecycle.ts';
 import { plan, type Plan } from '../core/planner.ts';
 import type { ArtifactManifest, ConfigSnapshot, SourceInfo } from '../core/types.ts';
-import type { Clock } from '../core/clock.ts';
 import { sqlState, type Db, type Queryable } from '../store/db.ts';
 import { loadConfig, latestImport } from '../store/catalog.ts';
 import * as store from '../store/deployments.ts';
 import { appendEvent } from '../store/events.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { IdGenerator } from '../shared/ids.ts';
-import { applySignal } from '../engine/transitions.ts';
 
 export interface BuildEvent {
   buildId: string;
@@ -54,8 +52,8 @@ export interface DeploymentService {
   list(filter: store.DeploymentFilter): Promise<{ items: store.DeploymentDto[]; nextCursor: number | null }>;
 }
 
-export function createDeploymentService(deps: { db: Db; clock: Clock; ids: IdGenerator; engine: Engine; onCommitted: () => void }): DeploymentService {
-  const { db, clock, ids } = deps;
+export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine: Engine }): DeploymentService {
+  const { db, ids } = deps;
   // The planner reads the config in force; it changes only on import, so cache it per import.
   let cached: { importId: number; config: ConfigSnapshot } | undefined;
   async function config(q: Queryable): Promise<ConfigSnapshot> {
@@ -88,49 +86,47 @@ export function createDeploymentService(deps: { db: Db; clock: Clock; ids: IdGen
   /** Plans and stores a deployment, then starts it — one transaction; a plan error stores nothing. */
   async function create(c: Creation): Promise<{ created: boolean; deployment: store.DeploymentDto }> {
     const p = plan(await config(db), { component: c.component, channel: c.channel, strategy: c.strategy, environments: c.environments });
-    const now = clock.now();
     const id = ids();
     try {
-      const applied = await db.transaction(async (tx) => {
-        await store.insertDeployment(
-          tx,
-          {
-            id,
-            buildId: c.buildId,
-            idempotencyKey: c.idempotencyKey,
-            service: p.service.name,
-            team: p.service.team,
-            channel: c.channel,
-            strategy: c.strategy,
-            artifactManifest: c.artifactManifest,
-            source: c.source,
-            reason: c.reason,
-            triggeredBy: c.triggeredBy,
-            clonedFrom: c.clonedFrom,
-            omittedEnvironments: p.omittedEnvironments,
-            phases: p.phases.map((phase) => ({
-              id: ids(),
-              environment: phase.environment,
-              isGov: phase.isGov,
-              policy: phase.policy,
-              releases: phase.targets.map((target) => ({ id: ids(), target })),
-            })),
-          },
-          now,
-        );
-        await appendEvent(tx, {
-          id: ids(),
-          type: 'DeploymentCreated',
-          time: now,
-          data: {
-            deploymentId: id, to: 'Pending', statusDetail: 'Created', service: p.service.name, version: c.artifactManifest.version,
-            buildId: c.buildId, triggeredBy: c.triggeredBy, environments: p.phases.map((phase) => phase.environment),
-          },
-        });
-        return applySignal({ ...deps.engine.context(tx), now }, id, { type: 'start' });
+      await deps.engine.apply(id, { type: 'start' }, {
+        async before(tx, now) {
+          await store.insertDeployment(
+            tx,
+            {
+              id,
+              buildId: c.buildId,
+              idempotencyKey: c.idempotencyKey,
+              service: p.service.name,
+              team: p.service.team,
+              channel: c.channel,
+              strategy: c.strategy,
+              artifactManifest: c.artifactManifest,
+              source: c.source,
+              reason: c.reason,
+              triggeredBy: c.triggeredBy,
+              clonedFrom: c.clonedFrom,
+              omittedEnvironments: p.omittedEnvironments,
+              phases: p.phases.map((phase) => ({
+                id: ids(),
+                environment: phase.environment,
+                isGov: phase.isGov,
+                policy: phase.policy,
+                releases: phase.targets.map((target) => ({ id: ids(), target })),
+              })),
+            },
+            now,
+          );
+          await appendEvent(tx, {
+            id: ids(),
+            type: 'DeploymentCreated',
+            time: now,
+            data: {
+              deploymentId: id, to: 'Pending', statusDetail: 'Created', service: p.service.name, version: c.artifactManifest.version,
+              buildId: c.buildId, triggeredBy: c.triggeredBy, environments: p.phases.map((phase) => phase.environment),
+            },
+          });
+        },
       });
-      deps.onCommitted();
-      if (applied.wake) deps.engine.wake();
     } catch (error) {
       // The same build or idempotency key raced us in: answer with the deployment it made.
       if (sqlState(error) === '23505') {
@@ -203,7 +199,7 @@ export function createDeploymentService(deps: { db: Db; clock: Clock; ids: IdGen
       if (isTerminalDeployment(before.status)) {
         throw new ConflictError(`deployment ${id} is already ${before.status}; only a running deployment can be cancelled`);
       }
-      const applied = await deps.engine.signal(id, { type: 'cancel', by: caller, reason });
+      const applied = await deps.engine.apply(id, { type: 'cancel', by: caller, reason });
       if (applied.moves.length === 0 && applied.view && isTerminalDeployment(applied.view.status)) {
         throw new ConflictError(`deployment ${id} ended (${applied.view.status}) before it could be cancelled`);
       }

@@ -8,13 +8,12 @@ import { ConflictError, InputError, NotFoundError } from '../core/errors.ts';
 import { canMoveChangeCase, isTerminalPhase, type ChangeCaseStatus } from '../core/lifecycle.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { IdGenerator } from '../shared/ids.ts';
-import { applySignal } from '../engine/transitions.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { listEnvironments } from '../store/catalog.ts';
 import { appendEvent } from '../store/events.ts';
 import * as gates from '../store/gates.ts';
-import { enqueue } from '../store/jobs.ts';
-import { lockDeployment, type DeploymentDto } from '../store/deployments.ts';
+import { enqueue, notifyWorkers } from '../store/jobs.ts';
+import type { DeploymentDto } from '../store/deployments.ts';
 import type { DeploymentService } from './deployments.ts';
 
 export interface FreezeRequest {
@@ -48,7 +47,7 @@ export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator
     for (const deploymentId of await gates.deploymentsAwaiting(tx, environments)) {
       await enqueue(tx, { kind: 'deployment.signal', deploymentId, payload: { signal: { type: 'gates.changed' } }, dueAt: now }, now);
     }
-    await tx.query("SELECT pg_notify('dcp_wake', '')");
+    await notifyWorkers(tx);
   }
 
   function parseInstant(text: string, field: string): Date {
@@ -66,14 +65,12 @@ export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator
       if (isTerminalPhase(phase.status) || phase.status === 'Deploying') {
         throw new ConflictError(`phase ${phase.environment} is ${phase.status}; approvals are taken before a phase deploys`);
       }
-      const applied = await db.transaction(async (tx) => {
-        const ctx = engine.context(tx);
-        await lockDeployment(tx, deploymentId);
-        const recorded = await gates.insertApproval(tx, { id: ids(), deploymentId, phaseId, by: caller, decision, comment }, ctx.now);
-        if (!recorded) throw new ConflictError(`${caller} has already decided on phase ${phase.environment}`);
-        return applySignal(ctx, deploymentId, { type: 'gates.changed', phaseId });
+      await engine.apply(deploymentId, { type: 'gates.changed', phaseId }, {
+        async before(tx, now) {
+          const recorded = await gates.insertApproval(tx, { id: ids(), deploymentId, phaseId, by: caller, decision, comment }, now);
+          if (!recorded) throw new ConflictError(`${caller} has already decided on phase ${phase.environment}`);
+        },
       });
-      engine.committed(applied);
       return deps.deployments.get(deploymentId);
     },
 
@@ -99,24 +96,22 @@ export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator
         window = { start: parseInstant(request.deployWindow.start, 'deployWindow.start'), end: parseInstant(request.deployWindow.end, 'deployWindow.end') };
         if (window.end <= window.start) throw new InputError('the deploy window ends before it starts', [{ field: 'deployWindow.end', message: 'must be after deployWindow.start' }]);
       }
-      const applied = await db.transaction(async (tx) => {
-        const ctx = engine.context(tx);
-        await lockDeployment(tx, current.deploymentId);
-        if (request.status === 'scheduled-approved') {
-          const frozen = (await gates.freezesCovering(tx, [current.environment], ctx.now)).find((f) => new Date(f.startsAt) <= ctx.now);
-          if (frozen) {
-            throw new ConflictError(`a change freeze covers ${current.environment} (${frozen.id}: ${frozen.reason}); the case cannot be scheduled-approved until it ends or is lifted`);
+      await engine.apply(current.deploymentId, { type: 'gates.changed', phaseId: current.phaseId }, {
+        async before(tx, now) {
+          if (request.status === 'scheduled-approved') {
+            const frozen = (await gates.freezesCovering(tx, [current.environment], now)).find((f) => new Date(f.startsAt) <= now);
+            if (frozen) {
+              throw new ConflictError(`a change freeze covers ${current.environment} (${frozen.id}: ${frozen.reason}); the case cannot be scheduled-approved until it ends or is lifted`);
+            }
           }
-        }
-        const moved = await gates.moveChangeCase(tx, id, { from: current.status, to: request.status, by: caller, comment: request.comment ?? null, deployWindow: window }, ctx.now);
-        if (!moved) throw new ConflictError(`change case ${id} moved meanwhile; read it again`);
-        await appendEvent(tx, {
-          id: ids(), type: 'ChangeCaseUpdated', time: ctx.now,
-          data: { deploymentId: moved.deploymentId, phaseId: moved.phaseId, environment: moved.environment, changeCaseId: id, from: current.status, to: moved.status, statusDetail: request.comment ?? `Moved by ${caller}`, by: caller },
-        });
-        return applySignal(ctx, moved.deploymentId, { type: 'gates.changed', phaseId: moved.phaseId });
+          const moved = await gates.moveChangeCase(tx, id, { from: current.status, to: request.status, by: caller, comment: request.comment ?? null, deployWindow: window }, now);
+          if (!moved) throw new ConflictError(`change case ${id} moved meanwhile; read it again`);
+          await appendEvent(tx, {
+            id: ids(), type: 'ChangeCaseUpdated', time: now,
+            data: { deploymentId: moved.deploymentId, phaseId: moved.phaseId, environment: moved.environment, changeCaseId: id, from: current.status, to: moved.status, statusDetail: request.comment ?? `Moved by ${caller}`, by: caller },
+          });
+        },
       });
-      engine.committed(applied);
       return this.getChangeCase(id);
     },
 

@@ -283,6 +283,54 @@ export async function loadReleaseWork(q: Queryable, releaseId: string): Promise<
   };
 }
 
+/** What polling the scan needs: the deployment's status, artifact and when it began waiting. */
+export async function loadScanWork(q: Queryable, deploymentId: string): Promise<{ status: DeploymentStatus; artifact: ArtifactManifest; since: Date | null } | null> {
+  const [row] = await q.query<{ status: DeploymentStatus; artifact_manifest: ArtifactManifest; scanning: string | null }>(
+    "SELECT status, artifact_manifest, status_times->>'Scanning' AS scanning FROM deployments WHERE id = $1",
+    [deploymentId],
+  );
+  return row ? { status: row.status, artifact: row.artifact_manifest, since: row.scanning ? new Date(row.scanning) : null } : null;
+}
+
+/** What a round of a phase's checks needs. */
+export interface CheckWork {
+  status: PhaseStatus;
+  checkRound: number;
+  policy: EnvironmentPolicy;
+  environment: string;
+  deploymentId: string;
+  service: string;
+  artifact: ArtifactManifest;
+  /** When the deployment began waiting for its scan (or was created). */
+  scanSince: Date;
+}
+
+export async function loadCheckWork(q: Queryable, phaseId: string): Promise<CheckWork | null> {
+  const [row] = await q.query<{
+    status: PhaseStatus; check_round: number; policy: EnvironmentPolicy; environment: string; deployment_id: string; service: string;
+    artifact_manifest: ArtifactManifest; scanning: string | null; created_at: Date;
+  }>(
+    `SELECT p.status, p.check_round, p.policy, p.environment, p.deployment_id, d.service, d.artifact_manifest,
+            d.status_times->>'Scanning' AS scanning, d.created_at
+       FROM phases p JOIN deployments d ON d.id = p.deployment_id WHERE p.id = $1`,
+    [phaseId],
+  );
+  if (!row) return null;
+  return {
+    status: row.status, checkRound: row.check_round, policy: row.policy, environment: row.environment, deploymentId: row.deployment_id,
+    service: row.service, artifact: row.artifact_manifest, scanSince: row.scanning ? new Date(row.scanning) : row.created_at,
+  };
+}
+
+/** The deployment's team, version and the team's change-case queue (null when the team sets none). */
+export async function loadCaseContext(q: Queryable, deploymentId: string): Promise<{ team: string; version: string; queue: string | null }> {
+  const [row] = await q.query<{ team: string; version: string; queue: string | null }>(
+    'SELECT d.team, d.version, t.change_case_queue AS queue FROM deployments d LEFT JOIN teams t ON t.name = d.team WHERE d.id = $1',
+    [deploymentId],
+  );
+  return row;
+}
+
 /** Of `releaseIds`, those asked to stop. */
 export async function stopRequestedAmong(q: Queryable, releaseIds: string[]): Promise<string[]> {
   if (releaseIds.length === 0) return [];

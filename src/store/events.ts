@@ -10,6 +10,12 @@ import type { Db, Queryable } from './db.ts';
 const RELAY_LOCK = 727_002;
 /** How many events one relay transaction positions at most. */
 export const RELAY_BATCH = 5000;
+/** The NOTIFY channel that tells every process's readers (the live stream) new events are positioned. */
+export const EVENTS_CHANNEL = 'dcp_events';
+
+export async function notifyEventReaders(q: Queryable): Promise<void> {
+  await q.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, '']);
+}
 export const EVENT_SOURCE = '/dcp';
 
 export async function appendEvent(

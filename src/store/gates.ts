@@ -2,7 +2,7 @@
  * What phase gates are evaluated on: approvals, change cases and change freezes.
  */
 import type { ApprovalFact, ChangeCaseFact, FreezeFact } from '../core/gates.ts';
-import type { ChangeCaseStatus } from '../integrations/changecases/port.ts';
+import type { ChangeCaseStatus } from '../core/lifecycle.ts';
 import type { Queryable } from './db.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -157,6 +157,11 @@ export async function refreshChangeCase(tx: Queryable, id: string, r: { deployWi
     'UPDATE change_cases SET deploy_window_start = $2, deploy_window_end = $3, status_detail = $4, updated_at = $5 WHERE id = $1',
     [id, r.deployWindow?.start ?? null, r.deployWindow?.end ?? null, r.statusDetail, now],
   );
+}
+
+/** Says why a case is not as expected (a provider refused it); not a move. */
+export async function setChangeCaseDetail(tx: Queryable, id: string, statusDetail: string, now: Date): Promise<void> {
+  await tx.query('UPDATE change_cases SET status_detail = $2, updated_at = $3 WHERE id = $1', [id, statusDetail, now]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,15 @@
  */
 import type { Queryable } from './db.ts';
 
+/** The NOTIFY channel that wakes every process's workers; the payload `stop` says a release was asked to stop. */
+export const WAKE_CHANNEL = 'dcp_wake';
+export const STOP_PAYLOAD = 'stop';
+
+/** Wakes the workers of every process once the transaction commits. */
+export async function notifyWorkers(tx: Queryable, stops = false): Promise<void> {
+  await tx.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, stops ? STOP_PAYLOAD : '']);
+}
+
 export type JobKind = 'deployment.signal' | 'scan.poll' | 'release.run' | 'checks.run' | 'changecase.sync';
 
 export interface Job {

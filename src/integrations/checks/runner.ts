@@ -1,8 +1,10 @@
 /**
- * The CheckRunner (port.ts): dispatches a check to its type's evaluator. Whatever an evaluator
- * or a provider throws becomes `Unavailable` with the error's message, so one broken integration
- * is retried and reported by the engine instead of crashing the phase.
+ * The CheckRunner (port.ts): dispatches a check to its type's evaluator. A PermanentIntegrationError
+ * fails the check with its message; whatever else an evaluator or a provider throws becomes
+ * `Unavailable`, so one broken integration is retried and reported by the engine instead of
+ * crashing the phase.
  */
+import { PermanentIntegrationError } from '../../core/errors.ts';
 import type { ScanProvider } from '../scan/port.ts';
 import { createHttpCheck } from './http.ts';
 import type { CheckRunner } from './port.ts';
@@ -29,6 +31,8 @@ export function createCheckRunner(deps: { scan: ScanProvider; fetch?: typeof fet
             return { status: 'Failed', detail: `unknown check type "${(check as { type: unknown }).type}"` };
         }
       } catch (error) {
+        // A permanent failure (a 401, a bad query) fails the check at once: retrying cannot pass it.
+        if (error instanceof PermanentIntegrationError) return { status: 'Failed', detail: error.message };
         return { status: 'Unavailable', detail: error instanceof Error ? error.message : String(error) };
       }
     },
