@@ -47,7 +47,7 @@ import type { Db, Queryable } from '../src/store/db.ts';
 import { openPglite } from '../src/store/pglite.ts';
 import { openPostgres } from '../src/store/postgres.ts';
 import type { BuildEvent } from '../src/services/deployments.ts';
-import type { DeploymentDto } from '../src/store/deployments.ts';
+import type { DeploymentDto } from '../src/store/deployment-reads.ts';
 import { ensurePostgres } from '../scripts/pg-server.ts';
 
 type Backend = 'pglite' | 'postgres';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../src/shared/clocks.ts';
-import type { DeploymentDto } from '../src/store/deployments.ts';
+import type { DeploymentDto } from '../src/store/deployment-reads.ts';
 import { BACKENDS, build, ended, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 
 for (const backend of BACKENDS) {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../src/shared/clocks.ts';
-import type { DeploymentDto, PhaseDto } from '../src/store/deployments.ts';
+import type { DeploymentDto, PhaseDto } from '../src/store/deployment-reads.ts';
 import { FAKE_SN_TOKEN, startFakeServiceNow, type FakeServiceNow } from './fakes/servicenow.ts';
 import { BACKENDS, UNGATED_CONFIG, build, ended, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_CONFIG_DIR } from '../src/settings.ts';
 import { ManualClock } from '../src/shared/clocks.ts';
-import type { DeploymentDto, PhaseDto } from '../src/store/deployments.ts';
+import type { DeploymentDto, PhaseDto } from '../src/store/deployment-reads.ts';
 import { BACKENDS, build, ended, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 
 const MINUTE = 60_000;
@@ -84,6 +84,11 @@ for (const backend of BACKENDS) {
       assert.equal(done.status, 'Completed');
       const prodDone = phaseOf(done, 'prod');
       assert.deepEqual(Object.keys(prodDone.statusTimes).sort(), ['AwaitingPrerequisites', 'Checking', 'Completed', 'Deploying', 'Pending']);
+      // The phase entered Checking twice: the history keeps both, statusTimes the first.
+      assert.deepEqual(prodDone.history.map((h) => h.status), ['Pending', 'Checking', 'AwaitingPrerequisites', 'Checking', 'Deploying', 'Completed']);
+      assert.equal(prodDone.statusTimes.Checking, prodDone.history[1].at);
+      assert.ok(prodDone.history[3].at > prodDone.history[1].at);
+      assert.equal(prodDone.history[3].detail, 'Prerequisites met; running the checks again before releasing');
       const log = await t.api('GET', `/api/v1/events?deployment=${prod.id}&after=0&limit=500`);
       const prodMoves = log.body.items.filter((e: any) => e.data.environment === 'prod' && !e.data.releaseId && e.data.from).map((e: any) => `${e.data.from}→${e.data.to}`);
       assert.deepEqual(prodMoves.filter((m: string) => !m.startsWith('new') && !m.includes('submitted') && !m.includes('approved') && !m.includes('closed')),

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { DeploymentDto } from '../src/store/deployments.ts';
+import type { DeploymentDto } from '../src/store/deployment-reads.ts';
 import { api, guard, spawnChild, startChild, stream, tail, type DcpChild, type StreamEvent } from './helpers/child.ts';
 import { build, openTestDb, UNGATED_CONFIG, type Backend } from './helpers/dcp.ts';
 

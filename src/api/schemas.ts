@@ -133,7 +133,17 @@ export const Plan = {
   },
 } as const;
 
-const statusTimes = { ...strMap, description: 'When each status was reached.' } as const;
+const statusTimes = { ...strMap, description: 'When each status was first reached.' } as const;
+const history = {
+  type: 'array',
+  description: 'Every move, in order (a phase that waited enters Checking again).',
+  items: {
+    type: 'object',
+    required: ['status', 'at', 'detail'],
+    additionalProperties: false,
+    properties: { status: { type: 'string' }, at: { type: 'string', format: 'date-time' }, detail: { type: ['string', 'null'] } },
+  },
+} as const;
 
 export const Release = {
   $id: 'Release',
@@ -148,6 +158,7 @@ export const Release = {
     createdAt: dateTime,
     updatedAt: dateTime,
     statusTimes,
+    history,
   },
 } as const;
 
@@ -186,6 +197,7 @@ export const Phase = {
     createdAt: dateTime,
     updatedAt: dateTime,
     statusTimes,
+    history,
     releases: { type: 'array', items: { $ref: 'Release#' } },
   },
 } as const;
@@ -214,6 +226,7 @@ export const Deployment = {
     createdAt: dateTime,
     updatedAt: dateTime,
     statusTimes,
+    history,
     omittedEnvironments: omitted,
     phases: { type: 'array', items: { $ref: 'Phase#' } },
   },

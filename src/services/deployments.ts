@@ -8,6 +8,7 @@ import { plan, type Plan } from '../core/planner.ts';
 import type { ArtifactManifest, ConfigSnapshot, SourceInfo } from '../core/types.ts';
 import { sqlState, type Db, type Queryable } from '../store/db.ts';
 import { loadConfig, latestImport } from '../store/catalog.ts';
+import * as reads from '../store/deployment-reads.ts';
 import * as store from '../store/deployments.ts';
 import { appendEvent } from '../store/events.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -43,13 +44,13 @@ export interface PlanDto {
 }
 
 export interface DeploymentService {
-  submitBuild(build: BuildEvent): Promise<{ created: boolean; deployment: store.DeploymentDto }>;
-  createManual(request: ManualDeploymentRequest, caller: string, idempotencyKey?: string): Promise<{ created: boolean; deployment: store.DeploymentDto }>;
-  clone(id: string, options: { environments?: string[] }, caller: string): Promise<store.DeploymentDto>;
-  cancel(id: string, caller: string, reason?: string): Promise<store.DeploymentDto>;
+  submitBuild(build: BuildEvent): Promise<{ created: boolean; deployment: reads.DeploymentDto }>;
+  createManual(request: ManualDeploymentRequest, caller: string, idempotencyKey?: string): Promise<{ created: boolean; deployment: reads.DeploymentDto }>;
+  clone(id: string, options: { environments?: string[] }, caller: string): Promise<reads.DeploymentDto>;
+  cancel(id: string, caller: string, reason?: string): Promise<reads.DeploymentDto>;
   preview(request: { component: string; channel: string; strategy: string; environments?: string[] }): Promise<PlanDto>;
-  get(id: string): Promise<store.DeploymentDto>;
-  list(filter: store.DeploymentFilter): Promise<{ items: store.DeploymentDto[]; nextCursor: number | null }>;
+  get(id: string): Promise<reads.DeploymentDto>;
+  list(filter: reads.DeploymentFilter): Promise<{ items: reads.DeploymentDto[]; nextCursor: number | null }>;
 }
 
 export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine: Engine }): DeploymentService {
@@ -63,8 +64,8 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
     return cached.config;
   }
 
-  async function get(id: string): Promise<store.DeploymentDto> {
-    const dto = await store.getDeployment(db, id);
+  async function get(id: string): Promise<reads.DeploymentDto> {
+    const dto = await reads.getDeployment(db, id);
     if (!dto) throw new NotFoundError(`no deployment with id ${id}`);
     return dto;
   }
@@ -84,7 +85,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
   }
 
   /** Plans and stores a deployment, then starts it — one transaction; a plan error stores nothing. */
-  async function create(c: Creation): Promise<{ created: boolean; deployment: store.DeploymentDto }> {
+  async function create(c: Creation): Promise<{ created: boolean; deployment: reads.DeploymentDto }> {
     const p = plan(await config(db), { component: c.component, channel: c.channel, strategy: c.strategy, environments: c.environments });
     const id = ids();
     try {
@@ -130,7 +131,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
     } catch (error) {
       // The same build or idempotency key raced us in: answer with the deployment it made.
       if (sqlState(error) === '23505') {
-        const existing = await store.findDeploymentId(db, c.buildId ? { buildId: c.buildId } : { idempotencyKey: c.idempotencyKey! });
+        const existing = await reads.findDeploymentId(db, c.buildId ? { buildId: c.buildId } : { idempotencyKey: c.idempotencyKey! });
         if (existing) return { created: false, deployment: await get(existing) };
       }
       throw error;
@@ -140,7 +141,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
 
   return {
     async submitBuild(build) {
-      const existing = await store.findDeploymentId(db, { buildId: build.buildId });
+      const existing = await reads.findDeploymentId(db, { buildId: build.buildId });
       if (existing) return { created: false, deployment: await get(existing) };
       return create({
         buildId: build.buildId,
@@ -158,7 +159,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
 
     async createManual(request, caller, idempotencyKey) {
       if (idempotencyKey) {
-        const existing = await store.findDeploymentId(db, { idempotencyKey });
+        const existing = await reads.findDeploymentId(db, { idempotencyKey });
         if (existing) return { created: false, deployment: await get(existing) };
       }
       return create({
@@ -219,6 +220,6 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
     },
 
     get,
-    list: (filter) => store.listDeployments(db, filter),
+    list: (filter) => reads.listDeployments(db, filter),
   };
 }

@@ -13,7 +13,7 @@ import { listEnvironments } from '../store/catalog.ts';
 import { appendEvent } from '../store/events.ts';
 import * as gates from '../store/gates.ts';
 import { enqueue, notifyWorkers } from '../store/jobs.ts';
-import type { DeploymentDto } from '../store/deployments.ts';
+import type { DeploymentDto } from '../store/deployment-reads.ts';
 import type { DeploymentService } from './deployments.ts';
 
 export interface FreezeRequest {

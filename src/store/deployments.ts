@@ -1,5 +1,6 @@
 /**
- * Deployments, phases and releases: inserts, the engine's view, guarded moves, and the API's reads.
+ * Deployments, phases and releases — the engine's write model: inserts, the engine's view, guarded
+ * moves, and what its jobs read. The API's reads are in deployment-reads.ts.
  *
  * Every move is a guarded update (`WHERE id = $1 AND status = $from`): no row back means someone
  * else moved it first, which is a conflict, never a silent overwrite.
@@ -54,14 +55,15 @@ export interface NewDeployment {
 
 export async function insertDeployment(tx: Queryable, d: NewDeployment, now: Date): Promise<void> {
   const times = JSON.stringify({ Pending: now.toISOString() });
+  const history = (detail: string) => JSON.stringify([{ status: 'Pending', at: now.toISOString(), detail }]);
   await tx.query(
     `INSERT INTO deployments (id, build_id, idempotency_key, service, team, channel, strategy, version, artifact_manifest,
-       source, reason, triggered_by, cloned_from, status, status_detail, omitted_environments, created_at, updated_at, status_times)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'Pending',$14,$15,$16,$16,$17)`,
+       source, reason, triggered_by, cloned_from, status, status_detail, omitted_environments, created_at, updated_at, status_times, status_history)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'Pending',$14,$15,$16,$16,$17,$18)`,
     [
       d.id, d.buildId, d.idempotencyKey, d.service, d.team, d.channel, d.strategy, d.artifactManifest.version,
       JSON.stringify(d.artifactManifest), d.source ? JSON.stringify(d.source) : null, d.reason, d.triggeredBy, d.clonedFrom,
-      'Created; waiting to start', JSON.stringify(d.omittedEnvironments), now, times,
+      'Created; waiting to start', JSON.stringify(d.omittedEnvironments), now, times, history('Created; waiting to start'),
     ],
   );
   for (const [position, phase] of d.phases.entries()) {
@@ -73,48 +75,32 @@ export async function insertDeployment(tx: Queryable, d: NewDeployment, now: Dat
     }));
     await tx.query(
       `INSERT INTO phases (id, deployment_id, position, environment, is_gov, policy, status, status_detail, checks,
-         prerequisites, created_at, updated_at, status_times)
-       VALUES ($1,$2,$3,$4,$5,$6,'Pending','Waiting for earlier phases',$7,$8,$9,$9,$10)`,
+         prerequisites, created_at, updated_at, status_times, status_history)
+       VALUES ($1,$2,$3,$4,$5,$6,'Pending','Waiting for earlier phases',$7,$8,$9,$9,$10,$11)`,
       [phase.id, d.id, position, phase.environment, phase.isGov, JSON.stringify(phase.policy), JSON.stringify(checks),
-        JSON.stringify(NO_PREREQUISITES), now, times],
+        JSON.stringify(NO_PREREQUISITES), now, times, history('Waiting for earlier phases')],
     );
     for (const [i, release] of phase.releases.entries()) {
       await tx.query(
         `INSERT INTO releases (id, phase_id, deployment_id, position, service, target, region, target_spec, status,
-           status_detail, created_at, updated_at, status_times)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'Pending','Waiting for the phase to deploy',$9,$9,$10)`,
+           status_detail, created_at, updated_at, status_times, status_history)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'Pending','Waiting for the phase to deploy',$9,$9,$10,$11)`,
         [release.id, phase.id, d.id, i, d.service, release.target.cluster, release.target.region,
-          JSON.stringify(release.target), now, times],
+          JSON.stringify(release.target), now, times, history('Waiting for the phase to deploy')],
       );
     }
   }
 }
 
-interface DeploymentRow {
+/** The columns the engine's view reads. */
+interface ViewDeploymentRow {
   id: string;
-  seq: number;
-  build_id: string | null;
   service: string;
-  team: string;
-  channel: string;
-  strategy: string;
-  artifact_manifest: ArtifactManifest;
-  source: SourceInfo | null;
-  reason: string | null;
-  triggered_by: string;
-  cloned_from: string | null;
   status: DeploymentStatus;
   status_detail: string;
-  omitted_environments: OmittedEnvironment[];
-  scan_findings: ScanFindings | null;
-  created_at: Date;
-  updated_at: Date;
-  status_times: Record<string, string>;
 }
-interface PhaseRow {
+interface ViewPhaseRow {
   id: string;
-  deployment_id: string;
-  position: number;
   environment: string;
   is_gov: boolean;
   policy: EnvironmentPolicy;
@@ -122,23 +108,14 @@ interface PhaseRow {
   status_detail: string;
   checks: CheckResult[];
   check_round: number;
-  prerequisites: Prerequisites;
-  created_at: Date;
-  updated_at: Date;
   status_times: Record<string, string>;
 }
-interface ReleaseRow {
+interface ViewReleaseRow {
   id: string;
   phase_id: string;
-  position: number;
   target: string;
-  region: string;
-  target_spec: TargetSpec;
   status: ReleaseStatus;
   status_detail: string;
-  created_at: Date;
-  updated_at: Date;
-  status_times: Record<string, string>;
 }
 
 /**
@@ -146,16 +123,16 @@ interface ReleaseRow {
  * `forUpdate` locks the deployment row for the transaction.
  */
 export async function loadView(tx: Queryable, id: string, forUpdate: boolean, now: Date): Promise<DeploymentView | null> {
-  const [d] = await tx.query<DeploymentRow>(
+  const [d] = await tx.query<ViewDeploymentRow>(
     `SELECT id, service, status, status_detail FROM deployments WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
   );
   if (!d) return null;
-  const phases = await tx.query<PhaseRow>(
+  const phases = await tx.query<ViewPhaseRow>(
     'SELECT id, environment, is_gov, policy, status, status_detail, checks, check_round, status_times FROM phases WHERE deployment_id = $1 ORDER BY position',
     [id],
   );
-  const releases = await tx.query<ReleaseRow>(
+  const releases = await tx.query<ViewReleaseRow>(
     'SELECT id, phase_id, target, status, status_detail FROM releases WHERE deployment_id = $1 ORDER BY position',
     [id],
   );
@@ -197,12 +174,16 @@ export async function loadView(tx: Queryable, id: string, forUpdate: boolean, no
 
 const TABLE = { deployment: 'deployments', phase: 'phases', release: 'releases' } as const;
 
-/** Persists one move with a guarded update; throws MoveConflictError when the row was not in `from`. */
+/**
+ * Persists one move with a guarded update; throws MoveConflictError when the row was not in `from`.
+ * The move is appended to `status_history`; `status_times` keeps when each status was first reached.
+ */
 export async function persistMove(tx: Queryable, move: Move, now: Date): Promise<void> {
   const rows = await tx.query(
     `UPDATE ${TABLE[move.entity]}
         SET status = $3, status_detail = $4, updated_at = $5,
-            status_times = status_times || jsonb_build_object($3::text, $6::text)
+            status_times = jsonb_build_object($3::text, $6::text) || status_times,
+            status_history = status_history || jsonb_build_array(jsonb_build_object('status', $3::text, 'at', $6::text, 'detail', $4::text))
       WHERE id = $1 AND status = $2
       RETURNING id`,
     [move.id, move.from, move.to, move.detail, now, now.toISOString()],
@@ -339,173 +320,4 @@ export async function stopRequestedAmong(q: Queryable, releaseIds: string[]): Pr
     [releaseIds],
   );
   return rows.map((r) => r.id);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reads for the API (contract §7's deployment shape).
-
-export interface ReleaseDto {
-  id: string;
-  target: string;
-  region: string;
-  status: ReleaseStatus;
-  statusDetail: string;
-  createdAt: string;
-  updatedAt: string;
-  statusTimes: Record<string, string>;
-}
-export interface PhaseDto {
-  id: string;
-  environment: string;
-  isGov: boolean;
-  status: PhaseStatus;
-  statusDetail: string;
-  checks: CheckResult[];
-  prerequisites: Prerequisites;
-  policy: EnvironmentPolicy;
-  createdAt: string;
-  updatedAt: string;
-  statusTimes: Record<string, string>;
-  releases: ReleaseDto[];
-}
-export interface DeploymentDto {
-  id: string;
-  buildId: string | null;
-  service: string;
-  team: string;
-  channel: string;
-  strategy: string;
-  version: string;
-  artifactManifest: ArtifactManifest;
-  source: SourceInfo | null;
-  reason: string | null;
-  triggeredBy: string;
-  clonedFrom: string | null;
-  status: DeploymentStatus;
-  statusDetail: string;
-  scanFindings: ScanFindings | null;
-  createdAt: string;
-  updatedAt: string;
-  statusTimes: Record<string, string>;
-  omittedEnvironments: OmittedEnvironment[];
-  phases: PhaseDto[];
-}
-
-const DEPLOYMENT_COLUMNS = `id, seq, build_id, service, team, channel, strategy, artifact_manifest, source, reason, triggered_by,
-  cloned_from, status, status_detail, omitted_environments, scan_findings, created_at, updated_at, status_times`;
-
-function deploymentDto(d: DeploymentRow, phases: PhaseRow[], releases: (ReleaseRow & { phase_id: string })[]): DeploymentDto {
-  return {
-    id: d.id,
-    buildId: d.build_id,
-    service: d.service,
-    team: d.team,
-    channel: d.channel,
-    strategy: d.strategy,
-    version: d.artifact_manifest.version,
-    artifactManifest: d.artifact_manifest,
-    source: d.source,
-    reason: d.reason,
-    triggeredBy: d.triggered_by,
-    clonedFrom: d.cloned_from,
-    status: d.status,
-    statusDetail: d.status_detail,
-    scanFindings: d.scan_findings,
-    createdAt: d.created_at.toISOString(),
-    updatedAt: d.updated_at.toISOString(),
-    statusTimes: d.status_times,
-    omittedEnvironments: d.omitted_environments,
-    phases: phases.map((p) => ({
-      id: p.id,
-      environment: p.environment,
-      isGov: p.is_gov,
-      status: p.status,
-      statusDetail: p.status_detail,
-      checks: p.checks,
-      prerequisites: p.prerequisites,
-      policy: p.policy,
-      createdAt: p.created_at.toISOString(),
-      updatedAt: p.updated_at.toISOString(),
-      statusTimes: p.status_times,
-      releases: releases
-        .filter((r) => r.phase_id === p.id)
-        .map((r) => ({
-          id: r.id,
-          target: r.target,
-          region: r.region,
-          status: r.status,
-          statusDetail: r.status_detail,
-          createdAt: r.created_at.toISOString(),
-          updatedAt: r.updated_at.toISOString(),
-          statusTimes: r.status_times,
-        })),
-    })),
-  };
-}
-
-/** Full deployments (with phases and releases) for the given rows, in the rows' order. */
-async function hydrate(q: Queryable, rows: DeploymentRow[]): Promise<DeploymentDto[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const phases = await q.query<PhaseRow>('SELECT * FROM phases WHERE deployment_id = ANY($1::text[]) ORDER BY position', [ids]);
-  const releases = await q.query<ReleaseRow & { phase_id: string; deployment_id: string }>(
-    'SELECT * FROM releases WHERE deployment_id = ANY($1::text[]) ORDER BY position',
-    [ids],
-  );
-  return rows.map((d) =>
-    deploymentDto(
-      d,
-      phases.filter((p) => p.deployment_id === d.id),
-      releases.filter((r) => r.deployment_id === d.id),
-    ),
-  );
-}
-
-export async function getDeployment(q: Queryable, id: string): Promise<DeploymentDto | null> {
-  const rows = await q.query<DeploymentRow>(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE id = $1`, [id]);
-  const [dto] = await hydrate(q, rows);
-  return dto ?? null;
-}
-
-export async function findDeploymentId(q: Queryable, by: { buildId?: string; idempotencyKey?: string }): Promise<string | null> {
-  const [row] = by.buildId
-    ? await q.query<{ id: string }>('SELECT id FROM deployments WHERE build_id = $1', [by.buildId])
-    : await q.query<{ id: string }>('SELECT id FROM deployments WHERE idempotency_key = $1', [by.idempotencyKey]);
-  return row?.id ?? null;
-}
-
-export interface DeploymentFilter {
-  service?: string;
-  team?: string;
-  status?: string;
-  environment?: string;
-  /** Free text: service, version, build id or deployment id. */
-  q?: string;
-  limit: number;
-  /** The `seq` of the last item of the previous page. */
-  before?: number;
-}
-
-export async function listDeployments(q: Queryable, f: DeploymentFilter): Promise<{ items: DeploymentDto[]; nextCursor: number | null }> {
-  const where: string[] = [];
-  const values: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    values.push(value);
-    where.push(sql.replaceAll('?', `$${values.length}`));
-  };
-  if (f.service) add('service = ?', f.service);
-  if (f.team) add('team = ?', f.team);
-  if (f.status) add('status = ?', f.status);
-  if (f.environment) add('EXISTS (SELECT 1 FROM phases p WHERE p.deployment_id = deployments.id AND p.environment = ?)', f.environment);
-  if (f.q) add("(service ILIKE ? OR version ILIKE ? OR build_id ILIKE ? OR id ILIKE ?)", `%${f.q.replace(/[\\%_]/g, '\\$&')}%`);
-  if (f.before !== undefined) add('seq < ?', f.before);
-  values.push(f.limit + 1);
-  const rows = await q.query<DeploymentRow>(
-    `SELECT ${DEPLOYMENT_COLUMNS} FROM deployments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY seq DESC LIMIT $${values.length}`,
-    values,
-  );
-  const page = rows.slice(0, f.limit);
-  const nextCursor = rows.length > f.limit ? page[page.length - 1].seq : null;
-  return { items: await hydrate(q, page), nextCursor };
 }

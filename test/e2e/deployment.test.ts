@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/shared/clocks.ts';
-import type { DeploymentDto } from '../../src/store/deployments.ts';
+import type { DeploymentDto } from '../../src/store/deployment-reads.ts';
 import { build, TOKEN, type TestDcp } from '../helpers/dcp.ts';
 import { closeApp, openApp, newPage, PHONE, phaseStatus, releaseStatus, screenshot, signIn, waitForText } from './browser.ts';
 

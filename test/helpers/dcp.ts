@@ -15,7 +15,7 @@ import type { Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { openPglite } from '../../src/store/pglite.ts';
 import { openPostgres } from '../../src/store/postgres.ts';
-import type { DeploymentDto } from '../../src/store/deployments.ts';
+import type { DeploymentDto } from '../../src/store/deployment-reads.ts';
 import { createTestDatabase } from './db.ts';
 
 export type Backend = 'pglite' | 'postgres';
