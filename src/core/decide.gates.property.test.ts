@@ -23,12 +23,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type Decision, type DeploymentView, type PhaseView, type ReleaseOutcome, type ReleaseView, type Signal } from './decide.ts';
+import { type Decision, type DeploymentView, type PhaseView, type ReleaseOutcome, type Signal } from './decide.ts';
 import { evaluatePrerequisites, hasPrerequisites, type ChangeCaseFact, type GateFacts } from './gates.ts';
 import { invariantViolations } from './invariants.ts';
 import { canMoveChangeCase, isTerminalPhase } from './lifecycle.ts';
 import type { CheckResult, CheckSpec, EnvironmentPolicy, PhaseStatus } from './types.ts';
 import { checkTerminalsUnchanged, decideSafely, findEntity, isLegal } from './decide.testkit.ts';
+import { newDeployment, policyFor } from './fixtures.testkit.ts';
 
 const START = new Date('2026-01-05T09:00:00Z');
 const MINUTE = 60_000;
@@ -60,8 +61,7 @@ function policyArb(environment: string, index: number): fc.Arbitrary<Environment
       bakeTime: fc.option(fc.record({ environment: fc.constantFrom(...bakeTargets), durationMs: fc.constantFrom(30 * MINUTE, 2 * HOUR) }), { freq: 2 }),
     })
     .map((g): EnvironmentPolicy => {
-      const isGov = environment.startsWith('gov-');
-      const policy: EnvironmentPolicy = { name: environment, isGov, checks: g.checks, freezable: g.freezable };
+      const policy = policyFor(environment, { checks: g.checks, freezable: g.freezable });
       if (g.approvals !== null) policy.approvals = { required: g.approvals, approvers: PEOPLE };
       if (g.changeCase !== null) policy.changeCase = { required: true, timeoutMs: g.changeCase };
       if (g.bakeTime !== null) policy.bakeTime = g.bakeTime;
@@ -73,28 +73,7 @@ function policyArb(environment: string, index: number): fc.Arbitrary<Environment
 const deploymentArb: fc.Arbitrary<DeploymentView> = fc
   .array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 4 })
   .chain((sizes) => fc.tuple(fc.constant(sizes), fc.tuple(...sizes.map((_, p) => policyArb(ENVIRONMENTS[p], p)))))
-  .map(([sizes, policies]) => ({
-    id: 'd1',
-    service: 'payments-api',
-    status: 'Pending',
-    statusDetail: '',
-    phases: sizes.map((size, p): PhaseView => {
-      const environment = ENVIRONMENTS[p];
-      return {
-        id: `p${p}`,
-        environment,
-        isGov: environment.startsWith('gov-'),
-        status: 'Pending',
-        statusDetail: '',
-        policy: policies[p],
-        checks: [],
-        checkRound: 0,
-        completedAt: null,
-        gates: { approvals: [], changeCase: null, freezes: [], bakeReference: null },
-        releases: Array.from({ length: size }, (_, r): ReleaseView => ({ id: `p${p}r${r}`, target: `${environment}-${r + 1}`, status: 'Pending', statusDetail: '' })),
-      };
-    }),
-  }));
+  .map(([sizes, policies]) => newDeployment(ENVIRONMENTS, sizes, policies));
 
 const outcomeArb: fc.Arbitrary<ReleaseOutcome> = fc.oneof(
   { arbitrary: fc.constant('Succeeded' as const), weight: 30 },

@@ -16,6 +16,7 @@ import {
   type GateFacts,
   type Prerequisites,
 } from './gates.ts';
+import { gateFacts, policyFor } from './fixtures.testkit.ts';
 import type { EnvironmentPolicy, WindowSpec } from './types.ts';
 
 const MINUTE = 60_000;
@@ -32,13 +33,8 @@ const MONDAY_OPENS = '2026-03-09T13:00:00.000Z';
 /** Where the window open at NOW closes: Wednesday 16:00 PST. */
 const WEDNESDAY_CLOSES = '2026-03-05T00:00:00.000Z';
 
-function policy(gates: Partial<EnvironmentPolicy> = {}): EnvironmentPolicy {
-  return { name: 'prod', isGov: false, checks: [], freezable: false, ...gates };
-}
-
-function facts(f: Partial<GateFacts> = {}): GateFacts {
-  return { approvals: [], changeCase: null, freezes: [], bakeReference: null, ...f };
-}
+const policy = (gates: Partial<EnvironmentPolicy> = {}): EnvironmentPolicy => policyFor('prod', gates);
+const facts = gateFacts;
 
 const approve = (by: string, minutesAgo = 5): ApprovalFact => ({ by, decision: 'approve', comment: null, at: at(-minutesAgo * MINUTE) });
 const reject = (by: string, comment: string | null): ApprovalFact => ({ by, decision: 'reject', comment, at: at(-MINUTE) });
