@@ -1,6 +1,6 @@
 /**
  * environments.yaml (contract §2.2): environment policies and strategies. Read through the
- * `Field` readers of ./folder.ts, which record every problem with its file, line and field.
+ * `Field` readers of ./fields.ts, which record every problem with its file, line and field.
  */
 import {
   SEVERITIES,
@@ -11,7 +11,7 @@ import {
   type ScanCheckSpec,
   type WindowSpec,
 } from '../core/types.ts';
-import type { Field } from './folder.ts';
+import type { Field } from './fields.ts';
 
 const ENVIRONMENT_KEYS = ['name', 'gov', 'isGov', 'checks', 'approvals', 'changeCase', 'freezable', 'windows', 'bakeTime'] as const;
 const CHECK_TYPES = ['http', 'prometheus', 'scan'] as const;
