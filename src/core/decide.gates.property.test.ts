@@ -18,7 +18,9 @@
  *   (g) a phase that waited on its prerequisites and then deploys went through Checking again,
  *       and ran a new round of checks if it has any;
  *   (h) every `gates.wake` with a date is in the future of `now`;
- *   (i) what the test rebuilt from the moves and effects is what decide says the view became.
+ *   (i) what the test rebuilt from the moves and effects is what decide says the view became;
+ *   (j) the prerequisites a phase records show its change case with a status of the case
+ *       lifecycle, or null — never a made-up status such as "creating" (contract §7).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -26,7 +28,7 @@ import fc from 'fast-check';
 import { type Decision, type DeploymentView, type PhaseView, type ReleaseOutcome, type Signal } from './decide.ts';
 import { evaluatePrerequisites, hasPrerequisites, type ChangeCaseFact, type GateFacts } from './gates.ts';
 import { invariantViolations } from './invariants.ts';
-import { canMoveChangeCase, isTerminalPhase } from './lifecycle.ts';
+import { canMoveChangeCase, CHANGE_CASE_STATUSES, isTerminalPhase } from './lifecycle.ts';
 import type { CheckResult, CheckSpec, EnvironmentPolicy, PhaseStatus } from './types.ts';
 import { checkTerminalsUnchanged, decideSafely, findEntity, isLegal } from './decide.testkit.ts';
 import { newDeployment, policyFor } from './fixtures.testkit.ts';
@@ -276,6 +278,12 @@ function apply(view: DeploymentView, decision: Decision, now: Date): DeploymentV
       if (effect.checks) phase.checks = structuredClone(effect.checks);
       if (effect.checkRound !== undefined) phase.checkRound = effect.checkRound;
       if (effect.statusDetail !== undefined) phase.statusDetail = effect.statusDetail;
+      const shown = effect.prerequisites?.changeCase;
+      if (effect.prerequisites && phase.gates.changeCase === null) assert.equal(shown, null, `(j) ${phase.id} shows a change case it does not have`);
+      if (shown) {
+        assert.ok((CHANGE_CASE_STATUSES as readonly string[]).includes(shown.status), `(j) ${phase.id} shows change-case status "${shown.status}"`);
+        assert.equal(shown.id, phase.gates.changeCase?.id, `(j) ${phase.id} shows another case`);
+      }
     }
     if (effect.type === 'changeCase.create') {
       const phase = next.phases.find((p) => p.id === effect.phaseId);

@@ -8,8 +8,9 @@
  * evaluated, are misconfigured, and — when `cancellable` — never get an answer.
  *
  * Promises checked:
- * - domain types out: `{ status, detail }` with status Passed, Failed or Unavailable, and a
- *   one-line detail (it ends up in the phase's statusDetail);
+ * - domain types in and out: the check and its context are read, never changed; the outcome is
+ *   `{ status, detail }` with status Passed, Failed or Unavailable, and a one-line detail (it
+ *   ends up in the phase's statusDetail);
  * - it never throws: what cannot be evaluated (no answer, an answer it cannot read) is
  *   `Unavailable`, which the engine retries with backoff — the check's counterpart of a
  *   RetryableIntegrationError; a configuration mistake no retry can fix is `Failed` at once —
@@ -72,7 +73,10 @@ export function describeCheckRunnerContract(name: string, makeHarness: () => Pro
     ] as const;
     for (const [key, status, title] of cases) {
       test(title, async () => {
-        assertCheckOutcome(await run(h[key]), status);
+        const { check, context } = h[key];
+        const before = structuredClone({ check, context });
+        assertCheckOutcome(await h.runner.run(check, context, live()), status);
+        assert.deepEqual({ check, context }, before, 'the runner changed the check or its context');
       });
     }
 

@@ -8,8 +8,9 @@
  * target refuses, and a way to let time pass (a manual clock, a fake backend) without sleeping.
  *
  * Promises checked:
- * - domain types out: `{ outcome, detail }` and nothing else; the outcome is one of Succeeded,
- *   Failed, Cancelled; the detail is one short line (it becomes the release's statusDetail);
+ * - domain types in and out: the request is read, never changed; the result is
+ *   `{ outcome, detail }` and nothing else, the outcome one of Succeeded, Failed, Cancelled, the
+ *   detail one short line (it becomes the release's statusDetail);
  * - a release the target refuses resolves `Failed` with a reason; it does not throw;
  * - idempotency: the same idempotency key twice is one release — concurrent calls join it, and a
  *   repeat after it ended answers its outcome without releasing again (no time has to pass);
@@ -67,10 +68,13 @@ export function describeReleaseDriverContract(name: string, makeHarness: () => P
       await h?.close?.();
     });
 
-    test('a release resolves Succeeded with a one-line detail, and only domain fields', async () => {
-      const pending = h.driver.release(h.request(), live());
+    test('a release resolves Succeeded with a one-line detail, and only domain fields; the request is left as it was', async () => {
+      const request = h.request();
+      const before = structuredClone(request);
+      const pending = h.driver.release(request, live());
       await h.untilDone();
       assertReleaseResult(await pending, 'Succeeded');
+      assert.deepEqual(request, before, 'the driver changed the request');
     });
 
     test('a release the target refuses resolves Failed with the reason; it does not throw', async () => {
