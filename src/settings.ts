@@ -34,6 +34,20 @@ function oneOf<T extends string>(issues: FieldIssue[], name: string, value: stri
   return allowed[0];
 }
 
+/** Addresses that mean "every interface": where DCP listens, never where a link can point. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
+/**
+ * The default base of links in notifications and change cases: `http://HOST:PORT`, except that a
+ * wildcard HOST becomes `localhost` (a link to 0.0.0.0 opens nothing) and an IPv6 address is
+ * bracketed. Behind a load balancer or on another machine, set DCP_PUBLIC_URL (docs/decisions.md).
+ */
+export function defaultPublicUrl(host: string, port: number): string {
+  if (WILDCARD_HOSTS.has(host)) return `http://localhost:${port}`;
+  const literal = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${literal}:${port}`;
+}
+
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Settings> {
   const issues: FieldIssue[] = [];
   const port = Number(env.PORT ?? 8080);
@@ -53,7 +67,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     servicenow: env.DCP_SERVICENOW_URL
       ? { url: env.DCP_SERVICENOW_URL, token: env.DCP_SERVICENOW_TOKEN, user: env.DCP_SERVICENOW_USER, password: env.DCP_SERVICENOW_PASSWORD }
       : null,
-    publicUrl: env.DCP_PUBLIC_URL || `http://${host}:${port}`,
+    publicUrl: env.DCP_PUBLIC_URL || defaultPublicUrl(host, port),
     logLevel: env.LOG_LEVEL || 'info',
     leaseMs: Number(env.DCP_LEASE_MS ?? 30_000),
   };

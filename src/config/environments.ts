@@ -1,6 +1,6 @@
 /**
  * environments.yaml (contract §2.2): environment policies and strategies. Read through the
- * `Field` readers of ./folder.ts, which record every problem with its file, line and field.
+ * `Field` readers of ./fields.ts, which record every problem with its file, line and field.
  */
 import {
   SEVERITIES,
@@ -11,7 +11,7 @@ import {
   type ScanCheckSpec,
   type WindowSpec,
 } from '../core/types.ts';
-import type { Field } from './folder.ts';
+import type { Field } from './fields.ts';
 
 const ENVIRONMENT_KEYS = ['name', 'gov', 'isGov', 'checks', 'approvals', 'changeCase', 'freezable', 'windows', 'bakeTime'] as const;
 const CHECK_TYPES = ['http', 'prometheus', 'scan'] as const;
@@ -60,6 +60,7 @@ export function readEnvironmentsFile(root: Field): EnvironmentsFile {
   for (const read of byName.values()) checkReferences(read, byName);
   const strategiesField = top?.get('strategies');
   const strategies = strategiesField ? readStrategies(strategiesField, byName) : {};
+  for (const read of byName.values()) checkBakeTimeOrder(read, byName, strategies);
   return { environments: [...byName.values()].map((read) => read.policy), strategies };
 }
 
@@ -104,6 +105,49 @@ function checkReferences(read: ReadEnvironment, byName: Map<string, ReadEnvironm
   if (bakeTarget !== undefined && bakeTimeField) {
     if (bakeTarget === policy.name) bakeTimeField.problem('bakeTime must name an earlier environment, not the environment itself');
     else if (!byName.has(bakeTarget)) bakeTimeField.problem(`unknown environment "${bakeTarget}": expected one of ${known}`);
+  }
+}
+
+/**
+ * The order in which a strategy's phases run, as core/planner.ts plans them: the strategy's
+ * environments, then the GOV counterparts after all of them, in their (first) counterparts' order.
+ */
+function phaseOrder(strategy: readonly string[], byName: Map<string, ReadEnvironment>): string[] {
+  const govs: string[] = [];
+  for (const name of strategy) {
+    const gov = byName.get(name)?.policy.gov;
+    if (gov !== undefined && !govs.includes(gov)) govs.push(gov);
+  }
+  return [...strategy, ...govs];
+}
+
+/**
+ * A bake time counts from the completion of the phase it names (core/gates.ts), so that phase
+ * must run before this one wherever both are planned; one that runs later, or never before this
+ * one, leaves the phase waiting forever with no timer. Hence: a commercial environment cannot
+ * bake on a GOV one (GOV phases run after every commercial phase), and in every strategy that
+ * plans both, the named environment must come first. A strategy without it is fine: there the
+ * bake time does not apply (contract §2.2).
+ */
+function checkBakeTimeOrder(read: ReadEnvironment, byName: Map<string, ReadEnvironment>, strategies: Record<string, string[]>): void {
+  const { policy, bakeTimeField } = read;
+  const bakeOn = policy.bakeTime ? byName.get(policy.bakeTime.environment) : undefined;
+  if (!bakeTimeField || !bakeOn || bakeOn === read) return; // unknown or self: reported by checkReferences
+  const name = bakeOn.policy.name;
+  if (bakeOn.policy.isGov && !policy.isGov) {
+    bakeTimeField.problem(
+      `"${name}" is a GOV environment: GOV phases run after every commercial phase, so "${policy.name}" would wait for it forever; bake on an earlier commercial environment`,
+    );
+    return;
+  }
+  for (const [strategy, environments] of Object.entries(strategies)) {
+    const order = phaseOrder(environments, byName);
+    const self = order.indexOf(policy.name);
+    const other = order.indexOf(name);
+    if (self >= 0 && other > self) {
+      bakeTimeField.problem(`"${name}" runs after "${policy.name}" in strategy "${strategy}": the phase would wait for it forever; bake on an environment that runs earlier`);
+      return;
+    }
   }
 }
 

@@ -342,3 +342,80 @@ describe('loadConfigFolder: every problem at once', () => {
     });
   });
 });
+
+// A bake time must be one the phase can wait out: the environment it names must complete before
+// the phase starts. Phases run in the strategy's order, and GOV phases after every commercial one
+// in their counterparts' order (core/planner.ts); gates.ts counts the bake from the named phase's
+// completion, so a phase planned later (or never before this one) would leave it waiting forever.
+describe('loadConfigFolder: a bake time must name an environment that runs earlier', () => {
+  /** dev, stage → gov-stage, prod → gov-prod; `bakes` maps an environment to what it bakes on. */
+  function environments(bakes: Record<string, string>, strategies = 'standard: [dev, stage, prod]'): string {
+    const env = (name: string, extra = '') => `  - name: ${name}\n${extra}${bakes[name] ? `    bakeTime: { environment: ${bakes[name]}, duration: 5m }\n` : ''}`;
+    return `environments:
+${env('dev')}${env('stage', '    gov: gov-stage\n')}${env('prod', '    gov: gov-prod\n')}${env('gov-stage', '    isGov: true\n')}${env('gov-prod', '    isGov: true\n')}strategies:
+  ${strategies}
+`;
+  }
+  const channels = `channels:
+  stable:
+    dev: [{ cluster: dev-1, region: us-west-2 }]
+    stage: [{ cluster: stage-1, region: us-west-2 }]
+    prod: [{ cluster: prod-1, region: us-west-2 }]
+    gov-stage: [{ cluster: gov-stage-1, region: us-gov-west-1 }]
+    gov-prod: [{ cluster: gov-prod-1, region: us-gov-west-1 }]
+`;
+  const load = async (text: string) => loadConfigFolder(await fixture({ 'channels.yaml': channels, 'environments.yaml': text }));
+  const refused = (text: string) => problems({ 'channels.yaml': channels, 'environments.yaml': text });
+
+  test('accepted: an earlier commercial environment, an earlier GOV one, a commercial one for a GOV environment', async () => {
+    const config = await load(environments({ stage: 'dev', prod: 'stage', 'gov-stage': 'prod', 'gov-prod': 'gov-stage' }));
+    assert.deepEqual(
+      config.environments.map((e) => [e.name, e.bakeTime?.environment ?? null]),
+      [['dev', null], ['stage', 'dev'], ['prod', 'stage'], ['gov-stage', 'prod'], ['gov-prod', 'gov-stage']],
+    );
+  });
+
+  test('accepted: a strategy without the baked-on environment (the bake time does not apply there)', async () => {
+    await load(environments({ prod: 'stage', 'gov-prod': 'gov-stage' }, 'standard: [dev, stage, prod]\n  fast: [dev, prod]'));
+  });
+
+  test('refused: an environment the strategy plans later, naming the strategy', async () => {
+    const issues = await refused(environments({ stage: 'prod' }, 'standard: [dev, stage, prod]\n  fast: [dev, prod]\n  reversed: [prod, stage]'));
+    assertIssue(only(issues), {
+      file: 'environments.yaml',
+      line: 5,
+      field: 'environments[1].bakeTime.environment',
+      message: /"prod" runs after "stage" in strategy "standard": the phase would wait for it forever; bake on an environment that runs earlier/,
+    });
+  });
+
+  test('refused: later in one strategy of several', async () => {
+    const issues = await refused(environments({ prod: 'stage' }, 'standard: [dev, stage, prod]\n  odd: [dev, prod, stage]'));
+    assertIssue(only(issues), { file: 'environments.yaml', line: 7, field: 'environments[2].bakeTime.environment', message: /runs after "prod" in strategy "odd"/ });
+  });
+
+  test('refused: a commercial environment baking on a GOV one', async () => {
+    const issues = await refused(environments({ prod: 'gov-stage' }));
+    assertIssue(only(issues), {
+      file: 'environments.yaml',
+      line: 7,
+      field: 'environments[2].bakeTime.environment',
+      message: /"gov-stage" is a GOV environment: GOV phases run after every commercial phase/,
+    });
+  });
+
+  test('refused: a GOV environment baking on a GOV one that runs later (GOV phases follow their counterparts’ order)', async () => {
+    const issues = await refused(environments({ 'gov-stage': 'gov-prod' }));
+    assertIssue(only(issues), {
+      file: 'environments.yaml',
+      line: 9,
+      field: 'environments[3].bakeTime.environment',
+      message: /"gov-prod" runs after "gov-stage" in strategy "standard"/,
+    });
+  });
+
+  test('refused: a GOV environment baking on its own counterpart order reversed by a strategy', async () => {
+    const issues = await refused(environments({ 'gov-prod': 'gov-stage' }, 'standard: [dev, stage, prod]\n  backwards: [dev, prod, stage]'));
+    assertIssue(only(issues), { file: 'environments.yaml', line: 11, field: 'environments[4].bakeTime.environment', message: /in strategy "backwards"/ });
+  });
+});

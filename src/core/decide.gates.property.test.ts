@@ -18,17 +18,20 @@
  *   (g) a phase that waited on its prerequisites and then deploys went through Checking again,
  *       and ran a new round of checks if it has any;
  *   (h) every `gates.wake` with a date is in the future of `now`;
- *   (i) what the test rebuilt from the moves and effects is what decide says the view became.
+ *   (i) what the test rebuilt from the moves and effects is what decide says the view became;
+ *   (j) the prerequisites a phase records show its change case with a status of the case
+ *       lifecycle, or null — never a made-up status such as "creating" (contract §7).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type Decision, type DeploymentView, type PhaseView, type ReleaseOutcome, type ReleaseView, type Signal } from './decide.ts';
+import { type Decision, type DeploymentView, type PhaseView, type ReleaseOutcome, type Signal } from './decide.ts';
 import { evaluatePrerequisites, hasPrerequisites, type ChangeCaseFact, type GateFacts } from './gates.ts';
 import { invariantViolations } from './invariants.ts';
-import { canMoveChangeCase, isTerminalPhase } from './lifecycle.ts';
+import { canMoveChangeCase, CHANGE_CASE_STATUSES, isTerminalPhase } from './lifecycle.ts';
 import type { CheckResult, CheckSpec, EnvironmentPolicy, PhaseStatus } from './types.ts';
 import { checkTerminalsUnchanged, decideSafely, findEntity, isLegal } from './decide.testkit.ts';
+import { newDeployment, policyFor } from './fixtures.testkit.ts';
 
 const START = new Date('2026-01-05T09:00:00Z');
 const MINUTE = 60_000;
@@ -60,8 +63,7 @@ function policyArb(environment: string, index: number): fc.Arbitrary<Environment
       bakeTime: fc.option(fc.record({ environment: fc.constantFrom(...bakeTargets), durationMs: fc.constantFrom(30 * MINUTE, 2 * HOUR) }), { freq: 2 }),
     })
     .map((g): EnvironmentPolicy => {
-      const isGov = environment.startsWith('gov-');
-      const policy: EnvironmentPolicy = { name: environment, isGov, checks: g.checks, freezable: g.freezable };
+      const policy = policyFor(environment, { checks: g.checks, freezable: g.freezable });
       if (g.approvals !== null) policy.approvals = { required: g.approvals, approvers: PEOPLE };
       if (g.changeCase !== null) policy.changeCase = { required: true, timeoutMs: g.changeCase };
       if (g.bakeTime !== null) policy.bakeTime = g.bakeTime;
@@ -73,28 +75,7 @@ function policyArb(environment: string, index: number): fc.Arbitrary<Environment
 const deploymentArb: fc.Arbitrary<DeploymentView> = fc
   .array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 4 })
   .chain((sizes) => fc.tuple(fc.constant(sizes), fc.tuple(...sizes.map((_, p) => policyArb(ENVIRONMENTS[p], p)))))
-  .map(([sizes, policies]) => ({
-    id: 'd1',
-    service: 'payments-api',
-    status: 'Pending',
-    statusDetail: '',
-    phases: sizes.map((size, p): PhaseView => {
-      const environment = ENVIRONMENTS[p];
-      return {
-        id: `p${p}`,
-        environment,
-        isGov: environment.startsWith('gov-'),
-        status: 'Pending',
-        statusDetail: '',
-        policy: policies[p],
-        checks: [],
-        checkRound: 0,
-        completedAt: null,
-        gates: { approvals: [], changeCase: null, freezes: [], bakeReference: null },
-        releases: Array.from({ length: size }, (_, r): ReleaseView => ({ id: `p${p}r${r}`, target: `${environment}-${r + 1}`, status: 'Pending', statusDetail: '' })),
-      };
-    }),
-  }));
+  .map(([sizes, policies]) => newDeployment(ENVIRONMENTS, sizes, policies));
 
 const outcomeArb: fc.Arbitrary<ReleaseOutcome> = fc.oneof(
   { arbitrary: fc.constant('Succeeded' as const), weight: 30 },
@@ -297,6 +278,12 @@ function apply(view: DeploymentView, decision: Decision, now: Date): DeploymentV
       if (effect.checks) phase.checks = structuredClone(effect.checks);
       if (effect.checkRound !== undefined) phase.checkRound = effect.checkRound;
       if (effect.statusDetail !== undefined) phase.statusDetail = effect.statusDetail;
+      const shown = effect.prerequisites?.changeCase;
+      if (effect.prerequisites && phase.gates.changeCase === null) assert.equal(shown, null, `(j) ${phase.id} shows a change case it does not have`);
+      if (shown) {
+        assert.ok((CHANGE_CASE_STATUSES as readonly string[]).includes(shown.status), `(j) ${phase.id} shows change-case status "${shown.status}"`);
+        assert.equal(shown.id, phase.gates.changeCase?.id, `(j) ${phase.id} shows another case`);
+      }
     }
     if (effect.type === 'changeCase.create') {
       const phase = next.phases.find((p) => p.id === effect.phaseId);

@@ -17,10 +17,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type Decision, type DeploymentView, type Move, type PhaseView, type ReleaseOutcome, type ReleaseView, type Signal } from './decide.ts';
+import { type Decision, type DeploymentView, type Move, type ReleaseOutcome, type Signal } from './decide.ts';
 import { invariantViolations } from './invariants.ts';
 import { isTerminalDeployment, isTerminalPhase, isTerminalRelease } from './lifecycle.ts';
 import { checkTerminalsUnchanged, decideSafely, findEntity, isLegal } from './decide.testkit.ts';
+import { newDeployment } from './fixtures.testkit.ts';
 
 const NOW = new Date('2026-01-05T09:00:00Z');
 
@@ -34,28 +35,7 @@ const ENVIRONMENTS = ['dev', 'qa', 'stage', 'prod', 'gov-prod'];
 /** 1–5 phases of 1–4 releases, everything Pending, as a new deployment is. */
 const deploymentArb: fc.Arbitrary<DeploymentView> = fc
   .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 })
-  .map((sizes) => ({
-    id: 'd1',
-    service: 'payments-api',
-    status: 'Pending',
-    statusDetail: '',
-    phases: sizes.map((size, p): PhaseView => {
-      const environment = ENVIRONMENTS[p];
-      return {
-        id: `p${p}`,
-        environment,
-        isGov: environment.startsWith('gov-'),
-        status: 'Pending',
-        statusDetail: '',
-        policy: { name: environment, isGov: environment.startsWith('gov-'), checks: [], freezable: false },
-        checks: [],
-        checkRound: 0,
-        completedAt: null,
-        gates: { approvals: [], changeCase: null, freezes: [], bakeReference: null },
-        releases: Array.from({ length: size }, (_, r): ReleaseView => ({ id: `p${p}r${r}`, target: `${environment}-${r + 1}`, status: 'Pending', statusDetail: '' })),
-      };
-    }),
-  }));
+  .map((sizes) => newDeployment(ENVIRONMENTS, sizes));
 
 const outcomeArb: fc.Arbitrary<ReleaseOutcome> = fc.oneof(
   { arbitrary: fc.constant('Succeeded' as const), weight: 18 },

@@ -6,34 +6,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decide, type Decision, type DeploymentView, type Move, type PhaseView, type ReleaseOutcome, type Signal } from './decide.ts';
+import { deploymentView, phaseView } from './fixtures.testkit.ts';
 import { invariantViolations } from './invariants.ts';
 import type { DeploymentStatus, PhaseStatus, ReleaseStatus } from './types.ts';
 
 const NOW = new Date('2026-01-05T09:00:00Z');
 
-// ---------------------------------------------------------------------------------------------
-// Builders: `deployment('InProgress', phase('dev', 'Deploying', { 'dev-1': 'Deploying' }), …)`.
+// Builders (fixtures.testkit.ts): `deployment('InProgress', phase('dev', 'Deploying', { 'dev-1': 'Deploying' }), …)`.
 // Phase ids are their environment's name; release ids name their target (`dev-1` → `dev-1.cluster`).
-
-function deployment(status: DeploymentStatus, ...phases: PhaseView[]): DeploymentView {
-  return { id: 'd1', service: 'payments-api', status, statusDetail: '', phases };
-}
-
-function phase(environment: string, status: PhaseStatus, releases: Record<string, ReleaseStatus>): PhaseView {
-  return {
-    id: environment,
-    environment,
-    isGov: environment.startsWith('gov-'),
-    status,
-    statusDetail: '',
-    policy: { name: environment, isGov: environment.startsWith('gov-'), checks: [], freezable: false },
-    checks: [],
-    checkRound: 0,
-    completedAt: null,
-    gates: { approvals: [], changeCase: null, freezes: [], bakeReference: null },
-    releases: Object.entries(releases).map(([id, s]) => ({ id, target: `${id}.cluster`, status: s, statusDetail: '' })),
-  };
-}
+const deployment = deploymentView;
+const phase = (environment: string, status: PhaseStatus, releases: Record<string, ReleaseStatus>): PhaseView => phaseView(environment, status, releases);
 
 const start: Signal = { type: 'start' };
 const scanned: Signal = { type: 'scan.completed', findings: { counts: { high: 2, low: 0 } } };

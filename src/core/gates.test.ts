@@ -16,6 +16,7 @@ import {
   type GateFacts,
   type Prerequisites,
 } from './gates.ts';
+import { gateFacts, policyFor } from './fixtures.testkit.ts';
 import type { EnvironmentPolicy, WindowSpec } from './types.ts';
 
 const MINUTE = 60_000;
@@ -32,13 +33,8 @@ const MONDAY_OPENS = '2026-03-09T13:00:00.000Z';
 /** Where the window open at NOW closes: Wednesday 16:00 PST. */
 const WEDNESDAY_CLOSES = '2026-03-05T00:00:00.000Z';
 
-function policy(gates: Partial<EnvironmentPolicy> = {}): EnvironmentPolicy {
-  return { name: 'prod', isGov: false, checks: [], freezable: false, ...gates };
-}
-
-function facts(f: Partial<GateFacts> = {}): GateFacts {
-  return { approvals: [], changeCase: null, freezes: [], bakeReference: null, ...f };
-}
+const policy = (gates: Partial<EnvironmentPolicy> = {}): EnvironmentPolicy => policyFor('prod', gates);
+const facts = gateFacts;
 
 const approve = (by: string, minutesAgo = 5): ApprovalFact => ({ by, decision: 'approve', comment: null, at: at(-minutesAgo * MINUTE) });
 const reject = (by: string, comment: string | null): ApprovalFact => ({ by, decision: 'reject', comment, at: at(-MINUTE) });
@@ -156,10 +152,13 @@ describe('change case', () => {
   const window = (startMs: number, endMs: number) => ({ start: at(startMs), end: at(endMs) });
   run([
     {
-      name: 'none yet: wait for it to be created',
+      // Contract §7: `changeCase: { id, status, deployWindow } | null`, and the statuses are the
+      // case lifecycle's: until the case exists there is none to show (the phase's statusDetail
+      // says what it waits for), never a made-up status such as "creating".
+      name: 'none yet: wait for it to be created; prerequisites show no case (null) until it exists',
       policy: p, facts: facts(),
       expect: { verdict: 'wait', detail: 'Waiting for the change case to be created', wakeAt: null },
-      prerequisites: { ...NO_PREREQUISITES, changeCase: { id: null, status: 'creating', met: false } },
+      prerequisites: { ...NO_PREREQUISITES },
     },
     {
       name: 'new: wait until it times out (createdAt + timeout)',
@@ -550,15 +549,16 @@ describe('prerequisites shape', () => {
   });
 
   test('only the parts the policy has are filled in', () => {
-    const cases: [Partial<EnvironmentPolicy>, keyof Prerequisites][] = [
+    const cases: [Partial<EnvironmentPolicy>, keyof Prerequisites, GateFacts?][] = [
       [{ approvals: { required: 1, approvers: ['team'] } }, 'approvals'],
-      [CHANGE_CASE, 'changeCase'],
+      // Shown once the case exists (null until then: see "none yet" above).
+      [CHANGE_CASE, 'changeCase', facts({ changeCase: changeCase() })],
       [{ freezable: true }, 'freeze'],
       [{ windows: [LA_WORKDAYS] }, 'window'],
       [BAKE, 'bakeTime'],
     ];
-    for (const [gates, key] of cases) {
-      const { prerequisites } = evaluatePrerequisites(policy(gates), facts(), NOW);
+    for (const [gates, key, given] of cases) {
+      const { prerequisites } = evaluatePrerequisites(policy(gates), given ?? facts(), NOW);
       for (const other of Object.keys(NO_PREREQUISITES) as (keyof Prerequisites)[]) {
         if (other === key) assert.notEqual(prerequisites[other], null, `${key} filled in`);
         else assert.equal(prerequisites[other], null, `${other} null when the policy has only ${key}`);

@@ -51,7 +51,7 @@ export interface GateFacts {
 /** What the API shows per phase (contract §7 `prerequisites`). */
 export interface Prerequisites {
   approvals: { required: number; approvers: string[]; received: ApprovalFact[]; rejectedBy: string | null; met: boolean } | null;
-  changeCase: { id: string; number: string | null; status: ChangeCaseFact['status']; deployWindow: ChangeCaseFact['deployWindow']; timesOutAt: string; met: boolean } | { id: null; status: 'creating'; met: false } | null;
+  changeCase: { id: string; number: string | null; status: ChangeCaseFact['status']; deployWindow: ChangeCaseFact['deployWindow']; timesOutAt: string; met: boolean } | null;
   freeze: { met: boolean; freezes: FreezeFact[] } | null;
   window: { met: boolean; windows: NonNullable<EnvironmentPolicy['windows']>; changesAt: string | null } | null;
   bakeTime: { environment: string; durationMs: number; applies: boolean; readyAt: string | null; met: boolean } | null;
@@ -91,7 +91,8 @@ export function evaluatePrerequisites(policy: EnvironmentPolicy, facts: GateFact
   if (policy.changeCase?.required) {
     const c = facts.changeCase;
     if (!c) {
-      p.changeCase = { id: null, status: 'creating', met: false };
+      // No case yet (its creation is a job the phase's start enqueued): contract §7 shows
+      // `changeCase: null` until it exists; the phase's statusDetail says it waits for it.
       waiting.push('the change case to be created');
     } else {
       const timesOutAt = new Date(new Date(c.createdAt).getTime() + policy.changeCase.timeoutMs);

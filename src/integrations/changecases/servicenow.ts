@@ -5,7 +5,9 @@
  *
  * Calls (Change Management API, https://www.servicenow.com/docs/r/api-reference/rest-apis/change-management-api.html):
  *   create  GET   /api/now/table/change_request?sysparm_query=correlation_id=<caseId>   (Table API: a retry
- *                 finds the change an earlier attempt made, so one case never makes two changes)
+ *                 finds the change an earlier attempt made, so one case never makes two changes;
+ *                 creates of one case at once in this process join one call — across processes
+ *                 ServiceNow has no unique key to stop a second POST)
  *           POST  /api/sn_chg_rest/v1/change/normal   { short_description, description, assignment_group,
  *                                                       correlation_id: caseId, correlation_display: 'DCP' }
  *   read    GET   /api/sn_chg_rest/v1/change/{sys_id}
@@ -127,41 +129,56 @@ export function createServiceNowChangeCaseProvider(options: ServiceNowOptions): 
     return changeRecord('read change', 'GET', path, await call('read change', 'GET', path));
   }
 
+  /** Creations under way, by caseId. */
+  const inFlight = new Map<string, Promise<{ externalId: string; number?: string }>>();
+
+  async function createChange(request: NewChangeCase): Promise<{ externalId: string; number?: string }> {
+    // Idempotency: a change with our correlation id already exists when an earlier attempt got
+    // as far as creating it (e.g. the POST timed out after ServiceNow stored the change).
+    const query = new URLSearchParams({
+      sysparm_query: `correlation_id=${request.caseId}`,
+      sysparm_limit: '1',
+      sysparm_fields: 'sys_id,number',
+    });
+    const found = await call('find change by correlation_id', 'GET', `${TABLE_API}?${query.toString()}`);
+    const rows = isObject(found) ? found.result : undefined;
+    if (!Array.isArray(rows)) {
+      throw new PermanentIntegrationError(`ServiceNow find change by correlation_id (GET ${TABLE_API}) answered without a "result" list`);
+    }
+    const existing: unknown = rows[0];
+    if (isObject(existing) && fieldValue(existing, 'sys_id') !== '') {
+      return withNumber(fieldValue(existing, 'sys_id'), fieldValue(existing, 'number'));
+    }
+
+    const path = `${CHANGE_API}/normal`;
+    const payload = await call('create change', 'POST', path, {
+      short_description: request.summary,
+      description: request.description,
+      assignment_group: request.queue,
+      correlation_id: request.caseId,
+      correlation_display: 'DCP',
+    });
+    const record = changeRecord('create change', 'POST', path, payload);
+    const sysId = fieldValue(record, 'sys_id');
+    if (sysId === '') {
+      throw new PermanentIntegrationError(`ServiceNow create change (POST ${path}) answered without a sys_id`);
+    }
+    return withNumber(sysId, fieldValue(record, 'number'));
+  }
+
   return {
     name: 'servicenow',
 
-    async create(request: NewChangeCase) {
-      // Idempotency: a change with our correlation id already exists when an earlier attempt got
-      // as far as creating it (e.g. the POST timed out after ServiceNow stored the change).
-      const query = new URLSearchParams({
-        sysparm_query: `correlation_id=${request.caseId}`,
-        sysparm_limit: '1',
-        sysparm_fields: 'sys_id,number',
-      });
-      const found = await call('find change by correlation_id', 'GET', `${TABLE_API}?${query.toString()}`);
-      const rows = isObject(found) ? found.result : undefined;
-      if (!Array.isArray(rows)) {
-        throw new PermanentIntegrationError(`ServiceNow find change by correlation_id (GET ${TABLE_API}) answered without a "result" list`);
+    create(request: NewChangeCase) {
+      // One creation per case at a time: a second create of the same case while the first runs
+      // (a job retried while its first attempt is still in flight) joins it. Two at once would
+      // both find no change by correlation_id and both POST one — two changes for one case.
+      let creating = inFlight.get(request.caseId);
+      if (!creating) {
+        creating = createChange(request).finally(() => inFlight.delete(request.caseId));
+        inFlight.set(request.caseId, creating);
       }
-      const existing: unknown = rows[0];
-      if (isObject(existing) && fieldValue(existing, 'sys_id') !== '') {
-        return withNumber(fieldValue(existing, 'sys_id'), fieldValue(existing, 'number'));
-      }
-
-      const path = `${CHANGE_API}/normal`;
-      const payload = await call('create change', 'POST', path, {
-        short_description: request.summary,
-        description: request.description,
-        assignment_group: request.queue,
-        correlation_id: request.caseId,
-        correlation_display: 'DCP',
-      });
-      const record = changeRecord('create change', 'POST', path, payload);
-      const sysId = fieldValue(record, 'sys_id');
-      if (sysId === '') {
-        throw new PermanentIntegrationError(`ServiceNow create change (POST ${path}) answered without a sys_id`);
-      }
-      return withNumber(sysId, fieldValue(record, 'number'));
+      return creating;
     },
 
     async read(externalId: string): Promise<ChangeCaseState> {

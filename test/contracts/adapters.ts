@@ -1,0 +1,134 @@
+/**
+ * Harnesses for the adapters that talk to a server: the check runner's http, prometheus and scan
+ * checks against local servers, and the change-case providers (ServiceNow against its fake,
+ * test/fakes/servicenow.ts). A new adapter adds its harness here (or beside its fake) and one
+ * line in the port's *.test.ts.
+ */
+import type { ServerResponse } from 'node:http';
+import type { CheckContext } from '../../src/integrations/checks/port.ts';
+import { createCheckRunner } from '../../src/integrations/checks/runner.ts';
+import { createBuiltinChangeCaseProvider } from '../../src/integrations/changecases/builtin.ts';
+import { createServiceNowChangeCaseProvider } from '../../src/integrations/changecases/servicenow.ts';
+import { createSimulatedScanProvider } from '../../src/integrations/scan/simulated.ts';
+import { ManualClock } from '../../src/shared/clocks.ts';
+import { FAKE_SN_PASSWORD, FAKE_SN_TOKEN, FAKE_SN_USER, startFakeServiceNow } from '../fakes/servicenow.ts';
+import type { ChangeCaseProviderContractOptions, ChangeCaseProviderHarness } from './change-case-provider.ts';
+import type { CheckRunnerHarness } from './check-runner.ts';
+import { localServers } from './servers.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+const clock = new ManualClock();
+
+function context(annotations: Record<string, string> = {}, scanSince = new Date(clock.now().getTime() - 60_000)): CheckContext {
+  return {
+    deploymentId: 'd-1',
+    service: 'payments-api',
+    environment: 'prod',
+    artifact: { name: 'payments-api', version: '1.42.0', images: [], charts: [], annotations: { 'dcp.simulator/scan-ms': '1000', ...annotations } },
+    scanSince,
+  };
+}
+
+const runner = () => createCheckRunner({ scan: createSimulatedScanProvider({ clock }) });
+
+const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+
+export async function httpChecks(): Promise<CheckRunnerHarness> {
+  const servers = localServers();
+  const base = await servers.serve((req, res) => {
+    if (req.url === '/health') return json(res, 200, { status: 'ok' });
+    if (req.url === '/degraded') return json(res, 200, { status: 'degraded' });
+    if (req.url === '/html') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html>not json</html>');
+    return res.writeHead(503).end('upstream unavailable');
+  });
+  const silent = await servers.silent();
+  const check = (url: string) => ({ name: 'health', type: 'http' as const, url, jsonPath: '$.status', equals: 'ok' });
+  return {
+    runner: runner(),
+    passing: { check: check(`${base}/health`), context: context() },
+    failing: { check: check(`${base}/degraded`), context: context() },
+    unavailable: { check: check(`${base}/html`), context: context() },
+    misconfigured: { check: check('ftp://example.com/health'), context: context() },
+    hanging: { check: check(`${silent}/health`), context: context() },
+    close: () => servers.closeAll(),
+  };
+}
+
+export async function prometheusChecks(): Promise<CheckRunnerHarness> {
+  const servers = localServers();
+  // An instant-query endpoint speaking the Prometheus HTTP API: the query names the answer.
+  const base = await servers.serve((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== '/api/v1/query') return json(res, 404, { status: 'error', errorType: 'not_found', error: 'no such endpoint' });
+    const vector = (value: string) => ({ status: 'success', data: { resultType: 'vector', result: [{ metric: { __name__: 'error_rate', job: 'api' }, value: [1767600000, value] }] } });
+    switch (url.searchParams.get('query')) {
+      case 'low':
+        return json(res, 200, vector('0.01'));
+      case 'high':
+        return json(res, 200, vector('0.5'));
+      default:
+        return json(res, 400, { status: 'error', errorType: 'bad_data', error: 'parse error' });
+    }
+  });
+  const silent = await servers.silent();
+  const check = (url: string, query: string) => ({ name: 'errors', type: 'prometheus' as const, url, query, op: '<' as const, threshold: 0.05 });
+  return {
+    runner: runner(),
+    passing: { check: check(base, 'low'), context: context() },
+    failing: { check: check(base, 'high'), context: context() },
+    unavailable: { check: check(base, 'rate(('), context: context() },
+    misconfigured: { check: check('not a url', 'low'), context: context() },
+    hanging: { check: check(silent, 'low'), context: context() },
+    close: () => servers.closeAll(),
+  };
+}
+
+export async function scanChecks(): Promise<CheckRunnerHarness> {
+  const check = { name: 'no-critical', type: 'scan' as const, maxSeverity: 'critical' as const };
+  return {
+    runner: runner(),
+    passing: { check, context: context({ 'dcp.simulator/scan-findings': 'high:2' }) },
+    failing: { check, context: context({ 'dcp.simulator/scan-findings': 'critical:1' }) },
+    // The scan began just now and takes a second: not done.
+    unavailable: { check, context: context({}, clock.now()) },
+    misconfigured: { check: { ...check, maxSeverity: 'severe' as never }, context: context() },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Change cases
+
+export async function builtinChangeCases(): Promise<ChangeCaseProviderHarness> {
+  return { provider: createBuiltinChangeCaseProvider() };
+}
+
+export interface ServiceNowHarness extends ChangeCaseProviderHarness {
+  /** The fake instance's base URL. */
+  url: string;
+}
+
+export async function serviceNowChangeCases(): Promise<ServiceNowHarness> {
+  const sn = await startFakeServiceNow();
+  const utc = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
+  return {
+    url: sn.url,
+    provider: createServiceNowChangeCaseProvider({ baseUrl: sn.url, auth: { user: FAKE_SN_USER, password: FAKE_SN_PASSWORD } }),
+    casesFor: (caseId) => [...sn.changes.values()].filter((c) => c.correlation_id === caseId).length,
+    async approve(externalId, window) {
+      sn.set(externalId, { state: '-2', approval: 'approved', start_date: utc(window.start), end_date: utc(window.end) });
+    },
+    failNext: (n) => sn.failNext(n),
+    close: () => sn.close(),
+  };
+}
+
+export const serviceNowFailures: NonNullable<ChangeCaseProviderContractOptions<ServiceNowHarness>['failures']> = {
+  async unreachable() {
+    return createServiceNowChangeCaseProvider({ baseUrl: await localServers().closedPort(), auth: { token: FAKE_SN_TOKEN }, timeoutMs: 2000 });
+  },
+  async badCredentials(harness) {
+    return createServiceNowChangeCaseProvider({ baseUrl: harness.url, auth: { user: FAKE_SN_USER, password: 'wrong' } });
+  },
+};
