@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { DeploymentDto } from '../src/store/deployments.ts';
+import type { DeploymentDto } from '../src/store/deployment-reads.ts';
 import { BACKENDS, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 import { seedParkedDeployments } from './helpers/seed.ts';
 

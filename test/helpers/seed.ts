@@ -5,7 +5,7 @@
  * No release runs, no lock is taken, nothing competes with the test that follows.
  */
 import assert from 'node:assert/strict';
-import type { DeploymentDto } from '../../src/store/deployments.ts';
+import type { DeploymentDto } from '../../src/store/deployment-reads.ts';
 import { build, type TestDcp } from './dcp.ts';
 
 /** Annotations that park a deployment in Scanning. */
