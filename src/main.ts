@@ -24,7 +24,7 @@ import { createCheckRunner } from './integrations/checks/runner.ts';
 import { createBuiltinChangeCaseProvider } from './integrations/changecases/builtin.ts';
 import { createServiceNowChangeCaseProvider } from './integrations/changecases/servicenow.ts';
 import type { ChangeCaseProvider } from './integrations/changecases/port.ts';
-import { createAuthService } from './services/auth.ts';
+import { createAuthService, type AuthService } from './services/auth.ts';
 import { createConfigImportService } from './services/config-import.ts';
 import { createDeploymentService, type DeploymentService } from './services/deployments.ts';
 import { createGateService, type GateService } from './services/gates.ts';
@@ -56,6 +56,7 @@ export interface Dcp {
   engine: Engine;
   deployments: DeploymentService;
   gates: GateService;
+  auth: AuthService;
   clock: Clock;
   settings: Settings;
   /** A token generated at this start (shown once), or null. */
@@ -141,7 +142,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   started = true;
 
   return {
-    app, db, engine, deployments, gates, clock, settings, generatedToken,
+    app, db, engine, deployments, gates, auth, clock, settings, generatedToken,
     async listen() {
       return app.listen({ port: settings.port, host: settings.host });
     },

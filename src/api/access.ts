@@ -4,9 +4,9 @@
  * (which may be percent-encoded, absolute-form or dotted, and still route to /api/v1/…).
  */
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import type { Access } from '../core/access.ts';
-import { NotAuthenticatedError } from '../core/errors.ts';
-import { SESSION_COOKIE, type AuthService, type Principal } from '../services/auth.ts';
+import { hasScope, type Access, type Principal } from '../core/access.ts';
+import { NotAllowedError, NotAuthenticatedError } from '../core/errors.ts';
+import { SESSION_COOKIE, type AuthService } from '../services/auth.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -54,8 +54,13 @@ export function installAccess(app: FastifyInstance, auth: AuthService): AccessCo
     if (missing.length > 0) throw new Error(`routes without an access rule (add config.access): ${missing.join(', ')}`);
   });
   app.addHook('onRequest', async (request) => {
-    if (accessOf(request) === 'public') return;
-    request.principal = await authenticate(request, auth);
+    const access = accessOf(request);
+    if (access === 'public' || access === undefined) return;
+    const principal = await authenticate(request, auth);
+    if (!hasScope(principal, access)) {
+      throw new NotAllowedError(`token "${principal.name}" lacks the "${access}" scope this route needs (it has: ${principal.scopes?.join(', ') || 'none'})`);
+    }
+    request.principal = principal;
   });
   return {
     routeTable: () => routes.flatMap((r) => [r.method].flat().map((method) => ({ method, url: r.url, access: r.config?.access ?? 'public' }))),

@@ -1,8 +1,10 @@
 /**
- * catalog/ (contract §2.3): Backstage entities, several documents per file. Only Group (a team)
- * and Component (a service) are read; other kinds are ignored, and unknown keys are fine.
+ * catalog/ (contract §2.3): Backstage entities, several documents per file. Group (a team),
+ * Component (a service) and User (a person: `spec.profile.email`, `spec.memberOf`) are read; other
+ * kinds are ignored, and unknown keys are fine. The people are the User entities and every name
+ * in a team's `members`; a person's groups are their `memberOf` and the teams listing them.
  */
-import type { Service, Team } from '../core/types.ts';
+import type { Service, Team, User } from '../core/types.ts';
 import type { Field, YamlFile } from './fields.ts';
 
 interface Entity {
@@ -21,7 +23,7 @@ function readEntity(root: Field): Entity | undefined {
   const nameField = metadata?.get('name');
   const name = nameField?.text();
   if (!entries || kind === undefined || !metadata || !nameField || name === undefined) return undefined;
-  const spec = kind === 'Group' || kind === 'Component' ? entries.get('spec')?.mapping(null) : undefined;
+  const spec = kind === 'Group' || kind === 'Component' || kind === 'User' ? entries.get('spec')?.mapping(null) : undefined;
   return { root, kind, name, nameField, metadata, spec };
 }
 
@@ -84,7 +86,38 @@ function firstOccurrence(seen: Map<string, Field>, entity: Entity, what: string)
   return !first;
 }
 
-export function readCatalog(files: YamlFile[]): { teams: Team[]; services: Service[] } {
+/** `team`, `group:team` or `group:namespace/team` in a `memberOf` -> `team`. */
+function groupName(ref: string): string {
+  return ref.replace(/^group:/i, '').replace(/^[^/]*\//, '');
+}
+
+function readUser(entity: Entity): User {
+  const profile = entity.spec?.get('profile')?.mapping(null);
+  const user: User = { name: entity.name, groups: (entity.spec?.get('memberOf')?.texts() ?? []).map(groupName) };
+  const email = profile?.get('email')?.text();
+  const displayName = profile?.get('displayName')?.text();
+  if (email !== undefined) user.email = email;
+  if (displayName !== undefined) user.displayName = displayName;
+  return user;
+}
+
+/** One user per name; team members without a User entity are people too; memberships both ways. */
+function joinPeople(teams: Team[], entities: User[]): User[] {
+  const users = new Map<string, User>(entities.map((u) => [u.name, { ...u, groups: [...new Set(u.groups)] }]));
+  for (const team of teams) {
+    for (const member of team.members) {
+      const user = users.get(member) ?? { name: member, groups: [] };
+      if (!user.groups.includes(team.name)) user.groups.push(team.name);
+      users.set(member, user);
+    }
+  }
+  for (const team of teams) {
+    for (const user of users.values()) if (user.groups.includes(team.name) && !team.members.includes(user.name)) team.members.push(user.name);
+  }
+  return [...users.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function readCatalog(files: YamlFile[]): { teams: Team[]; services: Service[]; users: User[] } {
   const entities = files.flatMap((file) => file.roots.flatMap((root) => readEntity(root) ?? []));
   const teamNames = new Map<string, Field>();
   const serviceNames = new Map<string, Field>();
@@ -94,5 +127,7 @@ export function readCatalog(files: YamlFile[]): { teams: Team[]; services: Servi
   const services = entities
     .filter((e) => e.kind === 'Component' && firstOccurrence(serviceNames, e, 'service'))
     .flatMap((e) => readService(e, knownTeams) ?? []);
-  return { teams, services };
+  const userNames = new Map<string, Field>();
+  const users = joinPeople(teams, entities.filter((e) => e.kind === 'User' && firstOccurrence(userNames, e, 'user')).map(readUser));
+  return { teams, services, users };
 }

@@ -226,12 +226,21 @@ function readUrl(field: Field | undefined): string | undefined {
 }
 
 function readApprovals(field: Field): EnvironmentPolicy['approvals'] {
-  const entries = field.mapping(['required', 'approvers'], ['required', 'approvers']);
+  const entries = field.mapping(['required', 'approvers', 'allowSelfApproval'], ['required', 'approvers']);
   const required = entries?.get('required')?.integer(1);
   const approversField = entries?.get('approvers');
   const approvers = approversField?.texts();
   if (approversField && approvers?.length === 0) approversField.problem('expected at least one approver');
-  return required === undefined || approvers === undefined ? undefined : { required, approvers };
+  for (const item of approversField?.list() ?? []) {
+    const text = item.text();
+    if (text !== undefined && !/^(team|(group|user):[^\s:]+)$/.test(text)) {
+      item.problem(`expected an approver as "team" (the owning team's members), "group:NAME" or "user:NAME", got ${item.shown}`);
+    }
+  }
+  const selfField = entries?.get('allowSelfApproval');
+  const allowSelfApproval = selfField?.bool();
+  if (required === undefined || approvers === undefined) return undefined;
+  return allowSelfApproval === undefined ? { required, approvers } : { required, approvers, allowSelfApproval };
 }
 
 function readChangeCase(field: Field): EnvironmentPolicy['changeCase'] {

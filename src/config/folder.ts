@@ -18,7 +18,8 @@ import type { ConfigSnapshot } from '../core/types.ts';
 import { readCatalog } from './catalog.ts';
 import { readChannels } from './channels.ts';
 import { readEnvironmentsFile } from './environments.ts';
-import { parseYaml, type YamlFile } from './fields.ts';
+import { parseYaml, type Field, type YamlFile } from './fields.ts';
+import { readAccess } from './access.ts';
 
 function isNotFound(error: unknown): boolean {
   return error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ENOTDIR');
@@ -41,6 +42,21 @@ async function readMainFile(dir: string, file: string, topKey: string, issues: F
   }
   for (const extra of parsed.roots.slice(1)) extra.problem(`expected a single YAML document in ${file}, found another one here`);
   return parsed;
+}
+
+/** A top-level file that may be absent (null then); when present, one document. */
+async function readOptionalFile(dir: string, file: string, issues: FieldIssue[]): Promise<Field | null> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, file), 'utf8');
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    issues.push({ file, field: '(file)', message: `${file} cannot be read (${error instanceof Error ? error.message : String(error)})` });
+    return null;
+  }
+  const parsed = parseYaml(file, text, issues);
+  for (const extra of parsed.roots.slice(1)) extra.problem(`expected a single YAML document in ${file}, found another one here`);
+  return parsed.roots[0] ?? null;
 }
 
 /** Every `*.yaml` / `*.yml` under `catalog/`, in path order; none when the folder is absent. */
@@ -88,16 +104,18 @@ function configError(unsorted: FieldIssue[]): ConfigError {
 export async function loadConfigFolder(dir: string): Promise<ConfigSnapshot> {
   await requireFolder(dir);
   const issues: FieldIssue[] = [];
-  const [channelsFile, environmentsFile, catalogFiles] = await Promise.all([
+  const [channelsFile, environmentsFile, catalogFiles, accessFile] = await Promise.all([
     readMainFile(dir, 'channels.yaml', 'channels', issues),
     readMainFile(dir, 'environments.yaml', 'environments', issues),
     readCatalogFiles(dir, issues),
+    readOptionalFile(dir, 'access.yaml', issues),
   ]);
   const environmentsRoot = environmentsFile.roots[0];
   const { environments, strategies } = environmentsRoot ? readEnvironmentsFile(environmentsRoot) : { environments: [], strategies: {} };
   const environmentNames = environmentsFile.ok ? new Set(environments.map((e) => e.name)) : undefined;
   const channels = channelsFile.roots[0] ? readChannels(channelsFile.roots[0], environmentNames) : {};
-  const { teams, services } = readCatalog(catalogFiles);
+  const { teams, services, users } = readCatalog(catalogFiles);
+  const admins = accessFile ? readAccess(accessFile) : [];
   if (issues.length > 0) throw configError(issues);
-  return { channels, environments, strategies, teams, services };
+  return { channels, environments, strategies, teams, services, users, admins };
 }

@@ -17,6 +17,8 @@ const targets = (...clusters: string[]): TargetSpec[] => clusters.map((cluster) 
  */
 function config(): ConfigSnapshot {
   return {
+    users: [],
+    admins: [],
     channels: {
       stable: {
         dev: targets('dev-1'),

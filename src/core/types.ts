@@ -90,7 +90,12 @@ export interface EnvironmentPolicy {
   /** A GOV environment: planned only for isGov services. */
   isGov: boolean;
   checks: CheckSpec[];
-  approvals?: { required: number; approvers: string[] };
+  /**
+   * `required` approvals from distinct people among `approvers` (`team`: the owning team's
+   * members; `group:NAME`; `user:NAME`); the person who triggered the deployment may approve it
+   * only with `allowSelfApproval`.
+   */
+  approvals?: { required: number; approvers: string[]; allowSelfApproval?: boolean };
   changeCase?: { required: boolean; timeoutMs: number };
   freezable: boolean;
   windows?: WindowSpec[];
@@ -114,6 +119,15 @@ export interface Service {
 }
 
 /** Everything one import of the config folder yields; validated as a whole. */
+/** A person, from the catalog: a Backstage `User` entity, or a name in a team's `members`. */
+export interface User {
+  name: string;
+  email?: string;
+  displayName?: string;
+  /** The groups (teams among them) the person belongs to: `memberOf`, and the teams listing them. */
+  groups: string[];
+}
+
 export interface ConfigSnapshot {
   /** channel -> environment -> targets */
   channels: Record<string, Record<string, TargetSpec[]>>;
@@ -122,6 +136,9 @@ export interface ConfigSnapshot {
   strategies: Record<string, string[]>;
   teams: Team[];
   services: Service[];
+  users: User[];
+  /** Who administers DCP (`access.yaml`): `user:NAME` (or a bare name) and `group:NAME` entries. */
+  admins: string[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,21 +1,23 @@
 /**
- * API tokens. Stored as SHA-256 hashes: a leaked database does not leak tokens. The bootstrap
- * admin token comes from DCP_BOOTSTRAP_TOKEN, or is made on first start and written to
- * DCP_DATA_DIR/admin-token. Users, roles and sign-in come with the access-control issue: the
- * `Principal` returned here is the seam they plug into.
+ * Who calls: API tokens, sign-in sessions, and the principal they resolve to (core/access.ts).
+ *
+ * Secrets (tokens, session ids) are random 192-bit strings, stored only as SHA-256 hashes: a
+ * leaked database leaks no credential. A token is a person's own (it acts as that person, limited
+ * by its scopes) or a service token that belongs to nobody (CI, automation, the bootstrap admin
+ * token from DCP_BOOTSTRAP_TOKEN or made on first start and written to DCP_DATA_DIR/admin-token).
+ * A person's roles come from the catalog at every request: a membership removed in the catalog
+ * is gone at the next call, and a revoked token fails at once (nothing is cached).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { can, SCOPES, type Action, type Principal, type Resource, type Scope } from '../core/access.ts';
 import type { Clock } from '../core/clock.ts';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../core/errors.ts';
+import type { User } from '../core/types.ts';
 import * as store from '../store/auth.ts';
 import type { Queryable } from '../store/db.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 
-export interface Principal {
-  /** Who the caller is, as recorded in `triggeredBy`, approvals and the audit trail. */
-  name: string;
-  role: 'admin';
-  tokenId: string;
-}
+export type { Principal } from '../core/access.ts';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -25,58 +27,197 @@ export function newToken(): string {
   return `dcp_${randomBytes(24).toString('base64url')}`;
 }
 
-export const SESSION_COOKIE = 'dcp_session';
-export const SESSION_TTL_MS = 12 * 3600_000;
-
-export interface AuthService {
-  authenticate(token: string): Promise<Principal | null>;
-  /** Turns a valid API token into a session id (for the app's cookie); null when the token is bad. */
-  createSession(token: string): Promise<{ sessionId: string; principal: Principal; expiresAt: Date } | null>;
-  authenticateSession(sessionId: string): Promise<Principal | null>;
-  endSession(sessionId: string): Promise<void>;
-  /** Ensures the bootstrap admin token; returns a newly generated one (to be shown once), else null. */
-  bootstrap(fromEnvironment: string | null): Promise<string | null>;
+/** Whether two hex digests are equal, in time independent of where they differ. */
+export function sameDigest(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
-export function createAuthService(deps: { db: Queryable; clock: Clock; ids: IdGenerator }): AuthService {
-  const cache = new Map<string, { principal: Principal; until: number }>();
+export const SESSION_COOKIE = 'dcp_session';
+
+/** A word for what the principal is, for the app: admin, member (of some team), viewer or service. */
+export function roleOf(principal: Principal): 'admin' | 'member' | 'viewer' | 'service' {
+  if (principal.admin) return 'admin';
+  if (principal.kind === 'service') return 'service';
+  return principal.teams.length > 0 ? 'member' : 'viewer';
+}
+
+export interface SessionPolicy {
+  /** A session unused this long ends. */
+  idleMs: number;
+  /** A session ends this long after sign-in, used or not. */
+  absoluteMs: number;
+}
+
+export const DEFAULT_SESSIONS: SessionPolicy = { idleMs: 12 * 3600_000, absoluteMs: 7 * 24 * 3600_000 };
+
+export interface NewSession {
+  sessionId: string;
+  principal: Principal;
+  expiresAt: Date;
+}
+
+export interface TokenRequest {
+  name: string;
+  scopes: Scope[];
+  team?: string;
+  expiresAt?: string;
+}
+
+export interface AuthService {
+  readonly sessions: SessionPolicy;
+  /** The principal of a bearer token; null when it is unknown, revoked or expired. */
+  authenticate(token: string): Promise<Principal | null>;
+  /** Signs in by pasting an API token: a session acting as the token. Null when the token is bad. */
+  createSession(token: string): Promise<NewSession | null>;
+  /** Signs a person in (after OIDC): a session acting as the person. */
+  createPersonSession(userName: string): Promise<NewSession>;
+  /** The principal of a live session (touching it); null when it ended. */
+  authenticateSession(sessionId: string): Promise<Principal | null>;
+  /** Ends the session on the server; whether it was live. */
+  endSession(sessionId: string): Promise<boolean>;
+  /** The person behind an OIDC claim (email or user name), or null. */
+  findPerson(claim: string): Promise<User | null>;
+  /** Ensures the bootstrap admin token; returns a newly generated one (to be shown once), else null. */
+  bootstrap(fromEnvironment: string | null): Promise<string | null>;
+  /** Refuses with 403, saying why, unless `principal` may do `action` to `resource`. */
+  authorize(principal: Principal, action: Action, resource?: Resource): void;
+  createToken(tx: Queryable, principal: Principal, request: TokenRequest): Promise<{ token: store.TokenRecord; secret: string }>;
+  listTokens(principal: Principal, page: { limit: number; cursor?: string }): Promise<{ items: store.TokenRecord[]; nextCursor: string | null }>;
+  revokeToken(tx: Queryable, principal: Principal, id: string): Promise<store.TokenRecord>;
+}
+
+export function createAuthService(deps: { db: Queryable; clock: Clock; ids: IdGenerator; sessions?: SessionPolicy }): AuthService {
+  const sessions = deps.sessions ?? DEFAULT_SESSIONS;
+
+  /** A person, with the teams and groups the catalog gives them and whether access.yaml names them admin. */
+  async function personOf(name: string, via: { scopes: readonly Scope[] | null; tokenId: string | null; sessionId: string | null }): Promise<Principal> {
+    const user = await store.getUser(deps.db, name);
+    const groups = user?.groups ?? [];
+    const teams = await store.teamsAmong(deps.db, groups);
+    const admins = await store.listAdmins(deps.db);
+    const named = admins.includes(`user:${name}`) || groups.some((g) => admins.includes(`group:${g}`));
+    const admin = named && (via.scopes === null || via.scopes.includes('admin'));
+    return { kind: 'person', name, teams, groups, admin, scopes: via.scopes, team: null, tokenId: via.tokenId, sessionId: via.sessionId };
+  }
+
+  async function principalOf(token: store.TokenRecord, sessionId: string | null): Promise<Principal> {
+    if (token.owner !== null) return personOf(token.owner, { scopes: token.scopes, tokenId: token.id, sessionId });
+    return {
+      kind: 'service', name: token.name, teams: [], groups: [], admin: token.scopes.includes('admin'),
+      scopes: token.scopes, team: token.team, tokenId: token.id, sessionId,
+    };
+  }
+
+  async function lookup(secret: string): Promise<store.TokenRecord | null> {
+    const hash = hashToken(secret);
+    const found = await store.useToken(deps.db, hash, deps.clock.now());
+    return found && sameDigest(found.tokenHash, hash) ? found : null;
+  }
+
+  async function openSession(via: { tokenId: string | null; userName: string | null }): Promise<{ sessionId: string; expiresAt: Date }> {
+    const sessionId = newToken();
+    const now = deps.clock.now();
+    const expiresAt = new Date(now.getTime() + sessions.absoluteMs);
+    await store.insertSession(deps.db, { idHash: hashToken(sessionId), tokenId: via.tokenId, userName: via.userName, expiresAt }, now);
+    return { sessionId, expiresAt };
+  }
+
+  function authorize(principal: Principal, action: Action, resource?: Resource): void {
+    const verdict = can(principal, action, resource);
+    if (!verdict.allowed) throw new NotAllowedError(verdict.reason);
+  }
+
   return {
-    async authenticate(token) {
-      const hash = hashToken(token);
-      const hit = cache.get(hash);
-      const now = deps.clock.now().getTime();
-      if (hit && hit.until > now) return hit.principal;
-      const row = await store.useToken(deps.db, hash, deps.clock.now());
-      if (!row) return null;
-      const principal: Principal = { name: row.name, role: row.role, tokenId: row.id };
-      cache.set(hash, { principal, until: now + 10_000 });
-      return principal;
+    sessions,
+    async authenticate(secret) {
+      const token = await lookup(secret);
+      return token ? principalOf(token, null) : null;
     },
-    async createSession(token) {
-      const principal = await this.authenticate(token);
-      if (!principal) return null;
-      const sessionId = newToken();
-      const now = deps.clock.now();
-      const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-      await store.insertSession(deps.db, { idHash: hashToken(sessionId), tokenId: principal.tokenId, expiresAt }, now);
-      return { sessionId, principal, expiresAt };
+    async createSession(secret) {
+      const token = await lookup(secret);
+      if (!token) return null;
+      const { sessionId, expiresAt } = await openSession({ tokenId: token.id, userName: null });
+      return { sessionId, expiresAt, principal: await principalOf(token, sessionId) };
+    },
+    async createPersonSession(userName) {
+      const { sessionId, expiresAt } = await openSession({ tokenId: null, userName });
+      return { sessionId, expiresAt, principal: await personOf(userName, { scopes: null, tokenId: null, sessionId }) };
     },
     async authenticateSession(sessionId) {
-      const row = await store.sessionToken(deps.db, hashToken(sessionId), deps.clock.now());
-      return row ? { name: row.name, role: row.role, tokenId: row.id } : null;
+      const session = await store.touchSession(deps.db, hashToken(sessionId), deps.clock.now(), sessions.idleMs);
+      if (!session) return null;
+      if (session.token) return principalOf(session.token, sessionId);
+      return personOf(session.userName!, { scopes: null, tokenId: null, sessionId });
     },
-    async endSession(sessionId) {
-      await store.deleteSession(deps.db, hashToken(sessionId));
-    },
+    endSession: (sessionId) => store.deleteSession(deps.db, hashToken(sessionId)),
+    findPerson: (claim) => store.findUser(deps.db, claim),
     async bootstrap(fromEnvironment) {
       if (fromEnvironment) {
-        await store.insertAdminToken(deps.db, { id: deps.ids(), tokenHash: hashToken(fromEnvironment) }, deps.clock.now());
+        await store.insertBootstrapToken(deps.db, { id: deps.ids(), tokenHash: hashToken(fromEnvironment) }, deps.clock.now());
         return null;
       }
-      if (await store.hasAdminToken(deps.db)) return null;
+      if (await store.hasBootstrapToken(deps.db)) return null;
       const token = newToken();
-      await store.insertAdminToken(deps.db, { id: deps.ids(), tokenHash: hashToken(token) }, deps.clock.now());
+      await store.insertBootstrapToken(deps.db, { id: deps.ids(), tokenHash: hashToken(token) }, deps.clock.now());
       return token;
     },
+    authorize,
+
+    async createToken(tx, principal, request) {
+      const unknown = request.scopes.filter((s) => !SCOPES.includes(s));
+      if (unknown.length > 0) throw new InputError('unknown scope', [{ field: 'scopes', message: `unknown scope ${unknown.join(', ')}; known: ${SCOPES.join(', ')}` }]);
+      const expiresAt = request.expiresAt === undefined ? null : new Date(request.expiresAt);
+      if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt <= deps.clock.now())) {
+        throw new InputError('bad expiresAt', [{ field: 'expiresAt', message: 'must be a date-time in the future' }]);
+      }
+      // A person's token acts as the person: it can hold no right the person lacks. A token for a
+      // team (CI) belongs to nobody: admins make any; a team's deployers make one for their team
+      // that can read, post builds and deploy — never administer or approve.
+      const owner = principal.kind === 'person' && request.team === undefined ? principal.name : null;
+      if (owner !== null) {
+        authorize(principal, 'tokens:create-own');
+        if (request.scopes.includes('admin') && !principal.admin) throw new NotAllowedError('only an admin may make a token with the "admin" scope');
+      } else if (!can(principal, 'tokens:manage').allowed) {
+        if (request.team === undefined || principal.kind !== 'person') authorize(principal, 'tokens:manage');
+        authorize(principal, 'deployments:create', { team: request.team });
+        const beyond = request.scopes.filter((s) => s === 'admin' || s === 'approvals:write');
+        if (beyond.length > 0) throw new NotAllowedError(`a team's token may not hold ${beyond.join(', ')}; ask an admin`);
+      }
+      if (principal.scopes !== null && request.scopes.some((s) => !principal.scopes!.includes(s) && !principal.scopes!.includes('admin'))) {
+        throw new NotAllowedError(`a token cannot make a token with more scopes than its own (${principal.scopes.join(', ')})`);
+      }
+      const secret = newToken();
+      const token = await store.insertToken(tx, {
+        id: deps.ids(), name: request.name, tokenHash: hashToken(secret), scopes: [...new Set(request.scopes)], team: request.team ?? null,
+        owner, createdBy: principal.name, expiresAt,
+      }, deps.clock.now());
+      return { token, secret };
+    },
+
+    async listTokens(principal, page) {
+      const mine = !can(principal, 'tokens:manage').allowed;
+      if (mine) authorize(principal, 'tokens:create-own');
+      const before = parseTokenCursor(page.cursor);
+      const rows = await store.listTokens(deps.db, { owner: mine ? principal.name : undefined, limit: page.limit + 1, before });
+      const items = rows.slice(0, page.limit);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > page.limit && last ? `${Date.parse(last.createdAt)}.${last.id}` : null };
+    },
+
+    async revokeToken(tx, principal, id) {
+      const token = await store.getToken(tx, id);
+      if (!token || (token.owner !== principal.name && !can(principal, 'tokens:manage').allowed)) throw new NotFoundError(`no token with id ${id}`);
+      const revoked = await store.revokeToken(tx, id, deps.clock.now());
+      if (!revoked) throw new ConflictError(`token ${id} was already revoked`);
+      return revoked;
+    },
   };
+}
+
+/** `<createdAt ms>.<id>` of the last token of a page. */
+function parseTokenCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  const match = /^(\d{1,15})\.([\w-]{1,64})$/.exec(cursor);
+  if (!match) throw new InputError('bad cursor', [{ field: 'query.cursor', message: 'is not a cursor this API returned' }]);
+  return { createdAt: new Date(Number(match[1])), id: match[2] };
 }

@@ -1,45 +1,202 @@
-/** API tokens and sign-in sessions, stored by the SHA-256 hash of their secret (never the secret). */
+/**
+ * API tokens and sign-in sessions, stored by the SHA-256 hash of their secret (never the secret),
+ * and the people and admins they resolve to.
+ */
+import type { Scope } from '../core/access.ts';
+import type { User } from '../core/types.ts';
 import type { Queryable } from './db.ts';
 
 export interface TokenRecord {
   id: string;
   name: string;
-  role: 'admin';
+  scopes: Scope[];
+  team: string | null;
+  /** The person the token acts as; null for a service token. */
+  owner: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  bootstrap: boolean;
 }
 
-/** The token with this hash, marking it used now; null when there is none. */
-export async function useToken(q: Queryable, tokenHash: string, now: Date): Promise<TokenRecord | null> {
-  const [row] = await q.query<TokenRecord>('UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 RETURNING id, name, role', [tokenHash, now]);
-  return row ?? null;
+interface TokenRow {
+  id: string; name: string; scopes: Scope[]; team: string | null; owner: string | null; created_by: string | null;
+  created_at: Date; expires_at: Date | null; last_used_at: Date | null; revoked_at: Date | null; bootstrap: boolean;
 }
 
-export async function insertAdminToken(q: Queryable, t: { id: string; tokenHash: string }, now: Date): Promise<void> {
+const TOKEN_COLUMNS = 'id, name, scopes, team, owner, created_by, created_at, expires_at, last_used_at, revoked_at, bootstrap';
+
+function token(r: TokenRow): TokenRecord {
+  return {
+    id: r.id, name: r.name, scopes: r.scopes, team: r.team, owner: r.owner, createdBy: r.created_by, createdAt: r.created_at.toISOString(),
+    expiresAt: r.expires_at?.toISOString() ?? null, lastUsedAt: r.last_used_at?.toISOString() ?? null,
+    revokedAt: r.revoked_at?.toISOString() ?? null, bootstrap: r.bootstrap,
+  };
+}
+
+/** How stale `lastUsedAt` may be: a busy CI token is not written on every request (no hot row). */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** The live token with this hash (not revoked, not expired), marking it used; null when there is none. */
+export async function useToken(q: Queryable, tokenHash: string, now: Date): Promise<(TokenRecord & { tokenHash: string }) | null> {
+  const [row] = await q.query<TokenRow & { token_hash: string }>(
+    `SELECT ${TOKEN_COLUMNS}, token_hash FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
+    [tokenHash, now],
+  );
+  if (!row) return null;
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS) {
+    await q.query('UPDATE api_tokens SET last_used_at = $2 WHERE id = $1', [row.id, now]);
+    row.last_used_at = now;
+  }
+  return { ...token(row), tokenHash: row.token_hash };
+}
+
+export interface NewToken {
+  id: string;
+  name: string;
+  tokenHash: string;
+  scopes: readonly Scope[];
+  team: string | null;
+  owner: string | null;
+  createdBy: string;
+  expiresAt: Date | null;
+}
+
+export async function insertToken(q: Queryable, t: NewToken, now: Date): Promise<TokenRecord> {
+  const [row] = await q.query<TokenRow>(
+    `INSERT INTO api_tokens (id, name, token_hash, scopes, team, owner, created_by, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${TOKEN_COLUMNS}`,
+    [t.id, t.name, t.tokenHash, JSON.stringify(t.scopes), t.team, t.owner, t.createdBy, now, t.expiresAt],
+  );
+  return token(row);
+}
+
+/** The bootstrap admin token (a service token with the admin scope); a repeat is a no-op. */
+export async function insertBootstrapToken(q: Queryable, t: { id: string; tokenHash: string }, now: Date): Promise<void> {
   await q.query(
-    `INSERT INTO api_tokens (id, name, token_hash, role, created_at) VALUES ($1, 'admin', $2, 'admin', $3)
-     ON CONFLICT (token_hash) DO NOTHING`,
+    `INSERT INTO api_tokens (id, name, token_hash, scopes, created_by, created_at, bootstrap)
+     VALUES ($1, 'admin', $2, '["admin"]', 'dcp', $3, true) ON CONFLICT (token_hash) DO NOTHING`,
     [t.id, t.tokenHash, now],
   );
 }
 
-export async function hasAdminToken(q: Queryable): Promise<boolean> {
-  const rows = await q.query("SELECT 1 FROM api_tokens WHERE role = 'admin' LIMIT 1");
+export async function hasBootstrapToken(q: Queryable): Promise<boolean> {
+  const rows = await q.query('SELECT 1 FROM api_tokens WHERE bootstrap AND revoked_at IS NULL LIMIT 1');
   return rows.length > 0;
 }
 
-export async function insertSession(q: Queryable, s: { idHash: string; tokenId: string; expiresAt: Date }, now: Date): Promise<void> {
-  await q.query('INSERT INTO sessions (id_hash, token_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [s.idHash, s.tokenId, now, s.expiresAt]);
+export async function getToken(q: Queryable, id: string): Promise<TokenRecord | null> {
+  const [row] = await q.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE id = $1`, [id]);
+  return row ? token(row) : null;
 }
 
-/** The token behind a session that has not expired at `now`. */
-export async function sessionToken(q: Queryable, idHash: string, now: Date): Promise<TokenRecord | null> {
-  const [row] = await q.query<TokenRecord>(
-    `SELECT t.id, t.name, t.role FROM sessions s JOIN api_tokens t ON t.id = s.token_id
-      WHERE s.id_hash = $1 AND s.expires_at > $2`,
-    [idHash, now],
+/** Tokens newest first (a person's own when `owner` is given), after the cursor (an id seen last). */
+export async function listTokens(q: Queryable, f: { owner?: string; limit: number; before?: { createdAt: Date; id: string } }): Promise<TokenRecord[]> {
+  const rows = await q.query<TokenRow>(
+    `SELECT ${TOKEN_COLUMNS} FROM api_tokens
+      WHERE ($1::text IS NULL OR owner = $1) AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+      ORDER BY created_at DESC, id DESC LIMIT $4`,
+    [f.owner ?? null, f.before?.createdAt ?? null, f.before?.id ?? '', f.limit],
   );
-  return row ?? null;
+  return rows.map(token);
 }
 
-export async function deleteSession(q: Queryable, idHash: string): Promise<void> {
-  await q.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
+/** Revokes a token at once (its sessions end with it); null when it was already revoked. */
+export async function revokeToken(tx: Queryable, id: string, now: Date): Promise<TokenRecord | null> {
+  const [row] = await tx.query<TokenRow>(
+    `UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING ${TOKEN_COLUMNS}`,
+    [id, now],
+  );
+  if (row) await tx.query('DELETE FROM sessions WHERE token_id = $1', [id]);
+  return row ? token(row) : null;
+}
+
+export interface SessionRecord {
+  /** A token's session: the token; a person's (OIDC): the user name. */
+  token: TokenRecord | null;
+  userName: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  lastSeenAt: Date;
+}
+
+export async function insertSession(
+  q: Queryable,
+  s: { idHash: string; tokenId: string | null; userName: string | null; expiresAt: Date },
+  now: Date,
+): Promise<void> {
+  await q.query(
+    'INSERT INTO sessions (id_hash, token_id, user_name, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $4)',
+    [s.idHash, s.tokenId, s.userName, now, s.expiresAt],
+  );
+}
+
+/**
+ * The session with this hash if it is live at `now` — before its absolute expiry and seen within
+ * `idleMs` — marking it seen; null otherwise. A token's session ends with its token.
+ */
+export async function touchSession(q: Queryable, idHash: string, now: Date, idleMs: number): Promise<SessionRecord | null> {
+  const [row] = await q.query<{ token_id: string | null; user_name: string | null; created_at: Date; expires_at: Date; last_seen_at: Date }>(
+    `UPDATE sessions SET last_seen_at = $2
+      WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at > $3::timestamptz
+      RETURNING token_id, user_name, created_at, expires_at, last_seen_at`,
+    [idHash, now, new Date(now.getTime() - idleMs)],
+  );
+  if (!row) return null;
+  let tokenRecord: TokenRecord | null = null;
+  if (row.token_id) {
+    const [t] = await q.query<TokenRow>(
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
+      [row.token_id, now],
+    );
+    if (!t) return null;
+    tokenRecord = token(t);
+  }
+  return { token: tokenRecord, userName: row.user_name, createdAt: row.created_at, expiresAt: row.expires_at, lastSeenAt: row.last_seen_at };
+}
+
+export async function deleteSession(q: Queryable, idHash: string): Promise<boolean> {
+  const rows = await q.query('DELETE FROM sessions WHERE id_hash = $1 RETURNING id_hash', [idHash]);
+  return rows.length > 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// People (imported with the catalog: store/catalog.ts writes them).
+
+export async function getUser(q: Queryable, name: string): Promise<User | null> {
+  const [row] = await q.query<{ name: string; email: string | null; display_name: string | null; groups: string[] }>(
+    'SELECT name, email, display_name, groups FROM users WHERE name = $1',
+    [name],
+  );
+  return row ? userOf(row) : null;
+}
+
+/** The person whose email (case-insensitive) or name is `claim`. */
+export async function findUser(q: Queryable, claim: string): Promise<User | null> {
+  const [row] = await q.query<{ name: string; email: string | null; display_name: string | null; groups: string[] }>(
+    'SELECT name, email, display_name, groups FROM users WHERE lower(email) = lower($1) OR name = $1 ORDER BY (name = $1) DESC LIMIT 1',
+    [claim],
+  );
+  return row ? userOf(row) : null;
+}
+
+function userOf(row: { name: string; email: string | null; display_name: string | null; groups: string[] }): User {
+  const user: User = { name: row.name, groups: row.groups };
+  if (row.email) user.email = row.email;
+  if (row.display_name) user.displayName = row.display_name;
+  return user;
+}
+
+/** The names of the teams (catalog Groups) among `groups`. */
+export async function teamsAmong(q: Queryable, groups: string[]): Promise<string[]> {
+  if (groups.length === 0) return [];
+  const rows = await q.query<{ name: string }>('SELECT name FROM teams WHERE name = ANY($1::text[]) ORDER BY name', [groups]);
+  return rows.map((r) => r.name);
+}
+
+export async function listAdmins(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ ref: string }>('SELECT ref FROM admins ORDER BY ref');
+  return rows.map((r) => r.ref);
 }

@@ -4,7 +4,7 @@
  * importing the same folder twice changes nothing but the import record.
  */
 import { createHash } from 'node:crypto';
-import type { ConfigSnapshot, EnvironmentPolicy, Service, Target, TargetSpec, Team } from '../core/types.ts';
+import type { ConfigSnapshot, EnvironmentPolicy, Service, Target, TargetSpec, Team, User } from '../core/types.ts';
 import type { Queryable } from './db.ts';
 
 export function digestOf(snapshot: ConfigSnapshot): string {
@@ -22,6 +22,8 @@ export async function importConfig(tx: Queryable, snapshot: ConfigSnapshot, sour
     await tx.query('DELETE FROM strategies');
     await tx.query('DELETE FROM teams');
     await tx.query('DELETE FROM services');
+    await tx.query('DELETE FROM users');
+    await tx.query('DELETE FROM admins');
     for (const [channel, byEnvironment] of Object.entries(snapshot.channels)) {
       for (const [environment, targets] of Object.entries(byEnvironment)) {
         for (const [position, target] of targets.entries()) {
@@ -48,6 +50,12 @@ export async function importConfig(tx: Queryable, snapshot: ConfigSnapshot, sour
         service.name, service.team, service.isGov, service.lifecycle ?? null, JSON.stringify(service.annotations),
       ]);
     }
+    for (const user of snapshot.users) {
+      await tx.query('INSERT INTO users (name, email, display_name, groups) VALUES ($1, $2, $3, $4)', [
+        user.name, user.email ?? null, user.displayName ?? null, JSON.stringify(user.groups),
+      ]);
+    }
+    for (const ref of snapshot.admins) await tx.query('INSERT INTO admins (ref) VALUES ($1)', [ref]);
   }
   const [row] = await tx.query<{ id: number }>(
     'INSERT INTO config_imports (imported_at, source, digest) VALUES ($1, $2, $3) RETURNING id',
@@ -149,5 +157,14 @@ export async function loadConfig(q: Queryable): Promise<ConfigSnapshot> {
     strategies: await listStrategies(q),
     teams: teams.map(({ notifications: _, ...team }) => team),
     services: await listServices(q),
+    users: await listUsers(q),
+    admins: (await q.query<{ ref: string }>('SELECT ref FROM admins ORDER BY ref')).map((r) => r.ref),
   };
+}
+
+export async function listUsers(q: Queryable): Promise<User[]> {
+  const rows = await q.query<{ name: string; email: string | null; display_name: string | null; groups: string[] }>(
+    'SELECT name, email, display_name, groups FROM users ORDER BY name',
+  );
+  return rows.map((r) => ({ name: r.name, groups: r.groups, ...(r.email ? { email: r.email } : {}), ...(r.display_name ? { displayName: r.display_name } : {}) }));
 }

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { NotAuthenticatedError } from '../../core/errors.ts';
-import { SESSION_COOKIE, SESSION_TTL_MS } from '../../services/auth.ts';
+import { SESSION_COOKIE, roleOf } from '../../services/auth.ts';
 import type { ApiContext } from '../context.ts';
 import { problemResponses } from '../schemas.ts';
 
@@ -29,15 +29,15 @@ export function sessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const session = await ctx.auth.createSession((request.body as { token: string }).token);
     if (!session) throw new NotAuthenticatedError('the token is not valid');
     reply.setCookie(SESSION_COOKIE, session.sessionId, {
-      httpOnly: true, sameSite: 'strict', path: '/', maxAge: SESSION_TTL_MS / 1000, secure: request.protocol === 'https',
+      httpOnly: true, sameSite: 'strict', path: '/', maxAge: ctx.auth.sessions.absoluteMs / 1000, secure: request.protocol === 'https',
     });
-    return reply.code(201).send({ name: session.principal.name, role: session.principal.role, expiresAt: session.expiresAt.toISOString() });
+    return reply.code(201).send({ name: session.principal.name, role: roleOf(session.principal), expiresAt: session.expiresAt.toISOString() });
   });
 
   app.get('/api/v1/session', {
     config: { access: 'read' },
     schema: { tags: ['session'], summary: 'Who is signed in', response: { 200: whoami, ...problemResponses } },
-  }, async (request) => ({ name: request.principal.name, role: request.principal.role }));
+  }, async (request) => ({ name: request.principal.name, role: roleOf(request.principal) }));
 
   app.delete('/api/v1/session', {
     config: { access: 'public' },
