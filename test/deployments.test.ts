@@ -67,7 +67,14 @@ for (const backend of BACKENDS) {
     });
 
     test('a failing target fails the phase and the deployment; later phases are Skipped', async () => {
-      const res = await t.api('POST', '/api/v1/builds', build({ annotations: { 'dcp.simulator/fail-targets': 'qa-use1-1' } }));
+      // Releases take a second of the manual clock, so both qa releases are in flight before
+      // either ends (with instant releases the failure could come before the other one started).
+      const res = await t.api('POST', '/api/v1/builds', build({ annotations: { 'dcp.simulator/fail-targets': 'qa-use1-1', 'dcp.simulator/release-ms': '1000' } }));
+      const releasing = (environment: string) => (d: DeploymentDto) => d.phases.find((p) => p.environment === environment)!.releases.every((r) => r.status === 'Deploying');
+      await t.waitFor(res.body.id, releasing('dev'), 'dev releasing');
+      clock.advance(1000);
+      await t.waitFor(res.body.id, releasing('qa'), 'both qa releases in flight');
+      clock.advance(1000);
       const settled = (d: DeploymentDto) => ended(d) && d.phases.every((p) => p.releases.every((r) => r.status !== 'Deploying'));
       const done = await t.waitFor(res.body.id, settled, 'an end, every release settled');
       assert.equal(done.status, 'Failed');

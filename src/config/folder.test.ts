@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type FieldIssue } from '../core/errors.ts';
+import { plan } from '../core/planner.ts';
 import { loadConfigFolder } from './folder.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../config', import.meta.url));
@@ -373,6 +374,30 @@ ${env('dev')}${env('stage', '    gov: gov-stage\n')}${env('prod', '    gov: gov-
       config.environments.map((e) => [e.name, e.bakeTime?.environment ?? null]),
       [['dev', null], ['stage', 'dev'], ['prod', 'stage'], ['gov-stage', 'prod'], ['gov-prod', 'gov-stage']],
     );
+  });
+
+  test('accepted configs (the shipped example, the fixture) plan every bake reference before the phase that bakes on it', async () => {
+    const govService = BASE['catalog/services.yaml'] + '---\nkind: Component\nmetadata: { name: gov-api, annotations: { dcp/is-gov: "true" } }\nspec: { owner: payments }\n';
+    const fixtureDir = await fixture({
+      'channels.yaml': channels,
+      'environments.yaml': environments({ stage: 'dev', prod: 'stage', 'gov-stage': 'prod', 'gov-prod': 'gov-stage' }, 'standard: [dev, stage, prod]\n  fast: [dev, prod]'),
+      'catalog/services.yaml': govService,
+    });
+    let govPhases = 0;
+    for (const config of [await loadConfigFolder(EXAMPLE), await loadConfigFolder(fixtureDir)]) {
+      for (const strategy of Object.keys(config.strategies)) {
+        for (const service of config.services) {
+          const { phases } = plan(config, { component: service.name, channel: Object.keys(config.channels)[0], strategy });
+          const order = phases.map((p) => p.environment);
+          phases.forEach((phase, index) => {
+            if (phase.isGov) govPhases += 1;
+            const bakeOn = phase.policy.bakeTime?.environment;
+            if (bakeOn !== undefined) assert.ok(order.indexOf(bakeOn) < index, `${strategy} for ${service.name}: ${phase.environment} bakes on ${bakeOn}, planned later (${order.join(', ')})`);
+          });
+        }
+      }
+    }
+    assert.ok(govPhases > 0, 'GOV phases were planned');
   });
 
   test('accepted: a strategy without the baked-on environment (the bake time does not apply there)', async () => {

@@ -1,6 +1,8 @@
 /**
- * Shared by the property tests of `decide`: finding the entity a move names, whether a move is
- * legal, deciding with the checks every step needs, and "terminal states never change".
+ * Shared by the tests that fold `decide` over runs of signals (the property tests, the lifecycle
+ * tests): finding the entity a move names, whether a move is legal, deciding with the checks
+ * every step needs, and "terminal states never change". The deployments they start from come
+ * from fixtures.testkit.ts.
  */
 import assert from 'node:assert/strict';
 import { decide, type Decision, type DeploymentView, type Move, type PhaseView, type ReleaseView, type Signal } from './decide.ts';
