@@ -1,31 +1,22 @@
 /** The imported config: teams, services, targets, strategies; Slack settings; reloading. */
 import type { FastifyInstance } from 'fastify';
-import { NotFoundError } from '../../core/errors.ts';
-import { listEnvironments, listServices, listStrategies, listTargets, listTeams, setTeamNotifications, type TeamRecord } from '../../store/catalog.ts';
 import type { ApiContext } from '../context.ts';
 import { problemResponses } from '../schemas.ts';
 
 const items = (ref: string) => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: { $ref: ref } } } }) as const;
 
 export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  async function teamsWithServices(name?: string): Promise<(TeamRecord & { services: string[] })[]> {
-    const [teams, services] = await Promise.all([listTeams(ctx.db, name), listServices(ctx.db)]);
-    return teams.map((t) => ({ ...t, services: services.filter((s) => s.team === t.name).map((s) => s.name) }));
-  }
-
   app.get('/api/v1/teams', {
     config: { access: 'read' },
     schema: { tags: ['catalog'], summary: 'Teams, with their services and Slack settings', response: { 200: items('Team#'), ...problemResponses } },
-  }, async () => ({ items: await teamsWithServices() }));
+  }, async () => ({ items: await ctx.catalog.listTeams() }));
 
   app.get('/api/v1/teams/:id', {
     config: { access: 'read' },
     schema: { tags: ['catalog'], summary: 'One team', params: { type: 'object', properties: { id: { type: 'string' } } }, response: { 200: { $ref: 'Team#' }, ...problemResponses } },
   }, async (request) => {
     const id = (request.params as { id: string }).id;
-    const [team] = await teamsWithServices(id);
-    if (!team) throw new NotFoundError(`no team named ${id}`);
-    return team;
+    return ctx.catalog.getTeam(id);
   });
 
   app.put('/api/v1/teams/:id/notifications', {
@@ -39,12 +30,8 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   }, async (request) => {
     const id = (request.params as { id: string }).id;
-    const [team] = await listTeams(ctx.db, id);
-    if (!team) throw new NotFoundError(`no team named ${id}`);
     const body = request.body as { workspace: string | null; channel: string | null };
-    await ctx.db.transaction((tx) => setTeamNotifications(tx, id, body, request.principal.name, ctx.clock.now()));
-    const [updated] = await teamsWithServices(id);
-    return updated;
+    return ctx.catalog.setNotifications(id, body, request.principal.name);
   });
 
   app.get('/api/v1/services', {
@@ -55,7 +42,7 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
       querystring: { type: 'object', properties: { team: { type: 'string' } } },
       response: { 200: items('Service#'), ...problemResponses },
     },
-  }, async (request) => ({ items: await listServices(ctx.db, request.query as { team?: string }) }));
+  }, async (request) => ({ items: await ctx.catalog.listServices(request.query as { team?: string }) }));
 
   app.get('/api/v1/targets', {
     config: { access: 'read' },
@@ -65,7 +52,7 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
       querystring: { type: 'object', properties: { channel: { type: 'string' }, environment: { type: 'string' } } },
       response: { 200: items('Target#'), ...problemResponses },
     },
-  }, async (request) => ({ items: await listTargets(ctx.db, request.query as { channel?: string; environment?: string }) }));
+  }, async (request) => ({ items: await ctx.catalog.listTargets(request.query as { channel?: string; environment?: string }) }));
 
   app.get('/api/v1/strategies', {
     config: { access: 'read' },
@@ -84,10 +71,7 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
         ...problemResponses,
       },
     },
-  }, async () => {
-    const [strategies, environments] = await Promise.all([listStrategies(ctx.db), listEnvironments(ctx.db)]);
-    return { items: Object.entries(strategies).map(([name, envs]) => ({ name, environments: envs })), environments };
-  });
+  }, async () => ctx.catalog.strategies());
 
   app.post('/api/v1/config/reload', {
     config: { access: 'admin' },

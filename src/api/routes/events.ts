@@ -1,6 +1,5 @@
 /** The event log and its live stream (contract §6, §7). */
 import type { FastifyInstance } from 'fastify';
-import { listEvents, listEventsBefore } from '../../store/events.ts';
 import type { ApiContext } from '../context.ts';
 import { problemResponses } from '../schemas.ts';
 import { parseCursor } from './deployments.ts';
@@ -34,13 +33,9 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   }, async (request) => {
     const q = request.query as { deployment?: string; after?: number; limit: number; cursor?: string };
-    await ctx.relay.flush();
-    if (q.after !== undefined) {
-      const items = await listEvents(ctx.db, { after: q.after, deploymentId: q.deployment, limit: q.limit });
-      return { items, nextCursor: items.length === q.limit ? String(items[items.length - 1].position) : null };
-    }
-    const items = await listEventsBefore(ctx.db, { before: parseCursor(q.cursor), deploymentId: q.deployment, limit: q.limit });
-    return { items, nextCursor: items.length === q.limit ? String(items[items.length - 1].position) : null };
+    const before = q.after === undefined ? parseCursor(q.cursor) : undefined;
+    const page = await ctx.events.page({ after: q.after, before, deploymentId: q.deployment, limit: q.limit });
+    return { items: page.items, nextCursor: page.nextCursor === null ? null : String(page.nextCursor) };
   });
 
   app.get('/api/v1/stream', {
@@ -55,10 +50,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const q = request.query as { deployment?: string; after?: number };
     const lastEventId = request.headers['last-event-id'] as string | undefined;
     let cursor = lastEventId !== undefined ? Number(lastEventId) : q.after;
-    if (cursor === undefined) {
-      const [newest] = await listEventsBefore(ctx.db, { limit: 1 });
-      cursor = newest?.position ?? 0;
-    }
+    cursor ??= await ctx.events.newestPosition();
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -77,7 +69,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
         do {
           again = false;
           for (;;) {
-            const batch = await listEvents(ctx.db, { after: cursor!, deploymentId: q.deployment, limit: 200 });
+            const batch = await ctx.events.after(cursor!, q.deployment, 200);
             if (closed || batch.length === 0) break;
             for (const event of batch) res.write(`id: ${event.position}\ndata: ${JSON.stringify(event)}\n\n`);
             cursor = batch[batch.length - 1].position;
@@ -89,7 +81,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
         pumping = false;
       }
     };
-    const unsubscribe = ctx.relay.subscribe(() => void pump());
+    const unsubscribe = ctx.events.subscribe(() => void pump());
     const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
     request.raw.on('close', () => {
       closed = true;
