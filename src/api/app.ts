@@ -10,7 +10,7 @@ import cookie from '@fastify/cookie';
 import { webRoutes } from './routes/web.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { installAccess, type RouteRule } from './access.ts';
-import type { ApiContext } from './context.ts';
+import type { ApiContext, TypeProvider } from './context.ts';
 import { sendProblem } from './problem.ts';
 import { ALL_SCHEMAS } from './schemas.ts';
 import { catalogRoutes } from './routes/catalog.ts';
@@ -55,7 +55,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
     schemaController: { compilersFactory: { buildValidator: coerceAllButBodies } },
     bodyLimit: 5 * 1024 * 1024,
-  });
+  }).withTypeProvider<TypeProvider>();
 
   app.addContentTypeParser(['application/cloudevents+json'], { parseAs: 'string' }, (_request, body, done) => {
     try {
