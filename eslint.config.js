@@ -1,6 +1,16 @@
-// Lint: typescript-eslint's recommended rules, and the one architectural rule that matters most:
-// src/core is the pure domain — it imports nothing from the rest of DCP and no I/O modules.
+// Lint: typescript-eslint's recommended rules, and the layers of the README's tour:
+// - core is the pure domain: it imports nothing of ours and does no I/O;
+// - store imports only core; integrations import only core and shared;
+// - the engine imports core, store, integrations' ports and shared — never services or api;
+// - services import core, store, shared, config and the engine's public API (engine.ts, relay.ts) only;
+// - api imports services, core and shared only;
+// - no SQL outside store (the narrow query/transaction port is called from store/ alone).
 import tseslint from 'typescript-eslint';
+
+/** A layer's import rule, for its source files (tests may reach across layers). */
+function layer(files, patterns) {
+  return [{ files: [files], ignores: ['src/**/*.test.ts', 'src/**/*.testkit.ts'], rules: { 'no-restricted-imports': ['error', { patterns }] } }];
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'web/dist/', 'bench/results/', '.dcp/'] },
@@ -22,6 +32,25 @@ export default tseslint.config(
       }],
       'no-restricted-globals': ['error', { name: 'process', message: 'src/core reads no environment.' }],
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'time comes from the injected Clock.' }],
+    },
+  },
+  ...layer('src/store/**/*.ts', [{ regex: '^\\.\\./(?!core/)', message: 'src/store imports only src/core.' }]),
+  ...layer('src/integrations/**/*.ts', [{ regex: '^(\\.\\./)+(store|engine|services|api|config)/', message: 'integrations import only core and shared: they are adapters behind ports.' }]),
+  ...layer('src/engine/**/*.ts', [{ regex: '^(\\.\\./)+(services|api)/', message: 'the engine does not know its callers.' }]),
+  ...layer('src/services/**/*.ts', [
+    { regex: '^(\\.\\./)+engine/(?!(engine|relay)\\.ts$)', message: 'services use the engine through its public API (engine/engine.ts: engine.apply; engine/relay.ts: the event feed).' },
+    { regex: '^(\\.\\./)+(api|integrations)/', message: 'services do not import api or integrations.' },
+  ]),
+  ...layer('src/api/**/*.ts', [{ regex: '^(\\.\\./)+(store|engine|integrations|config)/', message: 'api imports services (and core, shared) only.' }]),
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/store/**', 'src/**/*.test.ts', 'src/**/*.testkit.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "CallExpression[callee.property.name='query']", message: 'SQL belongs in src/store/: call a store function.' },
+        { selector: 'Literal[value=/^\\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|WITH)\\s/]', message: 'SQL belongs in src/store/.' },
+        { selector: 'TemplateElement[value.raw=/^\\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|WITH)\\s/]', message: 'SQL belongs in src/store/.' },
+      ],
     },
   },
   {

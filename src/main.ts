@@ -25,9 +25,12 @@ import { createBuiltinChangeCaseProvider } from './integrations/changecases/buil
 import { createServiceNowChangeCaseProvider } from './integrations/changecases/servicenow.ts';
 import type { ChangeCaseProvider } from './integrations/changecases/port.ts';
 import { createAuthService, type AuthService } from './services/auth.ts';
+import { createCatalogService } from './services/catalog.ts';
 import { createConfigImportService } from './services/config-import.ts';
 import { createDeploymentService, type DeploymentService } from './services/deployments.ts';
+import { createEventService } from './services/events.ts';
 import { createGateService, type GateService } from './services/gates.ts';
+import { createSystemService } from './services/system.ts';
 import type { Db } from './store/db.ts';
 import { lockDataDir } from './store/datadir-lock.ts';
 import { latestImport } from './store/catalog.ts';
@@ -136,7 +139,12 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
 
   let started = false;
   const app = await buildApp(
-    { db, clock, engine, relay, auth, deployments, gates, configImport, started: () => started },
+    {
+      auth, deployments, gates, configImport,
+      catalog: createCatalogService({ db, clock }),
+      events: createEventService({ db, relay }),
+      system: createSystemService({ db, clock, engine, started: () => started }),
+    },
     { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT },
   );
   started = true;

@@ -161,6 +161,20 @@ for (const backend of BACKENDS) {
       assert.equal(invalid.status, 400);
       assert.deepEqual(invalid.body.errors.map((e: any) => e.field).sort(), ['artifactManifest.version', 'surprise']);
 
+      // A JSON body is validated as sent: no coercion of 12345 to "12345" or of null to "".
+      for (const [field, body] of [
+        ['buildId', { ...build(), buildId: 12345 }],
+        ['buildId', { ...build(), buildId: null }],
+        ['triggeredBy', { ...build(), triggeredBy: 7 }],
+        ['artifactManifest.images', { ...build(), artifactManifest: { ...build().artifactManifest, images: { name: 'x' } } }],
+      ] as const) {
+        const res = await t.api('POST', '/api/v1/builds', body);
+        assert.equal(res.status, 400, `${field}: ${JSON.stringify(res.body)}`);
+        assert.deepEqual(res.body.errors.map((e: any) => e.field), [field]);
+      }
+      // Query strings are text, and still coerced: limit=2 is the integer 2.
+      assert.equal((await t.api('GET', '/api/v1/deployments?limit=2')).status, 200);
+
       const notJson = await t.api('POST', '/api/v1/builds', '{"buildId": ');
       assert.equal(notJson.status, 400);
       assert.equal(notJson.body.status, 400);

@@ -2,14 +2,15 @@
  * The HTTP app: Fastify with one set of JSON Schemas for validation and the OpenAPI 3.1 document,
  * access decided on the matched route (api/access.ts), and problem+json errors.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import cookie from '@fastify/cookie';
 import { webRoutes } from './routes/web.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { installAccess, type RouteRule } from './access.ts';
-import type { ApiContext } from './context.ts';
+import type { ApiContext, TypeProvider } from './context.ts';
 import { sendProblem } from './problem.ts';
 import { ALL_SCHEMAS } from './schemas.ts';
 import { catalogRoutes } from './routes/catalog.ts';
@@ -32,14 +33,29 @@ export interface AppOptions {
   webRoot: string | null;
 }
 
+type ValidatorFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']>;
+const ajvCompilers = AjvCompiler();
+
+/**
+ * Query strings, path parameters and headers are text, so their types are coerced (`?limit=5` is
+ * the integer 5). A JSON body already has types: coercing it would store `"buildId": 12345` as
+ * "12345" and `null` as "", so bodies are validated as sent, by a second Ajv with coercion off.
+ */
+const coerceAllButBodies: ValidatorFactory = (externalSchemas, ajvOptions) => {
+  const options = ajvOptions as { customOptions?: Record<string, unknown> } | undefined;
+  const coercing = ajvCompilers(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: 'array' } });
+  const exact = ajvCompilers(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } });
+  return (route) => (route.httpPart === 'body' ? exact : coercing)(route);
+};
+
 export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger,
     // Unknown fields are errors (not silently dropped), and every problem is reported at once.
-    // Types are coerced (Fastify's default), which query strings need.
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    schemaController: { compilersFactory: { buildValidator: coerceAllButBodies } },
     bodyLimit: 5 * 1024 * 1024,
-  });
+  }).withTypeProvider<TypeProvider>();
 
   app.addContentTypeParser(['application/cloudevents+json'], { parseAs: 'string' }, (_request, body, done) => {
     try {

@@ -1,446 +1,55 @@
 /**
- * JSON Schemas of the v1 API: the one source for request validation, response serialisation and
- * the OpenAPI document (`/openapi.json`). Shared shapes are registered with `$id` and referenced
- * as `{ $ref: 'Name#' }`; they appear under `components.schemas`.
+ * JSON Schemas of the v1 API: the one source for request validation, response serialisation, the
+ * handlers' TypeScript types (api/context.ts's type provider infers them from these `as const`
+ * objects) and the OpenAPI document (`/openapi.json`). Shared shapes are registered with `$id` and
+ * referenced as `{ $ref: 'Name#' }`; they appear under `components.schemas`.
+ *
+ * Response schemas are complete and mostly closed (`additionalProperties: false`): Fastify
+ * serialises a response from its schema and drops what the schema does not name, so a field
+ * missing here would silently never reach a client. test/openapi.test.ts fails on any response
+ * field left undescribed. Status strings come from core (one list each, the same in code, SQL and
+ * API). The shapes sit in schemas/, by what they describe; this module gathers them.
  */
+import { ApprovalRequest, ArtifactManifest, BuildEvent, CancelRequest, ChangeCaseTransition, CloneRequest, ConfigReloadRequest, FreezeRequest,
+  ManualDeploymentRequest, NotificationSettings, PlanRequest, SessionRequest, SourceInfo } from './schemas/requests.ts';
+import { CheckSpec, EnvironmentPolicy, Target, TargetSpec, WindowSpec } from './schemas/config.ts';
+import { CheckResult, Deployment, DeploymentList, Phase, Plan, Prerequisites, Release, ScanFindings } from './schemas/deployments.ts';
+import { Event, EventList } from './schemas/events.ts';
+import { ChangeCase, Freeze } from './schemas/gates.ts';
+import { ConfigImport, Service, Strategies, Team } from './schemas/catalog.ts';
+import { Problem, Readiness, Session } from './schemas/system.ts';
+import { str } from './schemas/primitives.ts';
 
-const str = { type: 'string' } as const;
-const nonEmpty = { type: 'string', minLength: 1 } as const;
-const strMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
-const dateTime = { type: 'string', format: 'date-time' } as const;
-const anyObject = { type: 'object', additionalProperties: true } as const;
-
-export const ArtifactManifest = {
-  $id: 'ArtifactManifest',
-  type: 'object',
-  required: ['name', 'version', 'images', 'charts'],
-  additionalProperties: false,
-  properties: {
-    name: nonEmpty,
-    version: nonEmpty,
-    images: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name'],
-        additionalProperties: false,
-        properties: { name: nonEmpty, digest: str, tag: str },
-      },
-    },
-    charts: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name', 'version'],
-        additionalProperties: false,
-        properties: { name: nonEmpty, version: nonEmpty, repository: str },
-      },
-    },
-    annotations: { ...strMap, default: {} },
-  },
-} as const;
-
-export const SourceInfo = {
-  $id: 'SourceInfo',
-  type: 'object',
-  additionalProperties: false,
-  properties: { repository: str, commit: str, branch: str },
-} as const;
-
-/** The BuildCompleted event (contract §3). */
-export const BuildEvent = {
-  $id: 'BuildEvent',
-  type: 'object',
-  required: ['buildId', 'component', 'channel', 'strategy', 'artifactManifest'],
-  additionalProperties: false,
-  properties: {
-    buildId: nonEmpty,
-    component: nonEmpty,
-    channel: nonEmpty,
-    strategy: nonEmpty,
-    artifactManifest: { $ref: 'ArtifactManifest#' },
-    source: { $ref: 'SourceInfo#' },
-    triggeredBy: nonEmpty,
-  },
-} as const;
-
-const environmentsSubset = {
-  type: 'array',
-  items: nonEmpty,
-  uniqueItems: true,
-  description: 'A subset of the planned environments; all when absent.',
-} as const;
-
-export const ManualDeploymentRequest = {
-  $id: 'ManualDeploymentRequest',
-  type: 'object',
-  required: ['component', 'channel', 'strategy', 'artifactManifest'],
-  additionalProperties: false,
-  properties: {
-    component: nonEmpty,
-    channel: nonEmpty,
-    strategy: nonEmpty,
-    artifactManifest: { $ref: 'ArtifactManifest#' },
-    environments: environmentsSubset,
-    source: { $ref: 'SourceInfo#' },
-    reason: str,
-  },
-} as const;
-
-export const CloneRequest = {
-  $id: 'CloneRequest',
-  type: 'object',
-  additionalProperties: false,
-  properties: { environments: environmentsSubset },
-} as const;
-
-export const CancelRequest = {
-  $id: 'CancelRequest',
-  type: 'object',
-  additionalProperties: false,
-  properties: { reason: str },
-} as const;
-
-const omitted = {
-  type: 'array',
-  items: { type: 'object', required: ['environment', 'reason'], properties: { environment: str, reason: str } },
-} as const;
-
-const target = {
-  type: 'object',
-  required: ['cluster', 'region'],
-  properties: { cluster: str, region: str, kubeContext: str, namespace: str, cpcEndpoint: str, labels: strMap },
-} as const;
-
-export const Plan = {
-  $id: 'Plan',
-  type: 'object',
-  required: ['service', 'team', 'channel', 'strategy', 'phases', 'omittedEnvironments'],
-  properties: {
-    service: str,
-    team: str,
-    channel: str,
-    strategy: str,
-    phases: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['environment', 'isGov', 'policy', 'targets'],
-        properties: { environment: str, isGov: { type: 'boolean' }, policy: anyObject, targets: { type: 'array', items: target } },
-      },
-    },
-    omittedEnvironments: omitted,
-  },
-} as const;
-
-const statusTimes = { ...strMap, description: 'When each status was first reached.' } as const;
-const history = {
-  type: 'array',
-  description: 'Every move, in order (a phase that waited enters Checking again).',
-  items: {
-    type: 'object',
-    required: ['status', 'at', 'detail'],
-    additionalProperties: false,
-    properties: { status: { type: 'string' }, at: { type: 'string', format: 'date-time' }, detail: { type: ['string', 'null'] } },
-  },
-} as const;
-
-export const Release = {
-  $id: 'Release',
-  type: 'object',
-  required: ['id', 'target', 'region', 'status', 'statusDetail'],
-  properties: {
-    id: str,
-    target: { type: 'string', description: 'The cluster name.' },
-    region: str,
-    status: { type: 'string', enum: ['Pending', 'Deploying', 'Succeeded', 'Failed', 'Cancelled', 'Skipped'] },
-    statusDetail: str,
-    createdAt: dateTime,
-    updatedAt: dateTime,
-    statusTimes,
-    history,
-  },
-} as const;
-
-export const Phase = {
-  $id: 'Phase',
-  type: 'object',
-  required: ['id', 'environment', 'isGov', 'status', 'statusDetail', 'checks', 'prerequisites', 'releases'],
-  properties: {
-    id: str,
-    environment: str,
-    isGov: { type: 'boolean' },
-    status: {
-      type: 'string',
-      enum: ['Pending', 'Checking', 'AwaitingPrerequisites', 'Deploying', 'Completed', 'Failed', 'Cancelled', 'Skipped'],
-    },
-    statusDetail: str,
-    checks: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name', 'type', 'status'],
-        properties: { name: str, type: str, status: str, detail: { type: ['string', 'null'] } },
-      },
-    },
-    prerequisites: {
-      type: 'object',
-      properties: {
-        approvals: {},
-        changeCase: { anyOf: [{ type: 'null' }, anyObject] },
-        freeze: {},
-        window: {},
-        bakeTime: {},
-      },
-    },
-    policy: { ...anyObject, description: "The environment's policy as planned." },
-    createdAt: dateTime,
-    updatedAt: dateTime,
-    statusTimes,
-    history,
-    releases: { type: 'array', items: { $ref: 'Release#' } },
-  },
-} as const;
-
-export const Deployment = {
-  $id: 'Deployment',
-  type: 'object',
-  required: ['id', 'buildId', 'service', 'team', 'channel', 'strategy', 'artifactManifest', 'triggeredBy', 'clonedFrom', 'status',
-    'statusDetail', 'createdAt', 'updatedAt', 'omittedEnvironments', 'phases'],
-  properties: {
-    id: str,
-    buildId: { type: ['string', 'null'] },
-    service: str,
-    team: str,
-    channel: str,
-    strategy: str,
-    version: str,
-    artifactManifest: { $ref: 'ArtifactManifest#' },
-    source: { anyOf: [{ type: 'null' }, { $ref: 'SourceInfo#' }] },
-    reason: { type: ['string', 'null'] },
-    triggeredBy: str,
-    clonedFrom: { type: ['string', 'null'] },
-    status: { type: 'string', enum: ['Pending', 'Scanning', 'Scanned', 'InProgress', 'Completed', 'Failed', 'Cancelled'] },
-    statusDetail: str,
-    scanFindings: { anyOf: [{ type: 'null' }, anyObject] },
-    createdAt: dateTime,
-    updatedAt: dateTime,
-    statusTimes,
-    history,
-    omittedEnvironments: omitted,
-    phases: { type: 'array', items: { $ref: 'Phase#' } },
-  },
-} as const;
-
-export const DeploymentList = {
-  $id: 'DeploymentList',
-  type: 'object',
-  required: ['items', 'nextCursor'],
-  properties: { items: { type: 'array', items: { $ref: 'Deployment#' } }, nextCursor: { type: ['string', 'null'] } },
-} as const;
-
-export const Event = {
-  $id: 'Event',
-  type: 'object',
-  description: 'A CloudEvent 1.0; `position` is its place in the log, the cursor of /events and the id of /stream.',
-  required: ['specversion', 'id', 'source', 'type', 'subject', 'time', 'data', 'position'],
-  properties: {
-    specversion: str,
-    id: str,
-    source: str,
-    type: str,
-    subject: str,
-    time: dateTime,
-    datacontenttype: str,
-    data: anyObject,
-    position: { type: 'integer' },
-  },
-} as const;
-
-export const Problem = {
-  $id: 'Problem',
-  type: 'object',
-  description: 'RFC 9457 problem details (application/problem+json).',
-  required: ['type', 'title', 'status'],
-  properties: {
-    type: str,
-    title: str,
-    status: { type: 'integer' },
-    detail: str,
-    instance: str,
-    errors: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['field', 'message'],
-        properties: { field: str, message: str, file: str, line: { type: 'integer' } },
-      },
-    },
-  },
-} as const;
-
-export const Team = {
-  $id: 'Team',
-  type: 'object',
-  required: ['name', 'changeCaseQueue', 'slack', 'notifications', 'services'],
-  properties: {
-    name: str,
-    title: str,
-    changeCaseQueue: str,
-    members: { type: 'array', items: str },
-    slack: { type: 'object', properties: { workspace: str, channel: str }, description: 'As imported from the catalog.' },
-    notifications: {
-      type: 'object',
-      description: 'The Slack settings in force: an override set in the app, else the catalog.',
-      properties: {
-        workspace: { type: ['string', 'null'] },
-        channel: { type: ['string', 'null'] },
-        source: { type: 'string', enum: ['catalog', 'override'] },
-        updatedAt: { type: ['string', 'null'] },
-        updatedBy: { type: ['string', 'null'] },
-      },
-    },
-    services: { type: 'array', items: str },
-  },
-} as const;
-
-export const Service = {
-  $id: 'Service',
-  type: 'object',
-  required: ['name', 'team', 'isGov'],
-  properties: { name: str, team: str, isGov: { type: 'boolean' }, lifecycle: str, annotations: strMap },
-} as const;
-
-export const Target = {
-  $id: 'Target',
-  type: 'object',
-  required: ['channel', 'environment', 'cluster', 'region'],
-  properties: { channel: str, environment: str, ...target.properties },
-} as const;
-
-export const NotificationSettings = {
-  $id: 'NotificationSettings',
-  type: 'object',
-  required: ['workspace', 'channel'],
-  additionalProperties: false,
-  properties: {
-    workspace: { type: ['string', 'null'], minLength: 1 },
-    channel: { type: ['string', 'null'], minLength: 1, pattern: '^[#@]?[a-z0-9][a-z0-9._-]*$' },
-  },
-} as const;
-
-export const ConfigImport = {
-  $id: 'ConfigImport',
-  type: 'object',
-  required: ['changed', 'importId', 'source', 'counts'],
-  properties: {
-    changed: { type: 'boolean' },
-    importId: { type: 'integer' },
-    source: str,
-    counts: { type: 'object', additionalProperties: { type: 'integer' } },
-  },
-} as const;
-
-export const ApprovalRequest = {
-  $id: 'ApprovalRequest',
-  type: 'object',
-  required: ['decision'],
-  additionalProperties: false,
-  properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, comment: { type: 'string', maxLength: 2000 } },
-} as const;
-
-const window = {
-  type: 'object',
-  required: ['start', 'end'],
-  additionalProperties: false,
-  properties: { start: dateTime, end: dateTime },
-} as const;
-
-export const ChangeCase = {
-  $id: 'ChangeCase',
-  type: 'object',
-  required: ['id', 'provider', 'deploymentId', 'phaseId', 'queue', 'environment', 'status', 'deployWindow', 'createdAt'],
-  properties: {
-    id: str,
-    provider: str,
-    externalId: { type: ['string', 'null'] },
-    number: { type: ['string', 'null'] },
-    deploymentId: str,
-    phaseId: str,
-    queue: str,
-    service: str,
-    environment: str,
-    isGov: { type: 'boolean' },
-    summary: str,
-    description: str,
-    status: { type: 'string', enum: ['new', 'submitted', 'scheduled-approved', 'rejected', 'closed'] },
-    statusDetail: { type: ['string', 'null'] },
-    deployWindow: { anyOf: [{ type: 'null' }, window] },
-    outcome: { type: ['string', 'null'] },
-    createdAt: dateTime,
-    updatedAt: dateTime,
-    history: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { from: { type: ['string', 'null'] }, to: str, by: str, at: dateTime, comment: { type: ['string', 'null'] } },
-      },
-    },
-  },
-} as const;
-
-export const ChangeCaseTransition = {
-  $id: 'ChangeCaseTransition',
-  type: 'object',
-  required: ['status'],
-  additionalProperties: false,
-  properties: {
-    status: { type: 'string', enum: ['submitted', 'scheduled-approved', 'rejected', 'closed'] },
-    deployWindow: { ...window, description: 'Required to move to scheduled-approved.' },
-    comment: { type: 'string', maxLength: 2000 },
-  },
-} as const;
-
-export const FreezeRequest = {
-  $id: 'FreezeRequest',
-  type: 'object',
-  required: ['environments', 'startsAt', 'reason'],
-  additionalProperties: false,
-  properties: {
-    environments: { type: 'array', minItems: 1, uniqueItems: true, items: nonEmpty, description: 'Freezable environments only.' },
-    startsAt: dateTime,
-    endsAt: { ...dateTime, description: 'Absent: until lifted.' },
-    reason: { type: 'string', minLength: 1, maxLength: 500 },
-  },
-} as const;
-
-export const Freeze = {
-  $id: 'Freeze',
-  type: 'object',
-  required: ['id', 'environments', 'startsAt', 'endsAt', 'reason', 'createdBy', 'liftedAt'],
-  properties: {
-    id: str,
-    environments: { type: 'array', items: str },
-    startsAt: dateTime,
-    endsAt: { type: ['string', 'null'] },
-    reason: str,
-    createdBy: str,
-    createdAt: dateTime,
-    liftedAt: { type: ['string', 'null'] },
-    liftedBy: { type: ['string', 'null'] },
-  },
-} as const;
-
+/** Every shared schema, in an order where each is registered before those that refer to it. */
 export const ALL_SCHEMAS = [
-  ApprovalRequest, ChangeCase, ChangeCaseTransition, FreezeRequest, Freeze,
-  ArtifactManifest, SourceInfo, BuildEvent, ManualDeploymentRequest, CloneRequest, CancelRequest, Plan, Release, Phase,
-  Deployment, DeploymentList, Event, Problem, Team, Service, Target, NotificationSettings, ConfigImport,
+  ArtifactManifest, SourceInfo, BuildEvent, PlanRequest, ManualDeploymentRequest, CloneRequest, CancelRequest, ApprovalRequest,
+  ChangeCaseTransition, FreezeRequest, NotificationSettings, ConfigReloadRequest, SessionRequest,
+  TargetSpec, Target, CheckSpec, WindowSpec, EnvironmentPolicy, Plan, Release, CheckResult, Prerequisites, Phase, ScanFindings,
+  Deployment, DeploymentList, Event, EventList, ChangeCase, Freeze, Team, Service, Strategies, ConfigImport, Session, Readiness, Problem,
+] as const;
+
+/** The shared schemas as the type provider resolves `$ref: 'Name#'` (api/context.ts). */
+export type SchemaReferences = [
+  typeof ArtifactManifest, typeof SourceInfo, typeof BuildEvent, typeof PlanRequest, typeof ManualDeploymentRequest, typeof CloneRequest,
+  typeof CancelRequest, typeof ApprovalRequest, typeof ChangeCaseTransition, typeof FreezeRequest, typeof NotificationSettings,
+  typeof ConfigReloadRequest, typeof SessionRequest, typeof TargetSpec, typeof Target, typeof CheckSpec, typeof WindowSpec,
+  typeof EnvironmentPolicy, typeof Plan, typeof Release, typeof CheckResult, typeof Prerequisites, typeof Phase, typeof ScanFindings,
+  typeof Deployment, typeof DeploymentList, typeof Event, typeof EventList, typeof ChangeCase, typeof Freeze, typeof Team, typeof Service,
+  typeof Strategies, typeof ConfigImport, typeof Session, typeof Readiness, typeof Problem,
 ];
 
-export const problemResponses = {
-  400: { $ref: 'Problem#' },
-  401: { $ref: 'Problem#' },
-  404: { $ref: 'Problem#' },
-  409: { $ref: 'Problem#' },
-  422: { $ref: 'Problem#' },
+const problem = { $ref: 'Problem#' } as const;
+/** The problem+json answers every /api/v1 route may give. */
+export const problemResponses = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem } as const;
+
+/** `{ items: [...] }` of a shared schema. */
+export function itemsOf<const Ref extends string>(ref: Ref) {
+  return { type: 'object', required: ['items'], additionalProperties: false, properties: { items: { type: 'array', items: { $ref: ref } } } } as const;
+}
+
+export const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: str } } as const;
+
+export const listQuery = {
+  limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+  cursor: { type: 'string', description: 'The `nextCursor` of the previous page.' },
 } as const;

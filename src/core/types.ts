@@ -168,9 +168,14 @@ export interface OmittedEnvironment {
   reason: string;
 }
 
+export const CHECK_TYPES = ['http', 'prometheus', 'scan'] as const satisfies readonly CheckSpec['type'][];
+
+export const CHECK_STATUSES = ['Pending', 'Passed', 'Failed', 'NotEvaluated'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
 export interface CheckResult {
   name: string;
   type: CheckSpec['type'];
-  status: 'Pending' | 'Passed' | 'Failed' | 'NotEvaluated';
+  status: CheckStatus;
   detail: string | null;
 }

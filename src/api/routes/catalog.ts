@@ -1,51 +1,28 @@
 /** The imported config: teams, services, targets, strategies; Slack settings; reloading. */
-import type { FastifyInstance } from 'fastify';
-import { NotFoundError } from '../../core/errors.ts';
-import { listEnvironments, listServices, listStrategies, listTargets, listTeams, setTeamNotifications, type TeamRecord } from '../../store/catalog.ts';
-import type { ApiContext } from '../context.ts';
-import { problemResponses } from '../schemas.ts';
+import type { Api, ApiContext } from '../context.ts';
+import { idParams, itemsOf, problemResponses } from '../schemas.ts';
 
-const items = (ref: string) => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: { $ref: ref } } } }) as const;
-
-export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  async function teamsWithServices(name?: string): Promise<(TeamRecord & { services: string[] })[]> {
-    const [teams, services] = await Promise.all([listTeams(ctx.db, name), listServices(ctx.db)]);
-    return teams.map((t) => ({ ...t, services: services.filter((s) => s.team === t.name).map((s) => s.name) }));
-  }
-
+export function catalogRoutes(app: Api, ctx: ApiContext): void {
   app.get('/api/v1/teams', {
     config: { access: 'read' },
-    schema: { tags: ['catalog'], summary: 'Teams, with their services and Slack settings', response: { 200: items('Team#'), ...problemResponses } },
-  }, async () => ({ items: await teamsWithServices() }));
+    schema: { tags: ['catalog'], summary: 'Teams, with their services and Slack settings', response: { 200: itemsOf('Team#'), ...problemResponses } },
+  }, async () => ({ items: await ctx.catalog.listTeams() }));
 
   app.get('/api/v1/teams/:id', {
     config: { access: 'read' },
-    schema: { tags: ['catalog'], summary: 'One team', params: { type: 'object', properties: { id: { type: 'string' } } }, response: { 200: { $ref: 'Team#' }, ...problemResponses } },
-  }, async (request) => {
-    const id = (request.params as { id: string }).id;
-    const [team] = await teamsWithServices(id);
-    if (!team) throw new NotFoundError(`no team named ${id}`);
-    return team;
-  });
+    schema: { tags: ['catalog'], summary: 'One team', params: idParams, response: { 200: { $ref: 'Team#' }, ...problemResponses } },
+  }, async (request) => ctx.catalog.getTeam(request.params.id));
 
   app.put('/api/v1/teams/:id/notifications', {
     config: { access: 'deployments:write' },
     schema: {
       tags: ['catalog'],
       summary: "Override a team's Slack workspace and channel (null for both returns to the catalog's)",
-      params: { type: 'object', properties: { id: { type: 'string' } } },
+      params: idParams,
       body: { $ref: 'NotificationSettings#' },
       response: { 200: { $ref: 'Team#' }, ...problemResponses },
     },
-  }, async (request) => {
-    const id = (request.params as { id: string }).id;
-    const [team] = await listTeams(ctx.db, id);
-    if (!team) throw new NotFoundError(`no team named ${id}`);
-    const body = request.body as { workspace: string | null; channel: string | null };
-    await ctx.db.transaction((tx) => setTeamNotifications(tx, id, body, request.principal.name, ctx.clock.now()));
-    const [updated] = await teamsWithServices(id);
-    return updated;
-  });
+  }, async (request) => ctx.catalog.setNotifications(request.params.id, request.body, request.principal.name));
 
   app.get('/api/v1/services', {
     config: { access: 'read' },
@@ -53,9 +30,9 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
       tags: ['catalog'],
       summary: 'Services',
       querystring: { type: 'object', properties: { team: { type: 'string' } } },
-      response: { 200: items('Service#'), ...problemResponses },
+      response: { 200: itemsOf('Service#'), ...problemResponses },
     },
-  }, async (request) => ({ items: await listServices(ctx.db, request.query as { team?: string }) }));
+  }, async (request) => ({ items: await ctx.catalog.listServices({ team: request.query.team }) }));
 
   app.get('/api/v1/targets', {
     config: { access: 'read' },
@@ -63,46 +40,29 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
       tags: ['catalog'],
       summary: 'The imported target table',
       querystring: { type: 'object', properties: { channel: { type: 'string' }, environment: { type: 'string' } } },
-      response: { 200: items('Target#'), ...problemResponses },
+      response: { 200: itemsOf('Target#'), ...problemResponses },
     },
-  }, async (request) => ({ items: await listTargets(ctx.db, request.query as { channel?: string; environment?: string }) }));
+  }, async (request) => ({ items: await ctx.catalog.listTargets({ channel: request.query.channel, environment: request.query.environment }) }));
 
   app.get('/api/v1/strategies', {
     config: { access: 'read' },
     schema: {
       tags: ['catalog'],
       summary: 'Strategies and the environments (with their policies) they progress through',
-      response: {
-        200: {
-          type: 'object',
-          required: ['items', 'environments'],
-          properties: {
-            items: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, environments: { type: 'array', items: { type: 'string' } } } } },
-            environments: { type: 'array', items: { type: 'object', additionalProperties: true } },
-          },
-        },
-        ...problemResponses,
-      },
+      response: { 200: { $ref: 'Strategies#' }, ...problemResponses },
     },
-  }, async () => {
-    const [strategies, environments] = await Promise.all([listStrategies(ctx.db), listEnvironments(ctx.db)]);
-    return { items: Object.entries(strategies).map(([name, envs]) => ({ name, environments: envs })), environments };
-  });
+  }, async () => ctx.catalog.strategies());
 
   app.post('/api/v1/config/reload', {
     config: { access: 'admin' },
     schema: {
       tags: ['config'],
       summary: 'Re-import the config folder, or the files sent (as `dcp import DIR` does); all or nothing',
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { files: { type: 'object', additionalProperties: { type: 'string' }, description: 'Path (relative to the config folder) → content.' } },
-      },
+      body: { $ref: 'ConfigReloadRequest#' },
       response: { 200: { $ref: 'ConfigImport#' }, ...problemResponses },
     },
   }, async (request) => {
-    const files = (request.body as { files?: Record<string, string> } | undefined)?.files;
+    const { files } = request.body;
     return files ? ctx.configImport.importFiles(files, `upload by ${request.principal.name}`) : ctx.configImport.reload();
   });
 }

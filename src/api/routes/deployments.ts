@@ -1,11 +1,9 @@
 /** Builds, plans and deployments (contract §3, §4, §7). */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { DEPLOYMENT_STATUSES } from '../../core/types.ts';
 import { InputError } from '../../core/errors.ts';
-import type { BuildEvent, ManualDeploymentRequest } from '../../services/deployments.ts';
-import type { ApiContext } from '../context.ts';
-import { problemResponses } from '../schemas.ts';
-
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
+import type { Api, ApiContext } from '../context.ts';
+import { idParams, listQuery, problemResponses } from '../schemas.ts';
 
 export function parseCursor(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
@@ -13,35 +11,34 @@ export function parseCursor(cursor: string | undefined): number | undefined {
   return Number(cursor);
 }
 
-export const listQuery = {
-  limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-  cursor: { type: 'string', description: 'The `nextCursor` of the previous page.' },
-} as const;
-
-/** A structured CloudEvent (`specversion`, `type: BuildCompleted`, `data`) carries the build in `data`. */
-function unwrapCloudEvent(body: unknown): unknown {
-  if (typeof body !== 'object' || body === null || !('specversion' in body)) return body;
-  const event = body as { type?: unknown; data?: unknown };
-  if (event.type !== 'BuildCompleted') {
-    throw new InputError('unsupported event', [{ field: 'type', message: `must be "BuildCompleted"; got ${JSON.stringify(event.type)}` }]);
+/**
+ * A structured CloudEvent (`specversion`, `type: BuildCompleted`, `data`) carries the build in
+ * `data`. Runs before validation, on the body as parsed (so on `FastifyRequest`'s unknown body).
+ */
+async function unwrapCloudEvent(request: FastifyRequest): Promise<void> {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || !('specversion' in body)) return;
+  if (!('type' in body) || body.type !== 'BuildCompleted') {
+    const type = 'type' in body ? body.type : undefined;
+    throw new InputError('unsupported event', [{ field: 'type', message: `must be "BuildCompleted"; got ${JSON.stringify(type)}` }]);
   }
-  return event.data;
+  request.body = 'data' in body ? body.data : undefined;
 }
 
-export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
+const deployment = { $ref: 'Deployment#' } as const;
+
+export function deploymentRoutes(app: Api, ctx: ApiContext): void {
   app.post('/api/v1/builds', {
     config: { access: 'builds:write' },
     schema: {
       tags: ['builds'],
       summary: 'Submit a BuildCompleted event (plain, or as a structured CloudEvent); idempotent on buildId',
       body: { $ref: 'BuildEvent#' },
-      response: { 200: { $ref: 'Deployment#' }, 201: { $ref: 'Deployment#' }, ...problemResponses },
+      response: { 200: deployment, 201: deployment, ...problemResponses },
     },
-    preValidation: async (request) => {
-      request.body = unwrapCloudEvent(request.body);
-    },
+    preValidation: unwrapCloudEvent,
   }, async (request, reply) => {
-    const { created, deployment } = await ctx.deployments.submitBuild(request.body as BuildEvent);
+    const { created, deployment } = await ctx.deployments.submitBuild(request.body);
     return reply.code(created ? 201 : 200).header('location', `/api/v1/deployments/${deployment.id}`).send(deployment);
   });
 
@@ -50,22 +47,14 @@ export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
     schema: {
       tags: ['deployments'],
       summary: 'The plan a build or manual deployment would make; stores nothing',
-      body: {
-        type: 'object',
-        required: ['component', 'channel', 'strategy'],
-        properties: {
-          component: { type: 'string', minLength: 1 },
-          channel: { type: 'string', minLength: 1 },
-          strategy: { type: 'string', minLength: 1 },
-          environments: { type: 'array', items: { type: 'string' }, uniqueItems: true },
-        },
-      },
+      body: { $ref: 'PlanRequest#' },
       response: { 200: { $ref: 'Plan#' }, ...problemResponses },
     },
-    preValidation: async (request) => {
-      request.body = unwrapCloudEvent(request.body);
-    },
-  }, async (request) => ctx.deployments.preview(request.body as { component: string; channel: string; strategy: string; environments?: string[] }));
+    preValidation: unwrapCloudEvent,
+  }, async (request) => {
+    const { component, channel, strategy, environments } = request.body;
+    return ctx.deployments.preview({ component, channel, strategy, environments });
+  });
 
   app.get('/api/v1/deployments', {
     config: { access: 'read' },
@@ -78,7 +67,7 @@ export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
         properties: {
           service: { type: 'string' },
           team: { type: 'string' },
-          status: { type: 'string', enum: ['Pending', 'Scanning', 'Scanned', 'InProgress', 'Completed', 'Failed', 'Cancelled'] },
+          status: { type: 'string', enum: DEPLOYMENT_STATUSES },
           environment: { type: 'string' },
           q: { type: 'string', description: 'Free text: service, version, build id or deployment id.' },
           ...listQuery,
@@ -87,15 +76,15 @@ export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
       response: { 200: { $ref: 'DeploymentList#' }, ...problemResponses },
     },
   }, async (request) => {
-    const query = request.query as { service?: string; team?: string; status?: string; environment?: string; q?: string; limit: number; cursor?: string };
-    const page = await ctx.deployments.list({ ...query, before: parseCursor(query.cursor) });
+    const { cursor, ...filter } = request.query;
+    const page = await ctx.deployments.list({ ...filter, before: parseCursor(cursor) });
     return { items: page.items, nextCursor: page.nextCursor === null ? null : String(page.nextCursor) };
   });
 
   app.get('/api/v1/deployments/:id', {
     config: { access: 'read' },
-    schema: { tags: ['deployments'], summary: 'One deployment with its phases and releases', params: idParams, response: { 200: { $ref: 'Deployment#' }, ...problemResponses } },
-  }, async (request) => ctx.deployments.get((request.params as { id: string }).id));
+    schema: { tags: ['deployments'], summary: 'One deployment with its phases and releases', params: idParams, response: { 200: deployment, ...problemResponses } },
+  }, async (request) => ctx.deployments.get(request.params.id));
 
   app.post('/api/v1/deployments', {
     config: { access: 'deployments:write' },
@@ -104,11 +93,10 @@ export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
       summary: 'Create a manual deployment; an Idempotency-Key header makes a retry return the first one',
       headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 } } },
       body: { $ref: 'ManualDeploymentRequest#' },
-      response: { 200: { $ref: 'Deployment#' }, 201: { $ref: 'Deployment#' }, ...problemResponses },
+      response: { 200: deployment, 201: deployment, ...problemResponses },
     },
   }, async (request, reply) => {
-    const key = request.headers['idempotency-key'] as string | undefined;
-    const { created, deployment } = await ctx.deployments.createManual(request.body as ManualDeploymentRequest, request.principal.name, key);
+    const { created, deployment } = await ctx.deployments.createManual(request.body, request.principal.name, request.headers['idempotency-key']);
     return reply.code(created ? 201 : 200).header('location', `/api/v1/deployments/${deployment.id}`).send(deployment);
   });
 
@@ -119,10 +107,10 @@ export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
       summary: 'A new deployment of the same artifact, planned afresh (optionally of a subset of environments)',
       params: idParams,
       body: { $ref: 'CloneRequest#' },
-      response: { 201: { $ref: 'Deployment#' }, ...problemResponses },
+      response: { 201: deployment, ...problemResponses },
     },
   }, async (request, reply) => {
-    const deployment = await ctx.deployments.clone((request.params as { id: string }).id, (request.body as { environments?: string[] }) ?? {}, request.principal.name);
+    const deployment = await ctx.deployments.clone(request.params.id, request.body, request.principal.name);
     return reply.code(201).header('location', `/api/v1/deployments/${deployment.id}`).send(deployment);
   });
 
@@ -133,10 +121,7 @@ export function deploymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
       summary: 'Cancel a running deployment; 409 when it has already ended',
       params: idParams,
       body: { $ref: 'CancelRequest#' },
-      response: { 200: { $ref: 'Deployment#' }, ...problemResponses },
+      response: { 200: deployment, ...problemResponses },
     },
-  }, async (request) => {
-    const body = (request.body as { reason?: string } | undefined) ?? {};
-    return ctx.deployments.cancel((request.params as { id: string }).id, request.principal.name, body.reason);
-  });
+  }, async (request) => ctx.deployments.cancel(request.params.id, request.principal.name, request.body.reason));
 }

@@ -1,13 +1,11 @@
 /** The event log and its live stream (contract §6, §7). */
-import type { FastifyInstance } from 'fastify';
-import { listEvents, listEventsBefore } from '../../store/events.ts';
-import type { ApiContext } from '../context.ts';
-import { problemResponses } from '../schemas.ts';
+import type { Api, ApiContext } from '../context.ts';
+import { listQuery, problemResponses } from '../schemas.ts';
 import { parseCursor } from './deployments.ts';
 
 const KEEPALIVE_MS = 15_000;
 
-export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function eventRoutes(app: Api, ctx: ApiContext): void {
   app.get('/api/v1/events', {
     config: { access: 'read' },
     schema: {
@@ -19,28 +17,16 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
         properties: {
           deployment: { type: 'string' },
           after: { type: 'integer', minimum: 0 },
-          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-          cursor: { type: 'string' },
+          ...listQuery,
         },
       },
-      response: {
-        200: {
-          type: 'object',
-          required: ['items', 'nextCursor'],
-          properties: { items: { type: 'array', items: { $ref: 'Event#' } }, nextCursor: { type: ['string', 'null'] } },
-        },
-        ...problemResponses,
-      },
+      response: { 200: { $ref: 'EventList#' }, ...problemResponses },
     },
   }, async (request) => {
-    const q = request.query as { deployment?: string; after?: number; limit: number; cursor?: string };
-    await ctx.relay.flush();
-    if (q.after !== undefined) {
-      const items = await listEvents(ctx.db, { after: q.after, deploymentId: q.deployment, limit: q.limit });
-      return { items, nextCursor: items.length === q.limit ? String(items[items.length - 1].position) : null };
-    }
-    const items = await listEventsBefore(ctx.db, { before: parseCursor(q.cursor), deploymentId: q.deployment, limit: q.limit });
-    return { items, nextCursor: items.length === q.limit ? String(items[items.length - 1].position) : null };
+    const q = request.query;
+    const before = q.after === undefined ? parseCursor(q.cursor) : undefined;
+    const page = await ctx.events.page({ after: q.after, before, deploymentId: q.deployment, limit: q.limit });
+    return { items: page.items, nextCursor: page.nextCursor === null ? null : String(page.nextCursor) };
   });
 
   app.get('/api/v1/stream', {
@@ -50,15 +36,18 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
       summary: 'Events as server-sent events (each `id` is the position; resume with Last-Event-ID or `after`). Without either, starts from now.',
       querystring: { type: 'object', properties: { deployment: { type: 'string' }, after: { type: 'integer', minimum: 0 } } },
       headers: { type: 'object', properties: { 'last-event-id': { type: 'string', pattern: '^\\d+$' } } },
+      response: {
+        200: {
+          description: 'Server-sent events: `id: <position>` and `data: <Event as JSON>` each, and `: keep-alive` comments.',
+          content: { 'text/event-stream': { schema: { type: 'string' } } },
+        },
+        ...problemResponses,
+      },
     },
   }, async (request, reply) => {
-    const q = request.query as { deployment?: string; after?: number };
-    const lastEventId = request.headers['last-event-id'] as string | undefined;
-    let cursor = lastEventId !== undefined ? Number(lastEventId) : q.after;
-    if (cursor === undefined) {
-      const [newest] = await listEventsBefore(ctx.db, { limit: 1 });
-      cursor = newest?.position ?? 0;
-    }
+    const q = request.query;
+    const lastEventId = request.headers['last-event-id'];
+    let cursor = lastEventId !== undefined ? Number(lastEventId) : (q.after ?? (await ctx.events.newestPosition()));
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -77,7 +66,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
         do {
           again = false;
           for (;;) {
-            const batch = await listEvents(ctx.db, { after: cursor!, deploymentId: q.deployment, limit: 200 });
+            const batch = await ctx.events.after(cursor, q.deployment, 200);
             if (closed || batch.length === 0) break;
             for (const event of batch) res.write(`id: ${event.position}\ndata: ${JSON.stringify(event)}\n\n`);
             cursor = batch[batch.length - 1].position;
@@ -89,7 +78,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): void {
         pumping = false;
       }
     };
-    const unsubscribe = ctx.relay.subscribe(() => void pump());
+    const unsubscribe = ctx.events.subscribe(() => void pump());
     const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
     request.raw.on('close', () => {
       closed = true;

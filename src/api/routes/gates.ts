@@ -1,26 +1,22 @@
 /** Approvals, change cases and change freezes (contract §7). */
-import type { FastifyInstance } from 'fastify';
-import type { FreezeRequest, TransitionRequest } from '../../services/gates.ts';
-import type { ApiContext } from '../context.ts';
-import { problemResponses } from '../schemas.ts';
+import { CHANGE_CASE_STATUSES } from '../../core/lifecycle.ts';
+import type { Api, ApiContext } from '../context.ts';
+import { idParams, itemsOf, listQuery, problemResponses } from '../schemas.ts';
 
-const items = (ref: string) => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: { $ref: ref } } } }) as const;
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } as const;
-
-export function gateRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function gateRoutes(app: Api, ctx: ApiContext): void {
   app.post('/api/v1/deployments/:id/phases/:phaseId/approvals', {
     config: { access: 'approvals:write' },
     schema: {
       tags: ['gates'],
       summary: 'Approve or reject a phase; one rejection cancels it. Answers with the deployment.',
-      params: { type: 'object', required: ['id', 'phaseId'], properties: { id: { type: 'string' }, phaseId: { type: 'string' } } },
+      params: { type: 'object', required: ['id', 'phaseId'], additionalProperties: false, properties: { id: { type: 'string' }, phaseId: { type: 'string' } } },
       body: { $ref: 'ApprovalRequest#' },
       response: { 201: { $ref: 'Deployment#' }, ...problemResponses },
     },
   }, async (request, reply) => {
-    const { id, phaseId } = request.params as { id: string; phaseId: string };
-    const body = request.body as { decision: 'approve' | 'reject'; comment?: string };
-    const deployment = await ctx.gates.decide(id, phaseId, request.principal.name, body.decision, body.comment ?? null);
+    const { id, phaseId } = request.params;
+    const { decision, comment } = request.body;
+    const deployment = await ctx.gates.decide(id, phaseId, request.principal.name, decision, comment ?? null);
     return reply.code(201).send(deployment);
   });
 
@@ -34,21 +30,21 @@ export function gateRoutes(app: FastifyInstance, ctx: ApiContext): void {
         additionalProperties: false,
         properties: {
           deployment: { type: 'string' },
-          status: { type: 'string', enum: ['new', 'submitted', 'scheduled-approved', 'rejected', 'closed'] },
-          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          status: { type: 'string', enum: CHANGE_CASE_STATUSES },
+          limit: listQuery.limit,
         },
       },
-      response: { 200: items('ChangeCase#'), ...problemResponses },
+      response: { 200: itemsOf('ChangeCase#'), ...problemResponses },
     },
   }, async (request) => {
-    const q = request.query as { deployment?: string; status?: string; limit: number };
-    return { items: await ctx.gates.listChangeCases({ deploymentId: q.deployment, status: q.status, limit: q.limit }) };
+    const { deployment, status, limit } = request.query;
+    return { items: await ctx.gates.listChangeCases({ deploymentId: deployment, status, limit }) };
   });
 
   app.get('/api/v1/change-cases/:id', {
     config: { access: 'read' },
     schema: { tags: ['gates'], summary: 'One change case', params: idParams, response: { 200: { $ref: 'ChangeCase#' }, ...problemResponses } },
-  }, async (request) => ctx.gates.getChangeCase((request.params as { id: string }).id));
+  }, async (request) => ctx.gates.getChangeCase(request.params.id));
 
   app.post('/api/v1/change-cases/:id/transition', {
     config: { access: 'approvals:write' },
@@ -59,7 +55,7 @@ export function gateRoutes(app: FastifyInstance, ctx: ApiContext): void {
       body: { $ref: 'ChangeCaseTransition#' },
       response: { 200: { $ref: 'ChangeCase#' }, ...problemResponses },
     },
-  }, async (request) => ctx.gates.transitionChangeCase((request.params as { id: string }).id, request.body as TransitionRequest, request.principal.name));
+  }, async (request) => ctx.gates.transitionChangeCase(request.params.id, request.body, request.principal.name));
 
   app.get('/api/v1/freezes', {
     config: { access: 'read' },
@@ -69,14 +65,11 @@ export function gateRoutes(app: FastifyInstance, ctx: ApiContext): void {
       querystring: {
         type: 'object',
         additionalProperties: false,
-        properties: { current: { type: 'boolean', default: false }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+        properties: { current: { type: 'boolean', default: false }, limit: listQuery.limit },
       },
-      response: { 200: items('Freeze#'), ...problemResponses },
+      response: { 200: itemsOf('Freeze#'), ...problemResponses },
     },
-  }, async (request) => {
-    const q = request.query as { current: boolean; limit: number };
-    return { items: await ctx.gates.listFreezes(q.current, q.limit) };
-  });
+  }, async (request) => ({ items: await ctx.gates.listFreezes(request.query.current, request.query.limit) }));
 
   app.post('/api/v1/freezes', {
     config: { access: 'admin' },
@@ -87,12 +80,12 @@ export function gateRoutes(app: FastifyInstance, ctx: ApiContext): void {
       response: { 201: { $ref: 'Freeze#' }, ...problemResponses },
     },
   }, async (request, reply) => {
-    const freeze = await ctx.gates.createFreeze(request.body as FreezeRequest, request.principal.name);
+    const freeze = await ctx.gates.createFreeze(request.body, request.principal.name);
     return reply.code(201).header('location', `/api/v1/freezes/${freeze.id}`).send(freeze);
   });
 
   app.delete('/api/v1/freezes/:id', {
     config: { access: 'admin' },
     schema: { tags: ['gates'], summary: 'Lift a change freeze', params: idParams, response: { 200: { $ref: 'Freeze#' }, ...problemResponses } },
-  }, async (request) => ctx.gates.liftFreeze((request.params as { id: string }).id, request.principal.name));
+  }, async (request) => ctx.gates.liftFreeze(request.params.id, request.principal.name));
 }

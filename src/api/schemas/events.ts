@@ -1,0 +1,54 @@
+/** The event log: CloudEvents with their position (contract §6). */
+import { EVENT_TYPES } from '../../core/events.ts';
+import { dateTime, int, nullableStr, str, strings } from './primitives.ts';
+
+export const Event = {
+  $id: 'Event',
+  type: 'object',
+  description: 'A CloudEvent 1.0; `position` is its place in the log, the cursor of /events and the id of /stream.',
+  required: ['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'data', 'position'],
+  additionalProperties: false,
+  properties: {
+    specversion: { type: 'string', const: '1.0' },
+    id: str,
+    source: str,
+    type: { type: 'string', enum: EVENT_TYPES },
+    subject: str,
+    time: dateTime,
+    datacontenttype: { type: 'string', const: 'application/json' },
+    data: {
+      type: 'object',
+      description: 'About the deployment the event is about; which fields are set depends on the type.',
+      required: ['deploymentId'],
+      // Open: a field a later DCP adds reaches clients before this schema names it.
+      additionalProperties: true,
+      properties: {
+        deploymentId: str,
+        phaseId: str,
+        releaseId: str,
+        changeCaseId: str,
+        environment: str,
+        target: { type: 'string', description: 'The cluster of a release.' },
+        from: { type: 'string', description: 'The status moved from.' },
+        to: { type: 'string', description: 'The status moved to.' },
+        statusDetail: str,
+        queue: { type: 'string', description: 'The change-case queue (ChangeCaseCreated).' },
+        by: { type: 'string', description: 'Who moved a change case.' },
+        service: str,
+        version: str,
+        buildId: nullableStr,
+        triggeredBy: str,
+        environments: { ...strings, description: 'The planned environments (DeploymentCreated).' },
+      },
+    },
+    position: int,
+  },
+} as const;
+
+export const EventList = {
+  $id: 'EventList',
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  additionalProperties: false,
+  properties: { items: { type: 'array', items: { $ref: 'Event#' } }, nextCursor: nullableStr },
+} as const;

@@ -1,0 +1,47 @@
+/**
+ * The event log (the relayed outbox) for readers: pages of it, and what a live stream needs —
+ * the events after a position, the newest position, and a call when more may be readable.
+ */
+import type { DcpEvent } from '../core/events.ts';
+import type { Relay } from '../engine/relay.ts';
+import type { Db } from '../store/db.ts';
+import { listEvents, listEventsBefore } from '../store/events.ts';
+
+export interface EventPage {
+  items: DcpEvent[];
+  /** The position to continue from; null on the last page. */
+  nextCursor: number | null;
+}
+
+export interface EventService {
+  /**
+   * With `after`: the events after that position, oldest first (following the log). Without: the
+   * newest first, before `before`. Everything committed before the call is included.
+   */
+  page(query: { after?: number; before?: number; deploymentId?: string; limit: number }): Promise<EventPage>;
+  /** Events after `position`, oldest first (what a stream sends next). */
+  after(position: number, deploymentId: string | undefined, limit: number): Promise<DcpEvent[]>;
+  /** The position of the newest event in the log (0 when it is empty): where a stream "from now" starts. */
+  newestPosition(): Promise<number>;
+  /** Calls `listener` whenever new events may be readable; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void;
+}
+
+export function createEventService(deps: { db: Db; relay: Relay }): EventService {
+  const { db, relay } = deps;
+  return {
+    async page(q) {
+      await relay.flush();
+      const items = q.after !== undefined
+        ? await listEvents(db, { after: q.after, deploymentId: q.deploymentId, limit: q.limit })
+        : await listEventsBefore(db, { before: q.before, deploymentId: q.deploymentId, limit: q.limit });
+      return { items, nextCursor: items.length === q.limit ? items[items.length - 1].position : null };
+    },
+    after: (position, deploymentId, limit) => listEvents(db, { after: position, deploymentId, limit }),
+    async newestPosition() {
+      const [newest] = await listEventsBefore(db, { limit: 1 });
+      return newest?.position ?? 0;
+    },
+    subscribe: (listener) => relay.subscribe(listener),
+  };
+}
