@@ -8,7 +8,7 @@ import { api } from '../api.ts';
 import { environmentOrder, useCatalog } from '../catalog.ts';
 import { useBatcher, useLiveEvents } from '../hooks.ts';
 import { Link } from '../router.tsx';
-import type { Deployment } from '../types.ts';
+import type { Deployment, Page } from '../types.ts';
 import { ErrorNote, Loading } from './ErrorNote.tsx';
 import { Time } from './Time.tsx';
 
@@ -48,7 +48,7 @@ export function ServiceMatrix({ service, isGov }: { service: string; isGov: bool
       const all = new Map<string, Deployment>();
       let cursor: string | null = null;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const result = await api.deployments({ service, limit: 500, cursor }, controller.signal);
+        const result: Page<Deployment> = await api.deployments({ service, limit: 500, cursor: cursor ?? undefined }, controller.signal);
         for (const d of result.items) all.set(d.id, d);
         cursor = result.nextCursor;
         if (!cursor) break;

@@ -5,8 +5,7 @@ import { DeploymentTable } from '../components/DeploymentTable.tsx';
 import { useDeploymentList } from '../deploymentList.ts';
 import { useDebounced, useTitle } from '../hooks.ts';
 import { useQuery } from '../router.tsx';
-
-const STATUSES = ['Pending', 'Scanning', 'Scanned', 'InProgress', 'Completed', 'Failed', 'Cancelled'];
+import { DEPLOYMENT_STATUSES } from '../types.ts';
 
 function Select({ label, value, options, onChange }: { label: string; value: string; options: string[]; onChange: (v: string) => void }) {
   const id = useId();
@@ -32,6 +31,7 @@ export default function Deployments() {
   const team = params.get('team') ?? '';
   const service = params.get('service') ?? '';
   const status = params.get('status') ?? '';
+  const knownStatus = DEPLOYMENT_STATUSES.find((s) => s === status);
   const environment = params.get('environment') ?? '';
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
@@ -51,7 +51,7 @@ export default function Deployments() {
   const teams = useCatalog('teams').data ?? [];
   const services = useCatalog('services').data ?? [];
   const environments = environmentOrder(useCatalog('strategies').data);
-  const list = useDeploymentList({ team, service, status, environment, q });
+  const list = useDeploymentList({ team, service, status: knownStatus, environment, q });
   const filtered = Boolean(team || service || status || environment || q);
 
   return (
@@ -70,7 +70,7 @@ export default function Deployments() {
           options={services.filter((s) => !team || s.team === team).map((s) => s.name)}
           onChange={(v) => setParams({ service: v })}
         />
-        <Select label="Status" value={status} options={STATUSES} onChange={(v) => setParams({ status: v })} />
+        <Select label="Status" value={status} options={DEPLOYMENT_STATUSES} onChange={(v) => setParams({ status: v })} />
         <Select label="Environment" value={environment} options={environments} onChange={(v) => setParams({ environment: v })} />
         <div className="field field-grow">
           <label htmlFor={textId}>Text</label>

@@ -3,7 +3,7 @@
  * optional subset of environments and a reason, with the plan shown live before submitting.
  */
 import { useMemo, useState, type FormEvent } from 'react';
-import { ApiError, api, type ManualDeployment } from '../api.ts';
+import { ApiError, api } from '../api.ts';
 import { useCatalog } from '../catalog.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { Field, fieldErrors } from '../components/Field.tsx';
@@ -12,7 +12,7 @@ import { PlanPreview } from '../components/PlanPreview.tsx';
 import { uuid } from '../format.ts';
 import { useDebounced, useResource, useTitle } from '../hooks.ts';
 import { navigate, useQuery } from '../router.tsx';
-import type { Image } from '../types.ts';
+import type { Image, ManualDeployment } from '../types.ts';
 
 const FIELDS: Record<string, string> = {
   component: 'service',
