@@ -7,6 +7,7 @@ import { ErrorNote, Loading } from './components/ErrorNote.tsx';
 import { Shell } from './components/Shell.tsx';
 import { closeLive } from './live.ts';
 import SignIn from './pages/SignIn.tsx';
+import signInStyles from './pages/SignIn.module.css';
 import { matchPath, navigate, usePathname } from './router.tsx';
 import type { Session } from './types.ts';
 
@@ -92,7 +93,7 @@ export function App() {
 
   if (error) {
     return (
-      <main className="signin" id="main">
+      <main className={signInStyles.signin} id="main">
         <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} />
       </main>
     );

@@ -2,6 +2,7 @@
 import { useId, useState } from 'react';
 import { api } from '../api.ts';
 import type { Deployment } from '../types.ts';
+import { btn } from './Button.tsx';
 import { Dialog } from './Dialog.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
 
@@ -32,10 +33,10 @@ export function CancelDialog({ deployment, onClose, onCancelled }: Props) {
       onClose={onClose}
       actions={
         <>
-          <button type="button" className="btn" onClick={onClose}>
+          <button type="button" className={btn()} onClick={onClose}>
             Keep running
           </button>
-          <button type="button" className="btn btn-danger-solid" onClick={confirm} disabled={busy}>
+          <button type="button" className={btn('dangerSolid')} onClick={confirm} disabled={busy}>
             Cancel deployment
           </button>
         </>

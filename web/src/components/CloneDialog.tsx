@@ -4,7 +4,10 @@ import { api } from '../api.ts';
 import { useResource } from '../hooks.ts';
 import { navigate } from '../router.tsx';
 import type { Deployment } from '../types.ts';
+import { btn } from './Button.tsx';
 import { Dialog } from './Dialog.tsx';
+import { Choices } from './Field.tsx';
+import { layout } from './Page.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
 import { PlanPreview } from './PlanPreview.tsx';
 
@@ -42,26 +45,18 @@ export function CloneDialog({ deployment, onClose }: { deployment: Deployment; o
       wide
       actions={
         <>
-          <button type="button" className="btn" onClick={onClose}>
+          <button type="button" className={btn()} onClick={onClose}>
             Close
           </button>
-          <button type="button" className="btn btn-primary" onClick={confirm} disabled={busy || chosen.length === 0 || Boolean(plan.error)}>
+          <button type="button" className={btn('primary')} onClick={confirm} disabled={busy || chosen.length === 0 || Boolean(plan.error)}>
             Clone deployment
           </button>
         </>
       }
     >
       <p className="muted">A new deployment of the same artifact, planned afresh on channel {deployment.channel} with strategy {deployment.strategy}.</p>
-      <fieldset className="checks-field">
-        <legend>Environments</legend>
-        {environments.map((env) => (
-          <label key={env} className="check">
-            <input type="checkbox" checked={chosen.includes(env)} onChange={(e) => toggle(env, e.target.checked)} />
-            {env}
-          </label>
-        ))}
-      </fieldset>
-      <h3 className="subhead">Plan</h3>
+      <Choices legend="Environments" options={environments} chosen={(env) => chosen.includes(env)} onToggle={toggle} />
+      <h3 className={layout.subhead}>Plan</h3>
       <PlanPreview plan={plan.data} loading={plan.loading} error={plan.error} />
       <ErrorNote error={error} />
     </Dialog>

@@ -5,27 +5,30 @@ import { Link } from '../router.tsx';
 import type { Deployment } from '../types.ts';
 import { ErrorNote, Loading } from './ErrorNote.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
+import { btn } from './Button.tsx';
+import styles from './DeploymentTable.module.css';
+import { layout } from './Page.tsx';
 import { Time } from './Time.tsx';
 
 const Row = memo(function Row({ d }: { d: Deployment }) {
   return (
-    <tr data-testid="deployment-row" className="drow">
-      <td className="drow-service">
-        <Link to={`/deployments/${d.id}`} className="strong-link">
+    <tr data-testid="deployment-row">
+      <td className={styles.serviceCell}>
+        <Link to={`/deployments/${d.id}`} className={styles.service}>
           {d.service}
         </Link>
       </td>
-      <td className="drow-version mono">{d.version ?? d.artifactManifest.version}</td>
-      <td className="drow-status">
+      <td className={`${styles.versionCell} mono`}>{d.version ?? d.artifactManifest.version}</td>
+      <td className={styles.statusCell}>
         <StatusBadge status={d.status} testId="status" />
       </td>
-      <td className="drow-detail" title={d.statusDetail}>
+      <td className={styles.detail} title={d.statusDetail}>
         {d.statusDetail}
       </td>
-      <td className="drow-team">
+      <td className={styles.teamCell}>
         <Link to={`/teams/${encodeURIComponent(d.team)}`}>{d.team}</Link>
       </td>
-      <td className="drow-created">
+      <td className={styles.created}>
         <Time iso={d.createdAt} />
       </td>
     </tr>
@@ -43,11 +46,11 @@ export function DeploymentTable({ list, empty, caption }: Props) {
   const { items, loading, loadingMore, hasMore, error, loadMore: onLoadMore, retry: onRetry } = list;
   if (loading && items.length === 0) return <Loading label="Loading deployments…" />;
   return (
-    <div className="dtable-wrap">
+    <div className={styles.wrap}>
       {items.length === 0 && !error ? (
-        <p className="empty">{empty ?? 'No deployments.'}</p>
+        <p className={layout.empty}>{empty ?? 'No deployments.'}</p>
       ) : (
-        <table className="dtable">
+        <table className={styles.table}>
           <caption className="visually-hidden">{caption}</caption>
           <thead>
             <tr>
@@ -67,12 +70,12 @@ export function DeploymentTable({ list, empty, caption }: Props) {
         </table>
       )}
       <ErrorNote error={error} onRetry={onRetry} />
-      <div className="list-footer">
+      <div className={styles.footer}>
         <span className="muted">
           {items.length} shown{hasMore ? '' : items.length > 0 ? ' · that is all' : ''}
         </span>
         {hasMore && (
-          <button type="button" className="btn" onClick={onLoadMore} disabled={loadingMore} aria-busy={loadingMore}>
+          <button type="button" className={btn()} onClick={onLoadMore} disabled={loadingMore} aria-busy={loadingMore}>
             Load more
           </button>
         )}

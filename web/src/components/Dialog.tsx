@@ -3,6 +3,7 @@
  * inside), Escape closes it, and focus goes back to where it was.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import styles from './Dialog.module.css';
 
 interface Props {
   title: string;
@@ -43,12 +44,12 @@ export function Dialog({ title, onClose, children, actions, wide }: Props) {
   }, []);
 
   return (
-    <dialog ref={ref} className={`dialog${wide ? ' dialog-wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby={titleId}>
-      <h2 id={titleId} className="dialog-title">
+    <dialog ref={ref} className={wide ? `${styles.dialog} ${styles.wide}` : styles.dialog} role="dialog" aria-modal="true" aria-labelledby={titleId}>
+      <h2 id={titleId} className={styles.title}>
         {title}
       </h2>
-      <div className="dialog-body">{children}</div>
-      <div className="dialog-actions">{actions}</div>
+      <div className={styles.body}>{children}</div>
+      <div className={styles.actions}>{actions}</div>
     </dialog>
   );
 }

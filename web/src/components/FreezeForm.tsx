@@ -3,8 +3,11 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, api } from '../api.ts';
 import { fromLocalInput, toLocalInput } from '../format.ts';
 import type { Freeze } from '../types.ts';
+import { btn } from './Button.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
-import { Field, fieldErrors } from './Field.tsx';
+import styles from './FreezeForm.module.css';
+import { layout } from './Page.tsx';
+import { Choices, Field, fieldErrors, fieldStyles } from './Field.tsx';
 
 export function FreezeForm({ environments, onCreated }: { environments: string[]; onCreated: (freeze: Freeze) => void }) {
   const [chosen, setChosen] = useState<string[]>(environments);
@@ -47,24 +50,17 @@ export function FreezeForm({ environments, onCreated }: { environments: string[]
   };
 
   return (
-    <form className="panel freeze-form" onSubmit={submit} noValidate aria-labelledby="freeze-form-title">
+    <form className={`${layout.panel} ${styles.form}`} onSubmit={submit} noValidate aria-labelledby="freeze-form-title">
       <h2 id="freeze-form-title">Set a freeze</h2>
       <p className="muted small">While a freeze covers an environment, its change cases cannot be approved and its phases wait.</p>
-      <fieldset className="checks-field">
-        <legend>Environments</legend>
-        {environments.map((env) => (
-          <label key={env} className="check">
-            <input
-              type="checkbox"
-              checked={chosen.includes(env)}
-              onChange={(e) => setChosen((list) => environments.filter((x) => (x === env ? e.target.checked : list.includes(x))))}
-            />
-            {env}
-          </label>
-        ))}
-        {envError && <p className="field-error">{envError}</p>}
-      </fieldset>
-      <div className="grid-2">
+      <Choices
+        legend="Environments"
+        options={environments}
+        chosen={(env) => chosen.includes(env)}
+        onToggle={(env, on) => setChosen((list) => environments.filter((x) => (x === env ? on : list.includes(x))))}
+        error={envError}
+      />
+      <div className={fieldStyles.grid2}>
         <Field label="Starts at" error={local.startsAt ?? server.startsAt}>
           <input type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
         </Field>
@@ -76,7 +72,7 @@ export function FreezeForm({ environments, onCreated }: { environments: string[]
         <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. End-of-year change freeze" />
       </Field>
       <ErrorNote error={error} />
-      <button type="submit" className="btn btn-primary" disabled={busy}>
+      <button type="submit" className={btn('primary')} disabled={busy}>
         Set freeze
       </button>
     </form>

@@ -3,7 +3,10 @@ import { useId, useState } from 'react';
 import { api } from '../api.ts';
 import { fromLocalInput, toLocalInput } from '../format.ts';
 import type { Deployment, Phase } from '../types.ts';
+import { btn, buttonRow } from './Button.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
+import { fieldStyles } from './Field.tsx';
+import styles from './PhaseActions.module.css';
 
 interface Props {
   deploymentId: string;
@@ -30,16 +33,16 @@ function ApprovalForm({ deploymentId, phase, onChanged }: Props) {
     }
   };
   return (
-    <div className="action-box" role="group" aria-label={`Approval for ${phase.environment}`}>
+    <div className={styles.box} role="group" aria-label={`Approval for ${phase.environment}`}>
       <h4>Your approval</h4>
       <label htmlFor={id}>Comment</label>
       <textarea id={id} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} placeholder="Optional; shown with your decision" />
       <ErrorNote error={error} />
-      <div className="button-row">
-        <button type="button" className="btn btn-primary" disabled={busy} onClick={() => decide('approve')}>
+      <div className={`${buttonRow} ${styles.buttons}`}>
+        <button type="button" className={btn('primary')} disabled={busy} onClick={() => decide('approve')}>
           Approve
         </button>
-        <button type="button" className="btn btn-danger" disabled={busy} onClick={() => decide('reject')}>
+        <button type="button" className={btn('danger')} disabled={busy} onClick={() => decide('reject')}>
           Reject
         </button>
       </div>
@@ -76,34 +79,34 @@ function ChangeCaseActions({ caseId, status, environment, onChanged }: { caseId:
   };
 
   return (
-    <div className="action-box" role="group" aria-label={`Change case for ${environment}`}>
+    <div className={styles.box} role="group" aria-label={`Change case for ${environment}`}>
       <h4>Change case</h4>
       {status === 'new' ? (
         <p className="muted small">Review the case, then submit it for approval.</p>
       ) : (
-        <div className="window-fields">
-          <div className="field">
+        <div>
+          <div className={`${fieldStyles.field} ${styles.window}`}>
             <label htmlFor={startId}>Window start</label>
             <input id={startId} type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} />
           </div>
-          <div className="field">
+          <div className={`${fieldStyles.field} ${styles.window}`}>
             <label htmlFor={endId}>Window end</label>
             <input id={endId} type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} />
           </div>
         </div>
       )}
       <ErrorNote error={error} />
-      <div className="button-row">
+      <div className={`${buttonRow} ${styles.buttons}`}>
         {status === 'new' ? (
-          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => move('submitted')}>
+          <button type="button" className={btn('primary')} disabled={busy} onClick={() => move('submitted')}>
             Submit
           </button>
         ) : (
           <>
-            <button type="button" className="btn btn-primary" disabled={busy} onClick={() => move('scheduled-approved')}>
+            <button type="button" className={btn('primary')} disabled={busy} onClick={() => move('scheduled-approved')}>
               Approve with window
             </button>
-            <button type="button" className="btn btn-danger" disabled={busy} onClick={() => move('rejected')}>
+            <button type="button" className={btn('danger')} disabled={busy} onClick={() => move('rejected')}>
               Reject
             </button>
           </>
@@ -120,7 +123,7 @@ export function PhaseActions({ deploymentId, phase, onChanged }: Props) {
   const openCase = changeCase && changeCase.id !== null && (changeCase.status === 'new' || changeCase.status === 'submitted') ? changeCase : null;
   if (!canDecide && !openCase) return null;
   return (
-    <div className="phase-actions">
+    <div className={styles.actions}>
       {canDecide && <ApprovalForm deploymentId={deploymentId} phase={phase} onChanged={onChanged} />}
       {openCase && <ChangeCaseActions key={openCase.status} caseId={openCase.id} status={openCase.status as 'new' | 'submitted'} environment={phase.environment} onChanged={() => onChanged()} />}
     </div>

@@ -3,8 +3,11 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, api } from '../api.ts';
 import { forget } from '../catalog.ts';
 import type { Team } from '../types.ts';
-import { ErrorNote } from './ErrorNote.tsx';
-import { Field, fieldErrors } from './Field.tsx';
+import { btn, buttonRow } from './Button.tsx';
+import { ErrorNote, Note } from './ErrorNote.tsx';
+import { layout } from './Page.tsx';
+import styles from './SlackForm.module.css';
+import { Field, fieldErrors, fieldStyles } from './Field.tsx';
 import { Time } from './Time.tsx';
 
 export function SlackForm({ team, onSaved }: { team: Team; onSaved: (team: Team) => void }) {
@@ -39,7 +42,7 @@ export function SlackForm({ team, onSaved }: { team: Team; onSaved: (team: Team)
   };
 
   return (
-    <section className="panel" aria-labelledby="slack-title">
+    <section className={layout.panel} aria-labelledby="slack-title">
       <h2 id="slack-title">Slack notifications</h2>
       <p className="small" data-testid="slack-source">
         {n.source === 'override' ? (
@@ -58,8 +61,8 @@ export function SlackForm({ team, onSaved }: { team: Team; onSaved: (team: Team)
         )}{' '}
         Now: {n.channel ? <strong>{`${n.workspace ?? '—'} ${n.channel}`}</strong> : <span className="muted">no channel — failures are not sent to Slack</span>}
       </p>
-      <form onSubmit={submit} className="slack-form" noValidate>
-        <div className="grid-2">
+      <form onSubmit={submit} className={styles.form} noValidate>
+        <div className={fieldStyles.grid2}>
           <Field label="Slack workspace" error={errors.workspace}>
             <input type="text" value={workspace} onChange={(e) => setWorkspace(e.target.value)} placeholder="acme" />
           </Field>
@@ -69,16 +72,16 @@ export function SlackForm({ team, onSaved }: { team: Team; onSaved: (team: Team)
         </div>
         <ErrorNote error={error} />
         {saved && (
-          <p className="note note-ok" role="status">
+          <Note tone="ok">
             Saved. Notifications go to {n.channel ? `${n.workspace ?? ''} ${n.channel}` : 'no channel'}.
-          </p>
+          </Note>
         )}
-        <div className="button-row">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
+        <div className={buttonRow}>
+          <button type="submit" className={btn('primary')} disabled={busy}>
             Save
           </button>
           {n.source === 'override' && (
-            <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => save({ workspace: null, channel: null })}>
+            <button type="button" className={btn('ghost')} disabled={busy} onClick={() => save({ workspace: null, channel: null })}>
               Use the catalog’s settings
             </button>
           )}

@@ -2,12 +2,19 @@
 import { useState } from 'react';
 import { api } from '../api.ts';
 import { useCatalog } from '../catalog.ts';
+import { btn } from '../components/Button.tsx';
+import { Chip } from '../components/Chip.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { ErrorNote, Loading } from '../components/ErrorNote.tsx';
 import { FreezeForm } from '../components/FreezeForm.tsx';
+import { layout, PageHead } from '../components/Page.tsx';
+import { Badge } from '../components/StatusBadge.tsx';
 import { Time } from '../components/Time.tsx';
 import { useResource, useTitle } from '../hooks.ts';
 import type { Freeze } from '../types.ts';
+import styles from './Freezes.module.css';
+
+const STATE_CLASS: Record<string, string | undefined> = { Active: styles.active, Lifted: styles.lifted, Ended: styles.ended };
 
 function stateOf(f: Freeze, now: number): 'Active' | 'Scheduled' | 'Lifted' | 'Ended' {
   if (f.liftedAt) return 'Lifted';
@@ -18,17 +25,15 @@ function stateOf(f: Freeze, now: number): 'Active' | 'Scheduled' | 'Lifted' | 'E
 function FreezeRow({ f, now, onLift }: { f: Freeze; now: number; onLift?: () => void }) {
   const state = stateOf(f, now);
   return (
-    <li className={`freeze freeze-${state.toLowerCase()}`} data-testid="freeze">
-      <div className="freeze-main">
-        <div className="freeze-title">
-          <span className={`badge badge-${state === 'Active' ? 'wait' : state === 'Scheduled' ? 'idle' : 'off'}`}>{state}</span>
+    <li className={`${styles.freeze} ${STATE_CLASS[state] ?? ''}`} data-testid="freeze">
+      <div className={styles.main}>
+        <div className={styles.title}>
+          <Badge tone={state === 'Active' ? 'wait' : state === 'Scheduled' ? 'idle' : 'off'}>{state}</Badge>
           <strong>{f.reason}</strong>
         </div>
         <div className="small">
           {f.environments.map((e) => (
-            <span key={e} className="chip">
-              {e}
-            </span>
+            <Chip key={e}>{e}</Chip>
           ))}
         </div>
         <div className="muted small">
@@ -44,7 +49,7 @@ function FreezeRow({ f, now, onLift }: { f: Freeze; now: number; onLift?: () => 
         </div>
       </div>
       {onLift && (
-        <button type="button" className="btn" onClick={onLift}>
+        <button type="button" className={btn()} onClick={onLift}>
           Lift
         </button>
       )}
@@ -81,30 +86,25 @@ export default function Freezes() {
   };
 
   return (
-    <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Change freezes</h1>
-          <p className="muted">Freezes block deployments to freezable environments ({freezable.join(', ') || '…'}) until they end or are lifted.</p>
-        </div>
-      </div>
-      <div className="columns columns-aside">
+    <div className={layout.page}>
+      <PageHead title="Change freezes">Freezes block deployments to freezable environments ({freezable.join(', ') || '…'}) until they end or are lifted.</PageHead>
+      <div className={`${layout.columns} ${layout.aside}`}>
         <div>
           <ErrorNote error={freezes.error} onRetry={freezes.reload} />
           {freezes.loading && !freezes.data && <Loading />}
-          <section aria-labelledby="current-title" className="section">
+          <section aria-labelledby="current-title" className={layout.section}>
             <h2 id="current-title">Current</h2>
-            {freezes.data && current.length === 0 && <p className="empty">No freeze is in force or scheduled.</p>}
-            <ul className="freezes">
+            {freezes.data && current.length === 0 && <p className={layout.empty}>No freeze is in force or scheduled.</p>}
+            <ul className={styles.freezes}>
               {current.map((f) => (
                 <FreezeRow key={f.id} f={f} now={now} onLift={() => setLifting(f)} />
               ))}
             </ul>
           </section>
-          <section aria-labelledby="past-title" className="section">
+          <section aria-labelledby="past-title" className={layout.section}>
             <h2 id="past-title">Past</h2>
-            {freezes.data && past.length === 0 && <p className="empty">None yet.</p>}
-            <ul className="freezes">
+            {freezes.data && past.length === 0 && <p className={layout.empty}>None yet.</p>}
+            <ul className={styles.freezes}>
               {past.map((f) => (
                 <FreezeRow key={f.id} f={f} now={now} />
               ))}
@@ -119,10 +119,10 @@ export default function Freezes() {
           onClose={() => setLifting(null)}
           actions={
             <>
-              <button type="button" className="btn" onClick={() => setLifting(null)}>
+              <button type="button" className={btn()} onClick={() => setLifting(null)}>
                 Keep freeze
               </button>
-              <button type="button" className="btn btn-primary" onClick={lift} disabled={busy}>
+              <button type="button" className={btn('primary')} onClick={lift} disabled={busy}>
                 Lift freeze
               </button>
             </>

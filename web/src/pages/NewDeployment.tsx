@@ -5,14 +5,17 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { ApiError, api } from '../api.ts';
 import { useCatalog } from '../catalog.ts';
+import { btn } from '../components/Button.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
-import { Field, fieldErrors } from '../components/Field.tsx';
+import { Choices, Field, fieldErrors, fieldStyles } from '../components/Field.tsx';
 import { ImagesEditor } from '../components/ImagesEditor.tsx';
+import { layout, PageHead } from '../components/Page.tsx';
 import { PlanPreview } from '../components/PlanPreview.tsx';
 import { uuid } from '../format.ts';
 import { useDebounced, useResource, useTitle } from '../hooks.ts';
 import { navigate, useQuery } from '../router.tsx';
 import type { Image, ManualDeployment } from '../types.ts';
+import styles from './NewDeployment.module.css';
 
 const FIELDS: Record<string, string> = {
   component: 'service',
@@ -118,18 +121,13 @@ export default function NewDeployment() {
   };
 
   return (
-    <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>New deployment</h1>
-          <p className="muted">Deploy an artifact by hand. Nothing is stored until you create it; the plan below is what will run.</p>
-        </div>
-      </div>
-      <form className="new-deployment" onSubmit={submit} noValidate>
-        <div className="form-main">
-          <section className="panel" aria-labelledby="artifact-h">
+    <div className={layout.page}>
+      <PageHead title="New deployment">Deploy an artifact by hand. Nothing is stored until you create it; the plan below is what will run.</PageHead>
+      <form className={styles.form} onSubmit={submit} noValidate>
+        <div className={styles.main}>
+          <section className={layout.panel} aria-labelledby="artifact-h">
             <h2 id="artifact-h">Artifact</h2>
-            <div className="grid-2">
+            <div className={fieldStyles.grid2}>
               <Field label="Service" error={errors.service}>
                 <select value={service} onChange={(e) => setService(e.target.value)}>
                   <option value="">Choose a service…</option>
@@ -149,9 +147,9 @@ export default function NewDeployment() {
                 <input type="text" className="mono" value={version} onChange={(e) => setVersion(e.target.value)} placeholder="1.42.0" />
               </Field>
             </div>
-            <fieldset className="chart">
-              <legend>Helm chart</legend>
-              <div className="grid-3">
+            <fieldset>
+              <legend className={fieldStyles.groupLegend}>Helm chart</legend>
+              <div className={fieldStyles.grid3}>
                 <Field label="Chart name" error={errors.chartName}>
                   <input type="text" className="mono" value={chartName} onChange={(e) => setChartName(e.target.value)} placeholder={service || 'same as the service'} />
                 </Field>
@@ -165,9 +163,9 @@ export default function NewDeployment() {
             </fieldset>
             <ImagesEditor images={images} onChange={setImages} errors={error instanceof ApiError ? fieldErrors(error.errors) : {}} />
           </section>
-          <section className="panel" aria-labelledby="route-h">
+          <section className={layout.panel} aria-labelledby="route-h">
             <h2 id="route-h">Where it goes</h2>
-            <div className="grid-2">
+            <div className={fieldStyles.grid2}>
               <Field label="Channel" error={errors.channel}>
                 <select value={channel} onChange={(e) => setChannel(e.target.value)}>
                   {channels.map((c) => (
@@ -187,36 +185,26 @@ export default function NewDeployment() {
                 </select>
               </Field>
             </div>
-            <fieldset className="checks-field" aria-describedby={errors.environments ? 'env-error' : undefined}>
-              <legend>Environments</legend>
+            <Choices
+              legend="Environments"
+              options={planned}
+              chosen={(env) => !excluded.includes(env)}
+              onToggle={(env, on) => setExcluded((list) => (on ? list.filter((x) => x !== env) : [...list, env]))}
+              error={errors.environments}
+            >
               {planned.length === 0 && <p className="muted small">{ready ? (full.loading ? 'Planning…' : 'No environments can be planned.') : 'Choose a service first.'}</p>}
-              {planned.map((env) => (
-                <label key={env} className="check">
-                  <input
-                    type="checkbox"
-                    checked={!excluded.includes(env)}
-                    onChange={(e) => setExcluded((list) => (e.target.checked ? list.filter((x) => x !== env) : [...list, env]))}
-                  />
-                  {env}
-                </label>
-              ))}
-              {errors.environments && (
-                <p className="field-error" id="env-error">
-                  {errors.environments}
-                </p>
-              )}
-            </fieldset>
+            </Choices>
             <Field label="Reason" error={errors.reason} hint="Why this deployment is made by hand; shown on the deployment.">
               <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
             </Field>
           </section>
         </div>
-        <aside className="panel form-side" aria-labelledby="plan-h">
+        <aside className={`${layout.panel} ${styles.side}`} aria-labelledby="plan-h">
           <h2 id="plan-h">Plan</h2>
           <PlanPreview plan={preview.data} loading={preview.loading} error={preview.error ?? full.error} />
           <ErrorNote error={error} />
           {otherErrors.length > 0 && (
-            <ul className="field-error">
+            <ul className={fieldStyles.error}>
               {otherErrors.map((e) => (
                 <li key={e.field}>
                   {e.field}: {e.message}
@@ -224,7 +212,7 @@ export default function NewDeployment() {
               ))}
             </ul>
           )}
-          <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+          <button type="submit" className={`${btn('primary', 'block')} ${styles.submit}`} disabled={busy}>
             Create deployment
           </button>
         </aside>

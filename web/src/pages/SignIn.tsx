@@ -4,6 +4,9 @@ import { api } from '../api.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { useTitle } from '../hooks.ts';
 import type { Session } from '../types.ts';
+import { btn } from '../components/Button.tsx';
+import { Note } from '../components/ErrorNote.tsx';
+import styles from './SignIn.module.css';
 
 interface Props {
   onSignedIn: (session: Session) => void;
@@ -34,17 +37,17 @@ export default function SignIn({ onSignedIn, expired }: Props) {
   };
 
   return (
-    <main className="signin" id="main">
-      <form className="signin-card" onSubmit={submit} noValidate>
-        <div className="brand brand-large" aria-hidden="true">
-          <span className="brand-mark">◆</span>
-          <span className="brand-name">DCP</span>
+    <main className={styles.signin} id="main">
+      <form className={styles.card} onSubmit={submit} noValidate>
+        <div className={styles.brand} aria-hidden="true">
+          <span className={styles.brandMark}>◆</span>
+          <span className={styles.brandName}>DCP</span>
         </div>
         <h1>Sign in to the Deploy Control Plane</h1>
         {expired && (
-          <p className="note note-info" role="status">
+          <Note tone="info">
             Your session has ended. Sign in again to continue.
-          </p>
+          </Note>
         )}
         <label htmlFor={id}>API token</label>
         <input
@@ -57,10 +60,10 @@ export default function SignIn({ onSignedIn, expired }: Props) {
           autoFocus
         />
         <ErrorNote error={error} />
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+        <button type="submit" className={btn('primary', 'block')} disabled={busy}>
           Sign in
         </button>
-        <p className="hint">Your token is exchanged for a session cookie; it is not stored in the browser.</p>
+        <p className={styles.hint}>Your token is exchanged for a session cookie; it is not stored in the browser.</p>
       </form>
     </main>
   );
