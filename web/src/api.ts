@@ -135,6 +135,14 @@ export const api = {
   liftFreeze: (id: string) => call('delete', '/api/v1/freezes/{id}', { path: { id } }),
 };
 
+/** An ApiError's field errors by field path ("artifactManifest.charts[0].version" → message); {} for any other error. */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!(error instanceof ApiError)) return out;
+  for (const e of error.errors) out[e.field] = out[e.field] ? `${out[e.field]}; ${e.message}` : e.message;
+  return out;
+}
+
 /** The message to show for any error a call threw. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.detail;

@@ -4,6 +4,7 @@ import { api } from '../api.ts';
 import { useResource } from '../hooks.ts';
 import { navigate } from '../router.tsx';
 import type { Deployment } from '../types.ts';
+import { useAction } from '../useAction.ts';
 import { btn } from './Button.tsx';
 import { Dialog } from './Dialog.tsx';
 import { Choices } from './Field.tsx';
@@ -14,8 +15,6 @@ import { PlanPreview } from './PlanPreview.tsx';
 export function CloneDialog({ deployment, onClose }: { deployment: Deployment; onClose: () => void }) {
   const environments = deployment.phases.map((p) => p.environment);
   const [chosen, setChosen] = useState<string[]>(environments);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const plan = useResource(
     (signal) =>
       chosen.length === 0
@@ -25,18 +24,11 @@ export function CloneDialog({ deployment, onClose }: { deployment: Deployment; o
   );
 
   const toggle = (env: string, on: boolean) => setChosen((list) => environments.filter((e) => (e === env ? on : list.includes(e))));
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await api.clone(deployment.id, chosen);
-      onClose();
-      navigate(`/deployments/${created.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const clone = useAction(async () => {
+    const created = await api.clone(deployment.id, chosen);
+    onClose();
+    navigate(`/deployments/${created.id}`);
+  });
 
   return (
     <Dialog
@@ -48,7 +40,7 @@ export function CloneDialog({ deployment, onClose }: { deployment: Deployment; o
           <button type="button" className={btn()} onClick={onClose}>
             Close
           </button>
-          <button type="button" className={btn('primary')} onClick={confirm} disabled={busy || chosen.length === 0 || Boolean(plan.error)}>
+          <button type="button" className={btn('primary')} onClick={() => clone.run()} disabled={clone.busy || chosen.length === 0 || Boolean(plan.error)}>
             Clone deployment
           </button>
         </>
@@ -58,7 +50,7 @@ export function CloneDialog({ deployment, onClose }: { deployment: Deployment; o
       <Choices legend="Environments" options={environments} chosen={(env) => chosen.includes(env)} onToggle={toggle} />
       <h3 className={layout.subhead}>Plan</h3>
       <PlanPreview plan={plan.data} loading={plan.loading} error={plan.error} />
-      <ErrorNote error={error} />
+      <ErrorNote error={clone.error} />
     </Dialog>
   );
 }

@@ -65,10 +65,3 @@ export function Choices({ legend, options, chosen, onToggle, error, children }: 
     </fieldset>
   );
 }
-
-/** Problem+json field errors by field path ("artifactManifest.charts[0].version" → message). */
-export function fieldErrors(errors: { field: string; message: string }[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of errors) out[e.field] = out[e.field] ? `${out[e.field]}; ${e.message}` : e.message;
-  return out;
-}

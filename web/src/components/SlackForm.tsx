@@ -1,44 +1,34 @@
 /** A team's Slack settings: where they come from, and a form to override them. */
 import { useState, type FormEvent } from 'react';
-import { ApiError, api } from '../api.ts';
+import { api } from '../api.ts';
 import { forget } from '../catalog.ts';
-import type { Team } from '../types.ts';
+import type { NotificationSettings, Team } from '../types.ts';
+import { useAction } from '../useAction.ts';
 import { btn, buttonRow } from './Button.tsx';
 import { ErrorNote, Note } from './ErrorNote.tsx';
 import { layout } from './Page.tsx';
 import styles from './SlackForm.module.css';
-import { Field, fieldErrors, fieldStyles } from './Field.tsx';
+import { Field, fieldStyles } from './Field.tsx';
 import { Time } from './Time.tsx';
 
 export function SlackForm({ team, onSaved }: { team: Team; onSaved: (team: Team) => void }) {
   const n = team.notifications;
   const [workspace, setWorkspace] = useState(n.workspace ?? '');
   const [channel, setChannel] = useState(n.channel ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
-  const errors = error instanceof ApiError ? fieldErrors(error.errors) : {};
-
-  const save = async (body: { workspace: string | null; channel: string | null }) => {
-    setBusy(true);
-    setError(null);
+  const save = useAction(async (body: NotificationSettings) => {
     setSaved(false);
-    try {
-      const updated = await api.saveNotifications(team.name, body);
-      forget('teams');
-      setWorkspace(updated.notifications.workspace ?? '');
-      setChannel(updated.notifications.channel ?? '');
-      setSaved(true);
-      onSaved(updated);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const updated = await api.saveNotifications(team.name, body);
+    forget('teams');
+    setWorkspace(updated.notifications.workspace ?? '');
+    setChannel(updated.notifications.channel ?? '');
+    setSaved(true);
+    onSaved(updated);
+  });
+  const errors = save.fieldErrors;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void save({ workspace: workspace.trim() || null, channel: channel.trim() || null });
+    void save.run({ workspace: workspace.trim() || null, channel: channel.trim() || null });
   };
 
   return (
@@ -70,18 +60,18 @@ export function SlackForm({ team, onSaved }: { team: Team; onSaved: (team: Team)
             <input type="text" value={channel} onChange={(e) => setChannel(e.target.value)} placeholder="#team-deploys" />
           </Field>
         </div>
-        <ErrorNote error={error} />
+        <ErrorNote error={save.error} />
         {saved && (
           <Note tone="ok">
             Saved. Notifications go to {n.channel ? `${n.workspace ?? ''} ${n.channel}` : 'no channel'}.
           </Note>
         )}
         <div className={buttonRow}>
-          <button type="submit" className={btn('primary')} disabled={busy}>
+          <button type="submit" className={btn('primary')} disabled={save.busy}>
             Save
           </button>
           {n.source === 'override' && (
-            <button type="button" className={btn('ghost')} disabled={busy} onClick={() => save({ workspace: null, channel: null })}>
+            <button type="button" className={btn('ghost')} disabled={save.busy} onClick={() => save.run({ workspace: null, channel: null })}>
               Use the catalog’s settings
             </button>
           )}

@@ -12,6 +12,7 @@ import { Badge } from '../components/StatusBadge.tsx';
 import { Time } from '../components/Time.tsx';
 import { useResource, useTitle } from '../hooks.ts';
 import type { Freeze } from '../types.ts';
+import { useAction } from '../useAction.ts';
 import styles from './Freezes.module.css';
 
 const STATE_CLASS: Record<string, string | undefined> = { Active: styles.active, Lifted: styles.lifted, Ended: styles.ended };
@@ -63,27 +64,16 @@ export default function Freezes() {
   const strategies = useCatalog('strategies').data;
   const freezable = strategies?.environments.filter((e) => e.freezable).map((e) => e.name) ?? [];
   const [lifting, setLifting] = useState<Freeze | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [liftError, setLiftError] = useState<unknown>(null);
   const now = Date.now();
   const all = freezes.data?.items ?? [];
   const current = all.filter((f) => ['Active', 'Scheduled'].includes(stateOf(f, now))).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const past = all.filter((f) => !current.includes(f));
 
-  const lift = async () => {
-    if (!lifting) return;
-    setBusy(true);
-    setLiftError(null);
-    try {
-      await api.liftFreeze(lifting.id);
-      setLifting(null);
-      freezes.reload();
-    } catch (err) {
-      setLiftError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const lift = useAction(async (freeze: Freeze) => {
+    await api.liftFreeze(freeze.id);
+    setLifting(null);
+    freezes.reload();
+  });
 
   return (
     <div className={layout.page}>
@@ -122,7 +112,7 @@ export default function Freezes() {
               <button type="button" className={btn()} onClick={() => setLifting(null)}>
                 Keep freeze
               </button>
-              <button type="button" className={btn('primary')} onClick={lift} disabled={busy}>
+              <button type="button" className={btn('primary')} onClick={() => lift.run(lifting)} disabled={lift.busy}>
                 Lift freeze
               </button>
             </>
@@ -131,7 +121,7 @@ export default function Freezes() {
           <p>
             <strong>{lifting.reason}</strong> on {lifting.environments.join(', ')}. Deployments waiting on it continue once it is lifted.
           </p>
-          <ErrorNote error={liftError} />
+          <ErrorNote error={lift.error} />
         </Dialog>
       )}
     </div>

@@ -3,6 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { useTitle } from '../hooks.ts';
+import { useAction } from '../useAction.ts';
 import type { Session } from '../types.ts';
 import { btn } from '../components/Button.tsx';
 import { Note } from '../components/ErrorNote.tsx';
@@ -15,25 +16,15 @@ interface Props {
 
 export default function SignIn({ onSignedIn, expired }: Props) {
   const [token, setToken] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const id = useId();
   useTitle('Sign in');
-
-  const submit = async (event: FormEvent) => {
+  const signIn = useAction(async () => {
+    if (!token.trim()) throw new Error('Enter your API token.');
+    onSignedIn(await api.signIn(token.trim()));
+  });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!token.trim()) {
-      setError(new Error('Enter your API token.'));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      onSignedIn(await api.signIn(token.trim()));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    void signIn.run();
   };
 
   return (
@@ -56,11 +47,11 @@ export default function SignIn({ onSignedIn, expired }: Props) {
           autoComplete="current-password"
           value={token}
           onChange={(e) => setToken(e.target.value)}
-          aria-invalid={error ? true : undefined}
+          aria-invalid={signIn.error ? true : undefined}
           autoFocus
         />
-        <ErrorNote error={error} />
-        <button type="submit" className={btn('primary', 'block')} disabled={busy}>
+        <ErrorNote error={signIn.error} />
+        <button type="submit" className={btn('primary', 'block')} disabled={signIn.busy}>
           Sign in
         </button>
         <p className={styles.hint}>Your token is exchanged for a session cookie; it is not stored in the browser.</p>
