@@ -1,6 +1,7 @@
 // Lint: typescript-eslint's recommended rules, and the one architectural rule that matters most:
 // src/core is the pure domain — it imports nothing from the rest of DCP and no I/O modules.
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'web/dist/', 'bench/results/', '.dcp/'] },
@@ -27,5 +28,12 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts', 'src/**/*.test.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  // The web app: the Rules of Hooks and the React Compiler's checks (eslint-plugin-react-hooks,
+  // recommended), with a missing effect dependency an error rather than a warning.
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    rules: { ...reactHooks.configs.flat.recommended.rules, 'react-hooks/exhaustive-deps': 'error' },
   },
 );

@@ -3,9 +3,9 @@
  * stream events the affected deployments are refetched (debounced, batched) — new ones appear at
  * the top, changed ones are replaced in place (other rows keep their identity, so do not re-render).
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, type DeploymentFilter } from './api.ts';
-import { useBatcher, useLiveEvents } from './hooks.ts';
+import { useBatcher, useLatest, useLiveEvents } from './hooks.ts';
 import type { Deployment } from './types.ts';
 
 const HEAD = '__head__';
@@ -39,10 +39,8 @@ export type DeploymentList = ReturnType<typeof useDeploymentList>;
 export function useDeploymentList(filter: DeploymentFilter, pageSize = 50) {
   const key = JSON.stringify(filter);
   const [state, setState] = useState<State>({ items: [], cursor: null, loading: true, loadingMore: false, error: null });
-  const itemsRef = useRef<Deployment[]>([]);
-  itemsRef.current = state.items;
-  const filterRef = useRef(filter);
-  filterRef.current = filter;
+  const itemsRef = useLatest(state.items);
+  const filterRef = useLatest(filter);
   const [round, setRound] = useState(0);
 
   useEffect(() => {
@@ -55,7 +53,7 @@ export function useDeploymentList(filter: DeploymentFilter, pageSize = 50) {
       },
     );
     return () => controller.abort();
-  }, [key, pageSize, round]);
+  }, [key, pageSize, round, filterRef]);
 
   const loadMore = useCallback(async () => {
     const cursor = state.cursor;
@@ -70,7 +68,7 @@ export function useDeploymentList(filter: DeploymentFilter, pageSize = 50) {
     } catch (error) {
       setState((s) => ({ ...s, loadingMore: false, error }));
     }
-  }, [state.cursor, state.loadingMore, pageSize]);
+  }, [state.cursor, state.loadingMore, pageSize, filterRef]);
 
   const refetch = useBatcher<string>(async (keys) => {
     const ids = [...keys].filter((k) => k !== HEAD);

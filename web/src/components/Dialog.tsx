@@ -3,6 +3,7 @@
  * inside), Escape closes it, and focus goes back to where it was.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useLatest } from '../hooks.ts';
 import styles from './Dialog.module.css';
 
 interface Props {
@@ -17,8 +18,7 @@ interface Props {
 export function Dialog({ title, onClose, children, actions, wide }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const closeRef = useRef(onClose);
-  closeRef.current = onClose;
+  const closeRef = useLatest(onClose);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -41,7 +41,7 @@ export function Dialog({ title, onClose, children, actions, wide }: Props) {
       if (dialog.open) dialog.close();
       if (opener?.isConnected) opener.focus();
     };
-  }, []);
+  }, [closeRef]);
 
   return (
     <dialog ref={ref} className={wide ? `${styles.dialog} ${styles.wide}` : styles.dialog} role="dialog" aria-modal="true" aria-labelledby={titleId}>

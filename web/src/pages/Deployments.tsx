@@ -47,10 +47,12 @@ export default function Deployments() {
   useEffect(() => {
     if (typed && debouncedText !== q) setParams({ q: debouncedText });
   }, [typed, debouncedText, q, setParams]);
-  useEffect(() => {
-    setText((t) => (t.trim() === q ? t : q));
+  const [shownQ, setShownQ] = useState(q);
+  if (shownQ !== q) {
+    setShownQ(q);
+    if (text.trim() !== q) setText(q);
     setTyped(false);
-  }, [q]);
+  }
 
   const teams = useCatalog('teams').data ?? [];
   const services = useCatalog('services').data ?? [];

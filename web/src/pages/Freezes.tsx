@@ -60,11 +60,12 @@ function FreezeRow({ f, now, onLift }: { f: Freeze; now: number; onLift?: () => 
 
 export default function Freezes() {
   useTitle('Freezes');
-  const freezes = useResource((signal) => api.freezes(signal), []);
+  // States (active, scheduled, ended) are as of the load: `now` comes with the data.
+  const freezes = useResource(async (signal) => ({ ...(await api.freezes(signal)), now: Date.now() }), []);
   const strategies = useCatalog('strategies').data;
   const freezable = strategies?.environments.filter((e) => e.freezable).map((e) => e.name) ?? [];
   const [lifting, setLifting] = useState<Freeze | null>(null);
-  const now = Date.now();
+  const now = freezes.data?.now ?? 0;
   const all = freezes.data?.items ?? [];
   const current = all.filter((f) => ['Active', 'Scheduled'].includes(stateOf(f, now))).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const past = all.filter((f) => !current.includes(f));

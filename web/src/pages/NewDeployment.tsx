@@ -40,6 +40,9 @@ function mapErrors(byPath: Record<string, string>): Record<string, string> {
   return out;
 }
 
+/** Stands in for a list not loaded yet (one value, so that memos over it hold). */
+const NONE: never[] = [];
+
 // ---- The form's state: one reducer ----
 
 type TextField = 'service' | 'version' | 'chartName' | 'chartVersion' | 'chartRepository' | 'channel' | 'strategy' | 'reason';
@@ -111,9 +114,9 @@ function requestOf(form: Form, subset: string[] | undefined): ManualDeployment {
 export default function NewDeployment() {
   useTitle('New deployment');
   const [query] = useQuery();
-  const services = useCatalog('services').data ?? [];
+  const services = useCatalog('services').data ?? NONE;
   const strategies = useCatalog('strategies').data;
-  const targets = useCatalog('targets').data ?? [];
+  const targets = useCatalog('targets').data ?? NONE;
   const channels = useMemo(() => [...new Set(targets.map((t) => t.channel))].sort(), [targets]);
   const teams = useMemo(() => [...new Set(services.map((s) => s.team))].sort(), [services]);
 
