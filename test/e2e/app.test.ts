@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { ManualClock } from '../../src/shared/clocks.ts';
 import { build, ended, startTestDcp, TOKEN, type TestDcp } from '../helpers/dcp.ts';
-import { closeApp, launchBrowser, newPage, screenshot, signIn, waitForText } from './browser.ts';
+import { closeApp, expectAccessible, launchBrowser, newPage, screenshot, signIn, waitForText } from './browser.ts';
 
 describe('the app: signing in, the deployments list', () => {
   let t: TestDcp;
@@ -61,6 +61,7 @@ describe('the app: signing in, the deployments list', () => {
     const shown = (await rows.allTextContents()).map((text) => newestFirst.find((service) => text.trim().startsWith(service)));
     assert.deepEqual(shown, newestFirst);
     await screenshot(page, 'deployments-list');
+    await expectAccessible(page, 'deployments-list');
 
     // The session outlives a reload (it is a cookie), and ends with Sign out.
     await page.reload();

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/shared/clocks.ts';
 import type { DeploymentDto } from '../../src/store/deployments.ts';
 import { build, TOKEN, type TestDcp } from '../helpers/dcp.ts';
-import { closeApp, openApp, newPage, PHONE, phaseStatus, releaseStatus, screenshot, signIn, waitForText } from './browser.ts';
+import { closeApp, expectAccessible, openApp, newPage, PHONE, phaseStatus, releaseStatus, screenshot, signIn, waitForText } from './browser.ts';
 
 const RELEASE_MS = 60_000;
 const held = { 'dcp.simulator/release-ms': String(RELEASE_MS) };
@@ -59,6 +59,7 @@ describe('the deployment page', () => {
     await waitForText(releaseStatus(page, 'dev-usw2-1'), 'Deploying');
     for (const environment of ['qa', 'stage', 'prod']) await waitForText(phaseStatus(page, environment), 'Pending');
     await screenshot(page, 'deployment-in-progress');
+    await expectAccessible(page, 'deployment-in-progress');
 
     releasesFinish();
     await waitForText(releaseStatus(page, 'dev-usw2-1'), 'Succeeded');
@@ -89,6 +90,7 @@ describe('the deployment page', () => {
     await timeline.nth(events.body.items.length - 1).waitFor();
     assert.equal(await timeline.count(), events.body.items.length);
     await screenshot(page, 'deployment-completed');
+    await expectAccessible(page, 'deployment-completed');
   });
 
   test('on a phone the deployment page shows its phases', async () => {
@@ -98,6 +100,7 @@ describe('the deployment page', () => {
     await waitForText(phone.getByTestId('deployment-status'), 'Completed');
     for (const environment of ['dev', 'qa', 'stage', 'prod']) await waitForText(phaseStatus(phone, environment), 'Completed');
     await screenshot(phone, 'deployment-phone');
+    await expectAccessible(phone, 'deployment-phone');
     await phone.context().close();
   });
 

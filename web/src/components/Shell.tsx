@@ -42,12 +42,14 @@ export function Shell({ session, onSignOut, children }: Props) {
       </a>
       <header className={styles.topbar}>
         <div className={styles.inner}>
-          <Link to="/" className={styles.brand} aria-label="DCP — Deploy Control Plane, home">
+          {/* Named by its visible text (a label that differs from it fails speech users); "home" is read, not shown. */}
+          <Link to="/" className={styles.brand}>
             <span className={styles.brandMark} aria-hidden="true">
               ◆
             </span>
             <span className={styles.brandName}>DCP</span>
             <span className={styles.brandSub}>Deploy Control Plane</span>
+            <span className="visually-hidden"> (home)</span>
           </Link>
           <nav aria-label="Main" className={styles.nav}>
             {NAV.map((item) => (

@@ -179,7 +179,8 @@ export default function Deployment({ params }: { params: Record<string, string> 
       <ErrorPanel deployment={d} />
       <section aria-labelledby="pipeline-title" className={styles.pipelineSection}>
         <h2 id="pipeline-title">Pipeline</h2>
-        <ol className={styles.pipeline}>
+        {/* It scrolls sideways when the phases do not fit: focusable, so that the keyboard can scroll it. */}
+        <ol className={styles.pipeline} tabIndex={0} aria-labelledby="pipeline-title">
           {d.phases.map((phase, i) => (
             <PhaseCard key={phase.id} deploymentId={d.id} phase={phase} index={i} onChanged={onChanged} />
           ))}
