@@ -132,6 +132,39 @@ describe('the deployment page', () => {
     assert.match(JSON.stringify(after.body), /wrong version/, 'the reason is recorded');
   });
 
+  test('cancelling from the deployments list: a running row has Cancel, which asks first with the same dialog', async () => {
+    const running = await submit({ component: 'token-service', version: '0.9.5', annotations: held });
+    await page.goto(`${t.url}/deployments`);
+    const rows = page.getByTestId('deployment-row');
+    const row = rows.filter({ hasText: 'token-service' }).filter({ hasText: '0.9.5' });
+    await waitForText(row.getByTestId('status'), 'InProgress');
+    // Only running rows have the button: the one watched to the end has none.
+    const done = rows.filter({ hasText: 'ledger-worker' }).filter({ hasText: '3.1.0' });
+    await waitForText(done.getByTestId('status'), 'Completed');
+    assert.equal(await done.getByRole('button', { name: /^Cancel/ }).count(), 0);
+
+    const cancel = row.getByRole('button', { name: 'Cancel token-service 0.9.5' });
+    await cancel.click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel token-service 0.9.5?' });
+    await dialog.waitFor();
+    await expectAccessible(page, 'the cancel dialog over the deployments list');
+    await dialog.getByRole('button', { name: 'Keep running' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await waitForText(row.getByTestId('status'), 'InProgress');
+
+    await cancel.click();
+    await dialog.waitFor();
+    await dialog.getByLabel('Reason').fill('cancelled from the list');
+    await dialog.getByRole('button', { name: 'Cancel deployment' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await waitForText(row.getByTestId('status'), 'Cancelled');
+    await cancel.waitFor({ state: 'detached' });
+
+    const after = await t.api('GET', `/api/v1/deployments/${running.id}`);
+    assert.equal(after.body.status, 'Cancelled');
+    assert.match(JSON.stringify(after.body), /cancelled from the list/, 'the reason is recorded');
+  });
+
   test('cloning a subset of environments: the plan follows the choice, and the clone has only those phases', async () => {
     assert.ok(watched, 'the first test completed a deployment to clone');
     await open(page, watched.id);

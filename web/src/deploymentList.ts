@@ -19,12 +19,17 @@ interface State {
   error: unknown;
 }
 
+/** Whether a row shows something new (times alone do not tell: moves in one instant share a time). */
+function changed(shown: Deployment, update: Deployment): boolean {
+  return update.updatedAt !== shown.updatedAt || update.status !== shown.status || update.statusDetail !== shown.statusDetail;
+}
+
 function merge(items: Deployment[], updates: Deployment[]): Deployment[] {
   const byId = new Map(updates.map((d) => [d.id, d]));
   const next = items.map((d) => {
     const update = byId.get(d.id);
     byId.delete(d.id);
-    return update && update.updatedAt !== d.updatedAt ? update : d;
+    return update && changed(d, update) ? update : d;
   });
   if (byId.size === 0) return next;
   return [...byId.values(), ...next].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
@@ -94,5 +99,8 @@ export function useDeploymentList(filter: DeploymentFilter, pageSize = 50) {
     else if (isDeploymentEvent(event.type)) refetch(HEAD);
   });
 
-  return { ...state, hasMore: state.cursor !== null, loadMore, retry: () => setRound((n) => n + 1) };
+  /** Puts a deployment the app changed (e.g. cancelled) in place at once, before its events arrive. */
+  const replace = useCallback((d: Deployment) => setState((s) => ({ ...s, items: merge(s.items, [d]) })), []);
+
+  return { ...state, hasMore: state.cursor !== null, loadMore, replace, retry: () => setRound((n) => n + 1) };
 }

@@ -1,16 +1,21 @@
-/** Deployments as rows (one memoized row per deployment) with "Load more". */
+/**
+ * Deployments as rows (one memoized row per deployment) with "Load more"; a running one has a
+ * Cancel button that asks first (the same dialog as the deployment's page).
+ */
 import type { DeploymentList } from '../deploymentList.ts';
-import { memo } from 'react';
+import { memo, useCallback, useState } from 'react';
+import { isEnded } from '../format.ts';
 import { Link } from '../router.tsx';
 import type { Deployment } from '../types.ts';
 import { ErrorNote, Loading } from './ErrorNote.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { btn } from './Button.tsx';
+import { CancelDialog } from './CancelDialog.tsx';
 import styles from './DeploymentTable.module.css';
 import { layout } from './Page.tsx';
 import { Time } from './Time.tsx';
 
-const Row = memo(function Row({ d }: { d: Deployment }) {
+const Row = memo(function Row({ d, onCancel }: { d: Deployment; onCancel: (d: Deployment) => void }) {
   return (
     <tr data-testid="deployment-row">
       <td className={styles.serviceCell}>
@@ -31,6 +36,13 @@ const Row = memo(function Row({ d }: { d: Deployment }) {
       <td className={styles.created}>
         <Time iso={d.createdAt} />
       </td>
+      <td className={styles.actionCell}>
+        {!isEnded(d.status) && (
+          <button type="button" className={btn('danger', 'small')} onClick={() => onCancel(d)}>
+            Cancel<span className="visually-hidden"> {d.service} {d.version ?? d.artifactManifest.version}</span>
+          </button>
+        )}
+      </td>
     </tr>
   );
 });
@@ -43,7 +55,9 @@ interface Props {
 }
 
 export function DeploymentTable({ list, empty, caption }: Props) {
-  const { items, loading, loadingMore, hasMore, error, loadMore: onLoadMore, retry: onRetry } = list;
+  const { items, loading, loadingMore, hasMore, error, loadMore: onLoadMore, retry: onRetry, replace } = list;
+  const [cancelling, setCancelling] = useState<Deployment | null>(null);
+  const onCancel = useCallback((d: Deployment) => setCancelling(d), []);
   if (loading && items.length === 0) return <Loading label="Loading deployments…" />;
   return (
     <div className={styles.wrap}>
@@ -60,11 +74,14 @@ export function DeploymentTable({ list, empty, caption }: Props) {
               <th scope="col">Detail</th>
               <th scope="col">Team</th>
               <th scope="col">Created</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {items.map((d) => (
-              <Row key={d.id} d={d} />
+              <Row key={d.id} d={d} onCancel={onCancel} />
             ))}
           </tbody>
         </table>
@@ -80,6 +97,16 @@ export function DeploymentTable({ list, empty, caption }: Props) {
           </button>
         )}
       </div>
+      {cancelling && (
+        <CancelDialog
+          deployment={cancelling}
+          onClose={() => setCancelling(null)}
+          onCancelled={(updated) => {
+            setCancelling(null);
+            replace(updated);
+          }}
+        />
+      )}
     </div>
   );
 }
