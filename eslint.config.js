@@ -6,6 +6,7 @@
 // - api imports services, core and shared only;
 // - no SQL outside store (the narrow query/transaction port is called from store/ alone).
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 /** A layer's import rule, for its source files (tests may reach across layers). */
 function layer(files, patterns) {
@@ -56,5 +57,12 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts', 'src/**/*.test.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  // The web app: the Rules of Hooks and the React Compiler's checks (eslint-plugin-react-hooks,
+  // recommended), with a missing effect dependency an error rather than a warning.
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    rules: { ...reactHooks.configs.flat.recommended.rules, 'react-hooks/exhaustive-deps': 'error' },
   },
 );

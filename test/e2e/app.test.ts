@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { ManualClock } from '../../src/shared/clocks.ts';
 import { build, ended, startTestDcp, TOKEN, type TestDcp } from '../helpers/dcp.ts';
-import { closeApp, launchBrowser, newPage, screenshot, signIn, waitForText } from './browser.ts';
+import { closeApp, expectAccessible, launchBrowser, newPage, screenshot, signIn, waitForText } from './browser.ts';
 
 describe('the app: signing in, the deployments list', () => {
   let t: TestDcp;
@@ -61,6 +61,7 @@ describe('the app: signing in, the deployments list', () => {
     const shown = (await rows.allTextContents()).map((text) => newestFirst.find((service) => text.trim().startsWith(service)));
     assert.deepEqual(shown, newestFirst);
     await screenshot(page, 'deployments-list');
+    await expectAccessible(page, 'deployments-list');
 
     // The session outlives a reload (it is a cookie), and ends with Sign out.
     await page.reload();
@@ -73,10 +74,14 @@ describe('the app: signing in, the deployments list', () => {
   });
 
   test('the list shows 50 deployments, and Load more the rest', async () => {
+    // Rows to page through, not deployments to run: each one's scan takes an hour of a clock that
+    // never moves, so it stays Scanning and costs the engine nothing after it is created.
     const before = (await t.api('GET', '/api/v1/deployments?limit=500')).body.items.length;
+    const parked = { 'dcp.simulator/scan-ms': String(3_600_000) };
     for (let i = 0; i < 55 - before; i++) {
-      const res = await t.api('POST', '/api/v1/builds', build({ component: 'mule-runtime-agent', version: `1.0.${i}`, strategy: 'fast' }));
+      const res = await t.api('POST', '/api/v1/builds', build({ component: 'mule-runtime-agent', version: `1.0.${i}`, strategy: 'fast', annotations: parked }));
       assert.equal(res.status, 201);
+      assert.equal(res.body.status, 'Scanning', 'the deployment waits for its scan');
     }
     const page = await newPage(browser);
     await signIn(page, t.url, TOKEN);

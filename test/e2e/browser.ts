@@ -6,12 +6,14 @@
  *   await signIn(page, t.url, TOKEN);
  *   await waitForText(phaseStatus(page, 'dev'), 'Completed');
  *   await screenshot(page, 'deployment-completed');  // test-results/screenshots/<name>.png
+ *   await expectAccessible(page, 'the deployment page'); // axe-core: no serious or critical violation
  *
  * The browser is the system's Chromium (scripts/chromium.ts; `npm test` passes its path in
  * DCP_TEST_CHROMIUM). Every wait here is Playwright's auto-waiting on a visible state, never a
  * fixed sleep.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -135,4 +137,29 @@ export async function openApp(options: { clock: ManualClock; configDir?: string 
 export async function closeApp(app: { t?: TestDcp; browser?: Browser }): Promise<void> {
   await app.browser?.close();
   await app.t?.stop();
+}
+
+/** axe-core's source, injected into pages to check them (it is not part of the app). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules, and axe's best practices) on what the page shows now and
+ * fails on any serious or critical violation, naming each rule, its help and the elements. `what`
+ * says which page it is in the message.
+ */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  if (!(await page.evaluate('typeof globalThis.axe === "object"'))) await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate(`globalThis.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`)) as AxeViolation[];
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (serious.length === 0) return;
+  const lines = serious.map((v) => `- ${v.impact} ${v.id}: ${v.help} (${v.helpUrl})\n${v.nodes.map((n) => `    ${n.target.join(' ')}${n.failureSummary ? `: ${n.failureSummary.replace(/\s+/g, ' ')}` : ''}`).join('\n')}`);
+  throw new Error(`${what} (${page.url()}) has ${serious.length} serious or critical accessibility violation(s):\n${lines.join('\n')}`);
 }

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/shared/clocks.ts';
 import { build, ended, type TestDcp } from '../helpers/dcp.ts';
-import { closeApp, openApp, screenshot, waitForText } from './browser.ts';
+import { closeApp, expectAccessible, openApp, screenshot, waitForText } from './browser.ts';
 
 describe('teams and services', () => {
   let t: TestDcp;
@@ -40,6 +40,7 @@ describe('teams and services', () => {
     assert.equal(await workspace.inputValue(), 'acme-eng');
     assert.equal(await channel.inputValue(), '#payments-releases');
     await screenshot(page, 'team');
+    await expectAccessible(page, 'team');
 
     const team = await t.api('GET', '/api/v1/teams/payments');
     assert.equal(team.body.notifications.workspace, 'acme-eng');
@@ -65,5 +66,6 @@ describe('teams and services', () => {
     await waitForText(matrix, /5\.2\.0/);
     await page.getByTestId('deployment-row').filter({ hasText: '5.2.0' }).waitFor();
     await screenshot(page, 'service');
+    await expectAccessible(page, 'service');
   });
 });

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/shared/clocks.ts';
 import type { DeploymentDto } from '../../src/store/deployment-reads.ts';
 import { build, TOKEN, type TestDcp } from '../helpers/dcp.ts';
-import { closeApp, openApp, newPage, PHONE, phaseStatus, releaseStatus, screenshot, signIn, waitForText } from './browser.ts';
+import { closeApp, expectAccessible, openApp, newPage, PHONE, phaseStatus, releaseStatus, screenshot, signIn, waitForText } from './browser.ts';
 
 const RELEASE_MS = 60_000;
 const held = { 'dcp.simulator/release-ms': String(RELEASE_MS) };
@@ -59,6 +59,7 @@ describe('the deployment page', () => {
     await waitForText(releaseStatus(page, 'dev-usw2-1'), 'Deploying');
     for (const environment of ['qa', 'stage', 'prod']) await waitForText(phaseStatus(page, environment), 'Pending');
     await screenshot(page, 'deployment-in-progress');
+    await expectAccessible(page, 'deployment-in-progress');
 
     releasesFinish();
     await waitForText(releaseStatus(page, 'dev-usw2-1'), 'Succeeded');
@@ -89,6 +90,7 @@ describe('the deployment page', () => {
     await timeline.nth(events.body.items.length - 1).waitFor();
     assert.equal(await timeline.count(), events.body.items.length);
     await screenshot(page, 'deployment-completed');
+    await expectAccessible(page, 'deployment-completed');
   });
 
   test('on a phone the deployment page shows its phases', async () => {
@@ -98,6 +100,7 @@ describe('the deployment page', () => {
     await waitForText(phone.getByTestId('deployment-status'), 'Completed');
     for (const environment of ['dev', 'qa', 'stage', 'prod']) await waitForText(phaseStatus(phone, environment), 'Completed');
     await screenshot(phone, 'deployment-phone');
+    await expectAccessible(phone, 'deployment-phone');
     await phone.context().close();
   });
 
@@ -127,6 +130,39 @@ describe('the deployment page', () => {
     const after = await t.api('GET', `/api/v1/deployments/${running.id}`);
     assert.equal(after.body.status, 'Cancelled');
     assert.match(JSON.stringify(after.body), /wrong version/, 'the reason is recorded');
+  });
+
+  test('cancelling from the deployments list: a running row has Cancel, which asks first with the same dialog', async () => {
+    const running = await submit({ component: 'token-service', version: '0.9.5', annotations: held });
+    await page.goto(`${t.url}/deployments`);
+    const rows = page.getByTestId('deployment-row');
+    const row = rows.filter({ hasText: 'token-service' }).filter({ hasText: '0.9.5' });
+    await waitForText(row.getByTestId('status'), 'InProgress');
+    // Only running rows have the button: the one watched to the end has none.
+    const done = rows.filter({ hasText: 'ledger-worker' }).filter({ hasText: '3.1.0' });
+    await waitForText(done.getByTestId('status'), 'Completed');
+    assert.equal(await done.getByRole('button', { name: /^Cancel/ }).count(), 0);
+
+    const cancel = row.getByRole('button', { name: 'Cancel token-service 0.9.5' });
+    await cancel.click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel token-service 0.9.5?' });
+    await dialog.waitFor();
+    await expectAccessible(page, 'the cancel dialog over the deployments list');
+    await dialog.getByRole('button', { name: 'Keep running' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await waitForText(row.getByTestId('status'), 'InProgress');
+
+    await cancel.click();
+    await dialog.waitFor();
+    await dialog.getByLabel('Reason').fill('cancelled from the list');
+    await dialog.getByRole('button', { name: 'Cancel deployment' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await waitForText(row.getByTestId('status'), 'Cancelled');
+    await cancel.waitFor({ state: 'detached' });
+
+    const after = await t.api('GET', `/api/v1/deployments/${running.id}`);
+    assert.equal(after.body.status, 'Cancelled');
+    assert.match(JSON.stringify(after.body), /cancelled from the list/, 'the reason is recorded');
   });
 
   test('cloning a subset of environments: the plan follows the choice, and the clone has only those phases', async () => {

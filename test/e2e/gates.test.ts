@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_CONFIG_DIR } from '../../src/settings.ts';
 import { ManualClock } from '../../src/shared/clocks.ts';
 import { build, type TestDcp } from '../helpers/dcp.ts';
-import { closeApp, openApp, phaseStatus, screenshot, waitForText } from './browser.ts';
+import { closeApp, expectAccessible, openApp, phaseStatus, screenshot, waitForText } from './browser.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -44,6 +44,7 @@ describe('gates in the app', () => {
     const prod = page.getByTestId('phase-prod');
     await prod.getByRole('button', { name: 'Submit', exact: true }).waitFor();
     await screenshot(page, 'deployment-awaiting-approval');
+    await expectAccessible(page, 'deployment-awaiting-approval');
 
     // The approval, with a comment.
     await prod.getByLabel('Comment').fill('ship it');
@@ -108,6 +109,7 @@ describe('gates in the app', () => {
     assert.deepEqual(set[0].environments, ['prod']);
     assert.equal(set[0].reason, 'holiday freeze');
     await screenshot(page, 'freezes');
+    await expectAccessible(page, 'freezes');
 
     await row.getByRole('button', { name: 'Lift', exact: true }).click();
     const dialog = page.getByRole('dialog');
@@ -116,6 +118,7 @@ describe('gates in the app', () => {
     await dialog.waitFor({ state: 'hidden' });
     await row.waitFor({ state: 'detached' });
     await page.getByRole('region', { name: 'Past' }).getByRole('listitem').filter({ hasText: 'holiday freeze' }).filter({ hasText: 'Lifted' }).waitFor();
+    await expectAccessible(page, 'freezes with a lifted one');
 
     const lifted = (await t.api('GET', '/api/v1/freezes')).body.items.find((f: { id: string }) => f.id === set[0].id);
     assert.equal(lifted.liftedBy, 'admin');

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../../src/shared/clocks.ts';
 import { DEFAULT_SCAN_MS } from '../../src/integrations/scan/simulated.ts';
 import type { TestDcp } from '../helpers/dcp.ts';
-import { closeApp, openApp, phaseStatus, screenshot, setField, waitForText } from './browser.ts';
+import { closeApp, expectAccessible, openApp, phaseStatus, screenshot, setField, waitForText } from './browser.ts';
 
 describe('a new manual deployment', () => {
   let t: TestDcp;
@@ -51,6 +51,7 @@ describe('a new manual deployment', () => {
 
     await page.getByLabel('Reason', { exact: true }).fill('hotfix for the token refresh bug');
     await screenshot(page, 'new-deployment');
+    await expectAccessible(page, 'new-deployment');
     await page.getByRole('button', { name: 'Create deployment' }).click();
 
     await page.waitForURL((url) => /^\/deployments\/(?!new$)[^/]+$/.test(url.pathname));

@@ -5,8 +5,10 @@ import { forget } from './catalog.ts';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { ErrorNote, Loading } from './components/ErrorNote.tsx';
 import { Shell } from './components/Shell.tsx';
+import { useLatest } from './hooks.ts';
 import { closeLive } from './live.ts';
 import SignIn from './pages/SignIn.tsx';
+import signInStyles from './pages/SignIn.module.css';
 import { matchPath, navigate, usePathname } from './router.tsx';
 import type { Session } from './types.ts';
 
@@ -64,8 +66,7 @@ export function App() {
   const [attempt, setAttempt] = useState(0);
   const pathname = usePathname();
 
-  const signedIn = useRef(false);
-  signedIn.current = Boolean(session);
+  const signedIn = useLatest(Boolean(session));
   useEffect(() => {
     onUnauthorized(() => {
       closeLive();
@@ -73,10 +74,9 @@ export function App() {
       setSession(null);
     });
     return () => onUnauthorized(null);
-  }, []);
+  }, [signedIn]);
 
   useEffect(() => {
-    setError(null);
     api.session().then(setSession, (err: { status?: number }) => {
       if (err.status === 401) setSession(null);
       else setError(err);
@@ -92,8 +92,14 @@ export function App() {
 
   if (error) {
     return (
-      <main className="signin" id="main">
-        <ErrorNote error={error} onRetry={() => setAttempt((n) => n + 1)} />
+      <main className={signInStyles.signin} id="main">
+        <ErrorNote
+          error={error}
+          onRetry={() => {
+            setError(null);
+            setAttempt((n) => n + 1);
+          }}
+        />
       </main>
     );
   }

@@ -1,9 +1,14 @@
 /**
  * The app's only way to the DCP API: same-origin fetch with the session cookie, JSON in and out,
  * problem+json errors thrown as ApiError. A 401 tells the shell to bring the sign-in form back.
+ *
+ * `call(method, path, options)` is typed by the generated `paths` (api/schema.ts): the path must
+ * be one the API has for that method, and its path parameters, query, body and response are the
+ * document's. `api` below names the calls the app makes.
  */
+import type { paths } from './api/schema.ts';
 import type {
-  ArtifactManifest, ChangeCaseStatus, DcpEvent, Deployment, DeployWindow, Freeze, Page, Plan, Service, Session, Strategies, Target, Team,
+  ChangeCaseStatus, DcpEvent, Deployment, DeployWindow, FreezeRequest, ManualDeployment, NotificationSettings, Page, Strategies,
 } from './types.ts';
 
 export interface FieldError {
@@ -32,24 +37,41 @@ export function onUnauthorized(handler: (() => void) | null): void {
   unauthorized = handler;
 }
 
-interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  body?: unknown;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
+// ---- The typed client over the generated paths ----
+
+type Method = 'get' | 'post' | 'put' | 'delete';
+/** The paths that have an operation for `M`. */
+export type PathsFor<M extends Method> = { [P in keyof paths]: [NonNullable<paths[P][M]>] extends [never] ? never : P }[keyof paths];
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+type Json<R> = R extends { content: { 'application/json': infer B } } ? B : void;
+/** The body of the operation's success responses (2xx). */
+export type ResponseOf<O> = O extends { responses: infer R } ? Json<R[Extract<keyof R, 200 | 201 | 202 | 204>]> : never;
+type PathParams<O> = O extends { parameters: { path: infer X } } ? { path: X } : { path?: never };
+type QueryParams<O> = O extends { parameters: { query?: infer Q } } ? ([Q] extends [undefined] ? { query?: never } : { query?: Q }) : { query?: never };
+type Body<O> = O extends { requestBody: { content: { 'application/json': infer B } } } ? { body: B }
+  : O extends { requestBody?: { content: { 'application/json': infer B } } } ? { body?: B } : { body?: never };
+export type CallOptions<O> = PathParams<O> & QueryParams<O> & Body<O> & { headers?: Record<string, string>; signal?: AbortSignal };
+
+function url(path: string, params: { path?: object; query?: object }): string {
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String((params.path as Record<string, unknown>)[name])));
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params.query ?? {})) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `${filled}?${text}` : filled;
 }
 
-async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+export async function call<M extends Method, P extends PathsFor<M>>(method: M, path: P, options: CallOptions<Operation<P, M>>): Promise<ResponseOf<Operation<P, M>>> {
+  const { body, headers: extra, signal } = options as { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal };
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...extra };
+  if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, {
-      method: options.method ?? 'GET',
+    res = await fetch(url(path, options as { path?: object; query?: object }), {
+      method: method.toUpperCase(),
       credentials: 'same-origin',
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
     });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
@@ -65,76 +87,61 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
   if (!res.ok) {
     const problem = (data ?? {}) as { title?: string; detail?: string; errors?: FieldError[] };
     // A failed sign-in is the form's business; any other 401 means the session has ended.
-    if (res.status === 401 && !(path === '/session' && options.method === 'POST')) unauthorized?.();
+    if (res.status === 401 && !(path === '/api/v1/session' && method === 'post')) unauthorized?.();
     throw new ApiError(res.status, problem.title ?? `${res.status} ${res.statusText}`, problem.detail, problem.errors ?? []);
   }
-  return data as T;
+  return data as ResponseOf<Operation<P, M>>;
 }
 
-function query(params: Record<string, string | number | boolean | undefined | null>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
+/**
+ * Where types.ts reads a response more narrowly than the document describes it yet (see
+ * `Described` there), the call's result is taken as the app's type; once the document describes
+ * the field, both are the same type.
+ */
+const as = <T>(promise: Promise<unknown>) => promise as Promise<T>;
 
-export interface DeploymentFilter {
-  team?: string;
-  service?: string;
-  status?: string;
-  environment?: string;
-  q?: string;
-}
-
-export interface ManualDeployment {
-  component: string;
-  channel: string;
-  strategy: string;
-  artifactManifest: ArtifactManifest;
-  environments?: string[];
-  reason?: string;
-}
+export type DeploymentFilter = NonNullable<paths['/api/v1/deployments']['get']['parameters']['query']>;
 
 export const api = {
-  session: () => request<Session>('/session'),
-  signIn: (token: string) => request<Session>('/session', { method: 'POST', body: { token } }),
-  signOut: () => request<void>('/session', { method: 'DELETE' }),
+  session: () => call('get', '/api/v1/session', {}),
+  signIn: (token: string) => call('post', '/api/v1/session', { body: { token } }),
+  signOut: () => call('delete', '/api/v1/session', {}),
 
-  deployments: (filter: DeploymentFilter & { limit?: number; cursor?: string | null }, signal?: AbortSignal) =>
-    request<Page<Deployment>>(`/deployments${query({ ...filter })}`, { signal }),
-  deployment: (id: string, signal?: AbortSignal) => request<Deployment>(`/deployments/${encodeURIComponent(id)}`, { signal }),
+  deployments: (query: DeploymentFilter, signal?: AbortSignal) => as<Page<Deployment>>(call('get', '/api/v1/deployments', { query, signal })),
+  deployment: (id: string, signal?: AbortSignal) => as<Deployment>(call('get', '/api/v1/deployments/{id}', { path: { id }, signal })),
   createDeployment: (body: ManualDeployment, idempotencyKey: string) =>
-    request<Deployment>('/deployments', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey } }),
-  cancel: (id: string, reason?: string) =>
-    request<Deployment>(`/deployments/${encodeURIComponent(id)}/cancel`, { method: 'POST', body: reason ? { reason } : {} }),
-  clone: (id: string, environments: string[]) =>
-    request<Deployment>(`/deployments/${encodeURIComponent(id)}/clone`, { method: 'POST', body: { environments } }),
+    as<Deployment>(call('post', '/api/v1/deployments', { body, headers: { 'idempotency-key': idempotencyKey } })),
+  cancel: (id: string, reason?: string) => as<Deployment>(call('post', '/api/v1/deployments/{id}/cancel', { path: { id }, body: reason ? { reason } : {} })),
+  clone: (id: string, environments: string[]) => as<Deployment>(call('post', '/api/v1/deployments/{id}/clone', { path: { id }, body: { environments } })),
   plan: (body: { component: string; channel: string; strategy: string; environments?: string[] }, signal?: AbortSignal) =>
-    request<Plan>('/plans', { method: 'POST', body, signal }),
+    call('post', '/api/v1/plans', { body, signal }),
   decide: (id: string, phaseId: string, decision: 'approve' | 'reject', comment: string) =>
-    request<Deployment>(`/deployments/${encodeURIComponent(id)}/phases/${encodeURIComponent(phaseId)}/approvals`, {
-      method: 'POST',
-      body: comment ? { decision, comment } : { decision },
-    }),
+    as<Deployment>(call('post', '/api/v1/deployments/{id}/phases/{phaseId}/approvals', { path: { id, phaseId }, body: comment ? { decision, comment } : { decision } })),
   moveChangeCase: (id: string, status: Exclude<ChangeCaseStatus, 'new'>, deployWindow?: DeployWindow) =>
-    request<unknown>(`/change-cases/${encodeURIComponent(id)}/transition`, { method: 'POST', body: deployWindow ? { status, deployWindow } : { status } }),
+    call('post', '/api/v1/change-cases/{id}/transition', { path: { id }, body: deployWindow ? { status, deployWindow } : { status } }),
 
   events: (deployment: string, after: number, signal?: AbortSignal) =>
-    request<Page<DcpEvent>>(`/events${query({ deployment, after, limit: 500 })}`, { signal }),
+    as<Page<DcpEvent>>(call('get', '/api/v1/events', { query: { deployment, after, limit: 500 }, signal })),
 
-  teams: () => request<Page<Team>>('/teams'),
-  team: (name: string, signal?: AbortSignal) => request<Team>(`/teams/${encodeURIComponent(name)}`, { signal }),
-  saveNotifications: (name: string, body: { workspace: string | null; channel: string | null }) =>
-    request<Team>(`/teams/${encodeURIComponent(name)}/notifications`, { method: 'PUT', body }),
-  services: () => request<Page<Service>>('/services'),
-  targets: () => request<Page<Target>>('/targets'),
-  strategies: () => request<Strategies>('/strategies'),
+  teams: () => call('get', '/api/v1/teams', {}),
+  team: (id: string, signal?: AbortSignal) => call('get', '/api/v1/teams/{id}', { path: { id }, signal }),
+  saveNotifications: (id: string, body: NotificationSettings) => call('put', '/api/v1/teams/{id}/notifications', { path: { id }, body }),
+  services: () => call('get', '/api/v1/services', {}),
+  targets: () => call('get', '/api/v1/targets', {}),
+  strategies: () => as<Strategies>(call('get', '/api/v1/strategies', {})),
 
-  freezes: (signal?: AbortSignal) => request<Page<Freeze>>('/freezes?limit=200', { signal }),
-  setFreeze: (body: { environments: string[]; startsAt: string; endsAt?: string; reason: string }) =>
-    request<Freeze>('/freezes', { method: 'POST', body }),
-  liftFreeze: (id: string) => request<Freeze>(`/freezes/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  freezes: (signal?: AbortSignal) => call('get', '/api/v1/freezes', { query: { limit: 200 }, signal }),
+  setFreeze: (body: FreezeRequest) => call('post', '/api/v1/freezes', { body }),
+  liftFreeze: (id: string) => call('delete', '/api/v1/freezes/{id}', { path: { id } }),
 };
+
+/** An ApiError's field errors by field path ("artifactManifest.charts[0].version" → message); {} for any other error. */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!(error instanceof ApiError)) return out;
+  for (const e of error.errors) out[e.field] = out[e.field] ? `${out[e.field]}; ${e.message}` : e.message;
+  return out;
+}
 
 /** The message to show for any error a call threw. */
 export function errorMessage(error: unknown): string {

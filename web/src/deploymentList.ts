@@ -3,9 +3,9 @@
  * stream events the affected deployments are refetched (debounced, batched) — new ones appear at
  * the top, changed ones are replaced in place (other rows keep their identity, so do not re-render).
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, type DeploymentFilter } from './api.ts';
-import { useBatcher, useLiveEvents } from './hooks.ts';
+import { useBatcher, useLatest, useLiveEvents } from './hooks.ts';
 import type { Deployment } from './types.ts';
 
 const HEAD = '__head__';
@@ -19,12 +19,17 @@ interface State {
   error: unknown;
 }
 
+/** Whether a row shows something new (times alone do not tell: moves in one instant share a time). */
+function changed(shown: Deployment, update: Deployment): boolean {
+  return update.updatedAt !== shown.updatedAt || update.status !== shown.status || update.statusDetail !== shown.statusDetail;
+}
+
 function merge(items: Deployment[], updates: Deployment[]): Deployment[] {
   const byId = new Map(updates.map((d) => [d.id, d]));
   const next = items.map((d) => {
     const update = byId.get(d.id);
     byId.delete(d.id);
-    return update && update.updatedAt !== d.updatedAt ? update : d;
+    return update && changed(d, update) ? update : d;
   });
   if (byId.size === 0) return next;
   return [...byId.values(), ...next].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
@@ -39,10 +44,8 @@ export type DeploymentList = ReturnType<typeof useDeploymentList>;
 export function useDeploymentList(filter: DeploymentFilter, pageSize = 50) {
   const key = JSON.stringify(filter);
   const [state, setState] = useState<State>({ items: [], cursor: null, loading: true, loadingMore: false, error: null });
-  const itemsRef = useRef<Deployment[]>([]);
-  itemsRef.current = state.items;
-  const filterRef = useRef(filter);
-  filterRef.current = filter;
+  const itemsRef = useLatest(state.items);
+  const filterRef = useLatest(filter);
   const [round, setRound] = useState(0);
 
   useEffect(() => {
@@ -55,7 +58,7 @@ export function useDeploymentList(filter: DeploymentFilter, pageSize = 50) {
       },
     );
     return () => controller.abort();
-  }, [key, pageSize, round]);
+  }, [key, pageSize, round, filterRef]);
 
   const loadMore = useCallback(async () => {
     const cursor = state.cursor;
@@ -70,7 +73,7 @@ export function useDeploymentList(filter: DeploymentFilter, pageSize = 50) {
     } catch (error) {
       setState((s) => ({ ...s, loadingMore: false, error }));
     }
-  }, [state.cursor, state.loadingMore, pageSize]);
+  }, [state.cursor, state.loadingMore, pageSize, filterRef]);
 
   const refetch = useBatcher<string>(async (keys) => {
     const ids = [...keys].filter((k) => k !== HEAD);
@@ -96,5 +99,8 @@ export function useDeploymentList(filter: DeploymentFilter, pageSize = 50) {
     else if (isDeploymentEvent(event.type)) refetch(HEAD);
   });
 
-  return { ...state, hasMore: state.cursor !== null, loadMore, retry: () => setRound((n) => n + 1) };
+  /** Puts a deployment the app changed (e.g. cancelled) in place at once, before its events arrive. */
+  const replace = useCallback((d: Deployment) => setState((s) => ({ ...s, items: merge(s.items, [d]) })), []);
+
+  return { ...state, hasMore: state.cursor !== null, loadMore, replace, retry: () => setRound((n) => n + 1) };
 }

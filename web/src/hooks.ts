@@ -1,5 +1,5 @@
 /** Small hooks shared by the pages: loading data, debouncing, live events, the document title. */
-import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DependencyList } from 'react';
 import { subscribe } from './live.ts';
 import type { DcpEvent } from './types.ts';
 
@@ -12,39 +12,50 @@ export interface Resource<T> {
 }
 
 /**
+ * The latest `value` in a ref, for callbacks that outlive a render (subscriptions, timers) to
+ * read; updated after each commit, since a ref must not be written during render.
+ */
+export function useLatest<T>(value: T): { readonly current: T } {
+  const ref = useRef(value);
+  useLayoutEffect(() => {
+    ref.current = value;
+  });
+  return ref;
+}
+
+interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  /** The load this state is the outcome of (deps and round); loading while it is not the current one. */
+  settled: string | null;
+}
+
+/**
  * Loads data when deps change (aborting the previous load; the previous data stays until the new
  * arrives); reload() loads again quietly.
  */
 export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList): Resource<T> {
-  const [data, setData] = useState<T | undefined>(undefined);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
+  const [state, setState] = useState<Loaded<T>>({ data: undefined, error: null, settled: null });
   const [round, setRound] = useState(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
-  const depsKey = JSON.stringify(deps);
+  const loadRef = useLatest(load);
+  const key = `${JSON.stringify(deps)}#${round}`;
 
   useEffect(() => {
     const controller = new AbortController();
-    setLoading(true);
     loadRef.current(controller.signal).then(
-      (value) => {
-        if (controller.signal.aborted) return;
-        setData(value);
-        setError(null);
-        setLoading(false);
+      (data) => {
+        if (!controller.signal.aborted) setState({ data, error: null, settled: key });
       },
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(err);
-        setLoading(false);
+      (error: unknown) => {
+        if (!controller.signal.aborted) setState((s) => ({ ...s, error, settled: key }));
       },
     );
     return () => controller.abort();
-  }, [depsKey, round]);
+  }, [key, loadRef]);
 
   const reload = useCallback(() => setRound((n) => n + 1), []);
-  return { data, error, loading, reload, setData };
+  const setData = useCallback((data: T) => setState((s) => ({ ...s, data })), []);
+  return { data: state.data, error: state.error, loading: state.settled !== key, reload, setData };
 }
 
 export function useDebounced<T>(value: T, ms: number): T {
@@ -58,9 +69,8 @@ export function useDebounced<T>(value: T, ms: number): T {
 
 /** Calls handler for every live event while mounted (the latest handler; one subscription). */
 export function useLiveEvents(handler: (event: DcpEvent) => void): void {
-  const ref = useRef(handler);
-  ref.current = handler;
-  useEffect(() => subscribe((event) => ref.current(event)), []);
+  const ref = useLatest(handler);
+  useEffect(() => subscribe((event) => ref.current(event)), [ref]);
 }
 
 /**
@@ -68,8 +78,7 @@ export function useLiveEvents(handler: (event: DcpEvent) => void): void {
  * so that a burst of events costs one refetch.
  */
 export function useBatcher<K>(flush: (keys: Set<K>) => void, ms = 300, maxMs = 1500): (key: K) => void {
-  const flushRef = useRef(flush);
-  flushRef.current = flush;
+  const flushRef = useLatest(flush);
   const pending = useRef(new Set<K>());
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const first = useRef(0);
@@ -86,7 +95,7 @@ export function useBatcher<K>(flush: (keys: Set<K>) => void, ms = 300, maxMs = 1
       pending.current = new Set();
       flushRef.current(keys);
     }, wait);
-  }, [ms, maxMs]);
+  }, [ms, maxMs, flushRef]);
 }
 
 export function useTitle(title: string): void {

@@ -1,168 +1,78 @@
-/** The shapes of the DCP API (v1) that the app reads; see /openapi.json. */
+/**
+ * The app's names for the shapes of the DCP API (v1). They are the generated ones
+ * (api/schema.ts, from /openapi.json; `npm run gen:api`), never written by hand — except where the
+ * OpenAPI document does not describe a field yet (it says `unknown` or "any object"): there
+ * `Described<Generated, Local>` uses the local shape below, and switches to the generated one by
+ * itself once the document describes the field (then the local shape can go).
+ */
+import type { components, paths } from './api/schema.ts';
 
-export type DeploymentStatus = 'Pending' | 'Scanning' | 'Scanned' | 'InProgress' | 'Completed' | 'Failed' | 'Cancelled';
-export type PhaseStatus = 'Pending' | 'Checking' | 'AwaitingPrerequisites' | 'Deploying' | 'Completed' | 'Failed' | 'Cancelled' | 'Skipped';
-export type ReleaseStatus = 'Pending' | 'Deploying' | 'Succeeded' | 'Failed' | 'Cancelled' | 'Skipped';
-export type ChangeCaseStatus = 'new' | 'submitted' | 'scheduled-approved' | 'rejected' | 'closed';
+type Schemas = components['schemas'];
+
+/** The generated type when the document describes it; else the app's reading of it. */
+type Described<Generated, Local> = unknown extends Generated ? Local : string extends keyof NonNullable<Generated> ? Local : Generated;
+
+export type DeploymentStatus = Schemas['Deployment']['status'];
+export type PhaseStatus = Schemas['Phase']['status'];
+export type ReleaseStatus = Schemas['Release']['status'];
+export type ChangeCaseStatus = Schemas['ChangeCase']['status'];
+
+/** Every deployment status, in lifecycle order (the record fails to compile when the enum changes). */
+const DEPLOYMENT_STATUS_ORDER: Record<DeploymentStatus, number> = { Pending: 0, Scanning: 1, Scanned: 2, InProgress: 3, Completed: 4, Failed: 5, Cancelled: 6 };
+export const DEPLOYMENT_STATUSES = (Object.keys(DEPLOYMENT_STATUS_ORDER) as DeploymentStatus[]).sort((a, b) => DEPLOYMENT_STATUS_ORDER[a] - DEPLOYMENT_STATUS_ORDER[b]);
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-export interface Session {
-  name: string;
-  role: string;
-}
+export type Session = paths['/api/v1/session']['get']['responses'][200]['content']['application/json'];
+export type ArtifactManifest = Schemas['ArtifactManifest'];
+export type Image = ArtifactManifest['images'][number];
+export type Chart = ArtifactManifest['charts'][number];
+export type Release = Schemas['Release'];
+export type Check = Schemas['Phase']['checks'][number];
+export type Freeze = Schemas['Freeze'];
+export type DeployWindow = NonNullable<Schemas['ChangeCase']['deployWindow']>;
+export type Target = Schemas['Target'];
+export type Plan = Schemas['Plan'];
+export type Team = Schemas['Team'];
+export type Service = Schemas['Service'];
+export type OmittedEnvironment = Schemas['Deployment']['omittedEnvironments'][number];
+export type ManualDeployment = Schemas['ManualDeploymentRequest'];
+export type FreezeRequest = Schemas['FreezeRequest'];
+export type NotificationSettings = Schemas['NotificationSettings'];
 
-export interface Image {
-  name: string;
-  digest?: string;
-  tag?: string;
-}
-
-export interface Chart {
-  name: string;
-  version: string;
-  repository?: string;
-}
-
-export interface ArtifactManifest {
-  name: string;
-  version: string;
-  images: Image[];
-  charts: Chart[];
-  annotations?: Record<string, string>;
-}
-
-export interface Release {
-  id: string;
-  target: string;
-  region: string;
-  status: ReleaseStatus;
-  statusDetail: string;
-  updatedAt?: string;
-  statusTimes?: Record<string, string>;
-}
-
-export interface Check {
-  name: string;
-  type: string;
-  status: string;
-  detail: string | null;
-}
-
+// Prerequisites: the server's core/gates.ts `Prerequisites`, until the document describes them.
 export interface Approval {
   by: string;
   decision: 'approve' | 'reject';
   comment: string | null;
   at: string;
 }
-
-export interface DeployWindow {
-  start: string;
-  end: string;
-}
-
-export interface Freeze {
-  id: string;
-  environments: string[];
-  startsAt: string;
-  endsAt: string | null;
-  reason: string;
-  createdBy?: string;
-  createdAt?: string;
-  liftedAt?: string | null;
-  liftedBy?: string | null;
-}
-
-export interface Prerequisites {
+/** A freeze as a phase's prerequisites name it (not the whole Freeze of /freezes). */
+export type FreezeFact = Pick<Freeze, 'id' | 'reason' | 'startsAt' | 'endsAt'>;
+interface LocalPrerequisites {
   approvals: { required: number; approvers: string[]; received: Approval[]; rejectedBy: string | null; met: boolean } | null;
   changeCase:
     | { id: string; number: string | null; status: ChangeCaseStatus; deployWindow: DeployWindow | null; timesOutAt: string; met: boolean }
     | { id: null; status: 'creating'; met: false }
     | null;
-  freeze: { met: boolean; freezes: Freeze[] } | null;
+  freeze: { met: boolean; freezes: FreezeFact[] } | null;
   window: { met: boolean; windows: { timezone: string; days: string[]; hours: string }[]; changesAt: string | null } | null;
   bakeTime: { environment: string; durationMs: number; applies: boolean; readyAt: string | null; met: boolean } | null;
 }
+type GeneratedPrerequisites = Schemas['Phase']['prerequisites'];
+export type Prerequisites = {
+  [K in keyof LocalPrerequisites]: Described<K extends keyof GeneratedPrerequisites ? GeneratedPrerequisites[K] : unknown, LocalPrerequisites[K]>;
+};
 
-export interface Phase {
-  id: string;
-  environment: string;
-  isGov: boolean;
-  status: PhaseStatus;
-  statusDetail: string;
-  checks: Check[];
-  prerequisites: Prerequisites;
-  releases: Release[];
-  statusTimes?: Record<string, string>;
-}
+export type Phase = Omit<Schemas['Phase'], 'prerequisites'> & { prerequisites: Prerequisites };
 
-export interface OmittedEnvironment {
-  environment: string;
-  reason: string;
-}
+export type ScanFindings = Described<Schemas['Deployment']['scanFindings'], { counts?: Record<string, number> } | null>;
+export type Deployment = Omit<Schemas['Deployment'], 'phases' | 'scanFindings'> & { phases: Phase[]; scanFindings?: ScanFindings };
 
-export interface Deployment {
-  id: string;
-  buildId: string | null;
-  service: string;
-  team: string;
-  channel: string;
-  strategy: string;
-  version?: string;
-  artifactManifest: ArtifactManifest;
-  source?: { repository?: string; commit?: string; branch?: string } | null;
-  reason?: string | null;
-  triggeredBy: string;
-  clonedFrom: string | null;
-  status: DeploymentStatus;
-  statusDetail: string;
-  scanFindings?: { counts?: Record<string, number> } | null;
-  createdAt: string;
-  updatedAt: string;
-  omittedEnvironments: OmittedEnvironment[];
-  phases: Phase[];
-}
-
-export interface Target {
-  channel: string;
-  environment: string;
-  cluster: string;
-  region: string;
-  kubeContext?: string;
-  namespace?: string;
-  cpcEndpoint?: string;
-  labels?: Record<string, string>;
-}
-
-export interface Plan {
-  service: string;
-  team: string;
-  channel: string;
-  strategy: string;
-  phases: { environment: string; isGov: boolean; targets: Target[] }[];
-  omittedEnvironments: OmittedEnvironment[];
-}
-
-export interface Team {
-  name: string;
-  title?: string;
-  changeCaseQueue: string;
-  members?: string[];
-  slack: { workspace?: string; channel?: string };
-  notifications: { workspace: string | null; channel: string | null; source: 'catalog' | 'override'; updatedAt: string | null; updatedBy: string | null };
-  services: string[];
-}
-
-export interface Service {
-  name: string;
-  team: string;
-  isGov: boolean;
-  lifecycle?: string;
-}
-
+type StrategiesResponse = paths['/api/v1/strategies']['get']['responses'][200]['content']['application/json'];
 export interface EnvironmentPolicy {
   name: string;
   isGov: boolean;
@@ -170,28 +80,26 @@ export interface EnvironmentPolicy {
   freezable: boolean;
   checks: { name: string; type: string }[];
 }
-
 export interface Strategies {
-  items: { name: string; environments: string[] }[];
-  environments: EnvironmentPolicy[];
+  /** The document marks a strategy's fields optional; the server always sends both. */
+  items: Required<StrategiesResponse['items'][number]>[];
+  environments: Described<StrategiesResponse['environments'][number], EnvironmentPolicy>[];
 }
 
 /** A CloudEvent from the event log or the live stream. */
-export interface DcpEvent {
-  id: string;
-  type: string;
-  time: string;
-  subject: string;
-  position: number;
-  data: {
-    deploymentId?: string;
-    phaseId?: string;
-    releaseId?: string;
-    changeCaseId?: string;
-    environment?: string;
-    target?: string;
-    from?: string | null;
-    to?: string;
-    statusDetail?: string;
-  };
-}
+export type DcpEvent = Omit<Schemas['Event'], 'data'> & {
+  data: Described<
+    Schemas['Event']['data'],
+    {
+      deploymentId?: string;
+      phaseId?: string;
+      releaseId?: string;
+      changeCaseId?: string;
+      environment?: string;
+      target?: string;
+      from?: string | null;
+      to?: string;
+      statusDetail?: string;
+    }
+  >;
+};

@@ -103,13 +103,13 @@ export const Prerequisites = {
         { type: 'null' },
         {
           type: 'object',
-          description: 'The phase\'s change case; `status: creating` (and `id: null`) until the provider has opened it.',
-          required: ['id', 'status', 'met'],
+          description: 'The phase\'s change case (null until it exists: the phase\'s statusDetail says it is being created).',
+          required: ['id', 'number', 'status', 'deployWindow', 'timesOutAt', 'met'],
           additionalProperties: false,
           properties: {
-            id: nullableStr,
+            id: str,
             number: nullableStr,
-            status: { type: 'string', enum: [...CHANGE_CASE_STATUSES, 'creating'] },
+            status: { type: 'string', enum: CHANGE_CASE_STATUSES },
             deployWindow: { anyOf: [{ type: 'null' }, timeWindow] },
             timesOutAt: dateTime,
             met: bool,

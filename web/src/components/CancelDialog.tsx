@@ -2,6 +2,8 @@
 import { useId, useState } from 'react';
 import { api } from '../api.ts';
 import type { Deployment } from '../types.ts';
+import { useAction } from '../useAction.ts';
+import { btn } from './Button.tsx';
 import { Dialog } from './Dialog.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
 
@@ -13,29 +15,18 @@ interface Props {
 
 export function CancelDialog({ deployment, onClose, onCancelled }: Props) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const id = useId();
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onCancelled(await api.cancel(deployment.id, reason.trim() || undefined));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const cancel = useAction(async () => onCancelled(await api.cancel(deployment.id, reason.trim() || undefined)));
   return (
     <Dialog
       title={`Cancel ${deployment.service} ${deployment.artifactManifest.version}?`}
       onClose={onClose}
       actions={
         <>
-          <button type="button" className="btn" onClick={onClose}>
+          <button type="button" className={btn()} onClick={onClose}>
             Keep running
           </button>
-          <button type="button" className="btn btn-danger-solid" onClick={confirm} disabled={busy}>
+          <button type="button" className={btn('dangerSolid')} onClick={() => cancel.run()} disabled={cancel.busy}>
             Cancel deployment
           </button>
         </>
@@ -47,7 +38,7 @@ export function CancelDialog({ deployment, onClose, onCancelled }: Props) {
       </p>
       <label htmlFor={id}>Reason (optional)</label>
       <input id={id} type="text" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Why are you cancelling?" />
-      <ErrorNote error={error} />
+      <ErrorNote error={cancel.error} />
     </Dialog>
   );
 }

@@ -4,15 +4,17 @@ import { api } from '../api.ts';
 import { useResource } from '../hooks.ts';
 import { navigate } from '../router.tsx';
 import type { Deployment } from '../types.ts';
+import { useAction } from '../useAction.ts';
+import { btn } from './Button.tsx';
 import { Dialog } from './Dialog.tsx';
+import { Choices } from './Field.tsx';
+import { layout } from './Page.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
 import { PlanPreview } from './PlanPreview.tsx';
 
 export function CloneDialog({ deployment, onClose }: { deployment: Deployment; onClose: () => void }) {
   const environments = deployment.phases.map((p) => p.environment);
   const [chosen, setChosen] = useState<string[]>(environments);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const plan = useResource(
     (signal) =>
       chosen.length === 0
@@ -22,18 +24,11 @@ export function CloneDialog({ deployment, onClose }: { deployment: Deployment; o
   );
 
   const toggle = (env: string, on: boolean) => setChosen((list) => environments.filter((e) => (e === env ? on : list.includes(e))));
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await api.clone(deployment.id, chosen);
-      onClose();
-      navigate(`/deployments/${created.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const clone = useAction(async () => {
+    const created = await api.clone(deployment.id, chosen);
+    onClose();
+    navigate(`/deployments/${created.id}`);
+  });
 
   return (
     <Dialog
@@ -42,28 +37,20 @@ export function CloneDialog({ deployment, onClose }: { deployment: Deployment; o
       wide
       actions={
         <>
-          <button type="button" className="btn" onClick={onClose}>
+          <button type="button" className={btn()} onClick={onClose}>
             Close
           </button>
-          <button type="button" className="btn btn-primary" onClick={confirm} disabled={busy || chosen.length === 0 || Boolean(plan.error)}>
+          <button type="button" className={btn('primary')} onClick={() => clone.run()} disabled={clone.busy || chosen.length === 0 || Boolean(plan.error)}>
             Clone deployment
           </button>
         </>
       }
     >
       <p className="muted">A new deployment of the same artifact, planned afresh on channel {deployment.channel} with strategy {deployment.strategy}.</p>
-      <fieldset className="checks-field">
-        <legend>Environments</legend>
-        {environments.map((env) => (
-          <label key={env} className="check">
-            <input type="checkbox" checked={chosen.includes(env)} onChange={(e) => toggle(env, e.target.checked)} />
-            {env}
-          </label>
-        ))}
-      </fieldset>
-      <h3 className="subhead">Plan</h3>
+      <Choices legend="Environments" options={environments} chosen={(env) => chosen.includes(env)} onToggle={toggle} />
+      <h3 className={layout.subhead}>Plan</h3>
       <PlanPreview plan={plan.data} loading={plan.loading} error={plan.error} />
-      <ErrorNote error={error} />
+      <ErrorNote error={clone.error} />
     </Dialog>
   );
 }

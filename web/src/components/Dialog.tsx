@@ -3,6 +3,8 @@
  * inside), Escape closes it, and focus goes back to where it was.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useLatest } from '../hooks.ts';
+import styles from './Dialog.module.css';
 
 interface Props {
   title: string;
@@ -16,8 +18,7 @@ interface Props {
 export function Dialog({ title, onClose, children, actions, wide }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const closeRef = useRef(onClose);
-  closeRef.current = onClose;
+  const closeRef = useLatest(onClose);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -40,15 +41,15 @@ export function Dialog({ title, onClose, children, actions, wide }: Props) {
       if (dialog.open) dialog.close();
       if (opener?.isConnected) opener.focus();
     };
-  }, []);
+  }, [closeRef]);
 
   return (
-    <dialog ref={ref} className={`dialog${wide ? ' dialog-wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby={titleId}>
-      <h2 id={titleId} className="dialog-title">
+    <dialog ref={ref} className={wide ? `${styles.dialog} ${styles.wide}` : styles.dialog} role="dialog" aria-modal="true" aria-labelledby={titleId}>
+      <h2 id={titleId} className={styles.title}>
         {title}
       </h2>
-      <div className="dialog-body">{children}</div>
-      <div className="dialog-actions">{actions}</div>
+      <div className={styles.body}>{children}</div>
+      <div className={styles.actions}>{actions}</div>
     </dialog>
   );
 }

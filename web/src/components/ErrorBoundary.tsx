@@ -1,5 +1,8 @@
 /** Catches a page that failed to render or to load (e.g. a stale bundle after an upgrade). */
 import { Component, type ReactNode } from 'react';
+import { btn } from './Button.tsx';
+import { Note } from './ErrorNote.tsx';
+import { layout } from './Page.tsx';
 
 interface State {
   error: Error | null;
@@ -19,13 +22,13 @@ export class ErrorBoundary extends Component<{ children: ReactNode; resetKey: st
   render() {
     if (!this.state.error) return this.props.children;
     return (
-      <div className="page">
-        <div className="note note-error" role="alert">
+      <div className={layout.page}>
+        <Note tone="error">
           <span>This page could not be shown: {this.state.error.message}</span>
-          <button type="button" className="btn btn-small" onClick={() => location.reload()}>
+          <button type="button" className={btn('small')} onClick={() => location.reload()}>
             Reload
           </button>
-        </div>
+        </Note>
       </div>
     );
   }

@@ -1,23 +1,37 @@
 /** Set a change freeze on freezable environments, from now (or later) until a time or until lifted. */
 import { useState, type FormEvent } from 'react';
-import { ApiError, api } from '../api.ts';
+import { api } from '../api.ts';
 import { fromLocalInput, toLocalInput } from '../format.ts';
 import type { Freeze } from '../types.ts';
+import { useAction } from '../useAction.ts';
+import { btn } from './Button.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
-import { Field, fieldErrors } from './Field.tsx';
+import styles from './FreezeForm.module.css';
+import { layout } from './Page.tsx';
+import { Choices, Field, fieldStyles } from './Field.tsx';
 
 export function FreezeForm({ environments, onCreated }: { environments: string[]; onCreated: (freeze: Freeze) => void }) {
   const [chosen, setChosen] = useState<string[]>(environments);
   const [startsAt, setStartsAt] = useState(() => toLocalInput(new Date()));
   const [endsAt, setEndsAt] = useState('');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const server = error instanceof ApiError ? fieldErrors(error.errors) : {};
+  const save = useAction(async () => {
+    const freeze = await api.setFreeze({
+      environments: chosen,
+      startsAt: fromLocalInput(startsAt),
+      ...(endsAt ? { endsAt: fromLocalInput(endsAt) } : {}),
+      reason: reason.trim(),
+    });
+    setReason('');
+    setEndsAt('');
+    setStartsAt(toLocalInput(new Date()));
+    onCreated(freeze);
+  });
+  const server = save.fieldErrors;
   const envError = local.environments ?? Object.entries(server).find(([k]) => k.startsWith('environments'))?.[1];
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     const missing: Record<string, string> = {};
     if (chosen.length === 0) missing.environments = 'Choose at least one environment.';
@@ -25,46 +39,22 @@ export function FreezeForm({ environments, onCreated }: { environments: string[]
     if (endsAt && fromLocalInput(endsAt) <= fromLocalInput(startsAt)) missing.endsAt = 'The freeze must end after it starts.';
     if (!reason.trim()) missing.reason = 'Say why, so that people blocked by it know.';
     setLocal(missing);
-    setError(null);
-    if (Object.keys(missing).length) return;
-    setBusy(true);
-    try {
-      const freeze = await api.setFreeze({
-        environments: chosen,
-        startsAt: fromLocalInput(startsAt),
-        ...(endsAt ? { endsAt: fromLocalInput(endsAt) } : {}),
-        reason: reason.trim(),
-      });
-      setReason('');
-      setEndsAt('');
-      setStartsAt(toLocalInput(new Date()));
-      onCreated(freeze);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    save.reset();
+    if (Object.keys(missing).length === 0) void save.run();
   };
 
   return (
-    <form className="panel freeze-form" onSubmit={submit} noValidate aria-labelledby="freeze-form-title">
+    <form className={`${layout.panel} ${styles.form}`} onSubmit={submit} noValidate aria-labelledby="freeze-form-title">
       <h2 id="freeze-form-title">Set a freeze</h2>
       <p className="muted small">While a freeze covers an environment, its change cases cannot be approved and its phases wait.</p>
-      <fieldset className="checks-field">
-        <legend>Environments</legend>
-        {environments.map((env) => (
-          <label key={env} className="check">
-            <input
-              type="checkbox"
-              checked={chosen.includes(env)}
-              onChange={(e) => setChosen((list) => environments.filter((x) => (x === env ? e.target.checked : list.includes(x))))}
-            />
-            {env}
-          </label>
-        ))}
-        {envError && <p className="field-error">{envError}</p>}
-      </fieldset>
-      <div className="grid-2">
+      <Choices
+        legend="Environments"
+        options={environments}
+        chosen={(env) => chosen.includes(env)}
+        onToggle={(env, on) => setChosen((list) => environments.filter((x) => (x === env ? on : list.includes(x))))}
+        error={envError}
+      />
+      <div className={fieldStyles.grid2}>
         <Field label="Starts at" error={local.startsAt ?? server.startsAt}>
           <input type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
         </Field>
@@ -75,8 +65,8 @@ export function FreezeForm({ environments, onCreated }: { environments: string[]
       <Field label="Reason" error={local.reason ?? server.reason}>
         <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. End-of-year change freeze" />
       </Field>
-      <ErrorNote error={error} />
-      <button type="submit" className="btn btn-primary" disabled={busy}>
+      <ErrorNote error={save.error} />
+      <button type="submit" className={btn('primary')} disabled={save.busy}>
         Set freeze
       </button>
     </form>

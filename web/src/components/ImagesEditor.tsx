@@ -1,5 +1,8 @@
 /** Rows of container images (name + digest) that can be added and removed. */
 import type { Image } from '../types.ts';
+import { btn } from './Button.tsx';
+import { FieldError, fieldStyles } from './Field.tsx';
+import styles from './ImagesEditor.module.css';
 
 interface Props {
   images: Image[];
@@ -10,15 +13,15 @@ interface Props {
 export function ImagesEditor({ images, onChange, errors }: Props) {
   const set = (i: number, patch: Partial<Image>) => onChange(images.map((img, j) => (j === i ? { ...img, ...patch } : img)));
   return (
-    <fieldset className="images">
-      <legend>Images</legend>
+    <fieldset>
+      <legend className={fieldStyles.groupLegend}>Images</legend>
       {images.length === 0 && <p className="muted small">No images. The chart’s defaults are used.</p>}
       {images.map((img, i) => {
         const nameError = errors[`artifactManifest.images[${i}].name`];
         const digestError = errors[`artifactManifest.images[${i}].digest`];
         return (
-          <div className="image-row" key={i}>
-            <div className="field">
+          <div className={styles.row} key={i}>
+            <div className={fieldStyles.field}>
               <label htmlFor={`image-${i}-name`}>Image {i + 1} name</label>
               <input
                 id={`image-${i}-name`}
@@ -29,9 +32,9 @@ export function ImagesEditor({ images, onChange, errors }: Props) {
                 onChange={(e) => set(i, { name: e.target.value })}
                 aria-invalid={nameError ? true : undefined}
               />
-              {nameError && <p className="field-error">{nameError}</p>}
+              {nameError && <FieldError>{nameError}</FieldError>}
             </div>
-            <div className="field">
+            <div className={fieldStyles.field}>
               <label htmlFor={`image-${i}-digest`}>Image {i + 1} digest</label>
               <input
                 id={`image-${i}-digest`}
@@ -42,15 +45,15 @@ export function ImagesEditor({ images, onChange, errors }: Props) {
                 onChange={(e) => set(i, { digest: e.target.value })}
                 aria-invalid={digestError ? true : undefined}
               />
-              {digestError && <p className="field-error">{digestError}</p>}
+              {digestError && <FieldError>{digestError}</FieldError>}
             </div>
-            <button type="button" className="btn btn-ghost btn-small image-remove" onClick={() => onChange(images.filter((_, j) => j !== i))}>
+            <button type="button" className={`${btn('ghost', 'small')} ${styles.remove}`} onClick={() => onChange(images.filter((_, j) => j !== i))}>
               Remove image {i + 1}
             </button>
           </div>
         );
       })}
-      <button type="button" className="btn btn-small" onClick={() => onChange([...images, { name: '', digest: '' }])}>
+      <button type="button" className={btn('small')} onClick={() => onChange([...images, { name: '', digest: '' }])}>
         Add image
       </button>
     </fieldset>

@@ -1,8 +1,10 @@
 /** One phase of the pipeline: environment, status, checks, prerequisites, actions, and releases per target. */
 import type { Deployment, Phase } from '../types.ts';
+import styles from './PhaseCard.module.css';
 import { PhaseActions } from './PhaseActions.tsx';
 import { Prerequisites } from './Prerequisites.tsx';
 import { StatusBadge, toneOf } from './StatusBadge.tsx';
+import { GovTag } from './Tag.tsx';
 import { Time } from './Time.tsx';
 
 interface Props {
@@ -16,23 +18,19 @@ export function PhaseCard({ deploymentId, phase, index, onChanged }: Props) {
   const started = phase.statusTimes?.Checking;
   const ended = phase.statusTimes?.[phase.status];
   return (
-    <li className={`phase tone-${toneOf(phase.status)}`} aria-label={`Phase ${index + 1}: ${phase.environment}`}>
-      <div data-testid={`phase-${phase.environment}`} className="phase-main">
-        <div className="phase-head">
-          <span className="phase-index" aria-hidden="true">
+    <li className={`${styles.phase} ${styles[toneOf(phase.status)] ?? ''}`} aria-label={`Phase ${index + 1}: ${phase.environment}`}>
+      <div data-testid={`phase-${phase.environment}`} className={styles.main}>
+        <div className={styles.head}>
+          <span className={styles.index} aria-hidden="true">
             {index + 1}
           </span>
-          <h3 className="phase-env">{phase.environment}</h3>
-          {phase.isGov && (
-            <span className="tag tag-gov" title="GOV environment: its own change case">
-              GOV
-            </span>
-          )}
-          <StatusBadge status={phase.status} testId="status" />
+          <h3 className={styles.env}>{phase.environment}</h3>
+          {phase.isGov && <GovTag flush title="GOV environment: its own change case" />}
+          <StatusBadge status={phase.status} testId="status" className={styles.pushRight} />
         </div>
-        <p className="phase-detail">{phase.statusDetail}</p>
+        <p className={styles.detail}>{phase.statusDetail}</p>
         {started && (
-          <p className="phase-times muted small">
+          <p className={`${styles.times} muted small`}>
             Started <Time iso={started} timeOnly />
             {ended && ended !== started && ['Completed', 'Failed', 'Cancelled'].includes(phase.status) && (
               <>
@@ -43,15 +41,15 @@ export function PhaseCard({ deploymentId, phase, index, onChanged }: Props) {
           </p>
         )}
         {phase.checks.length > 0 && (
-          <div className="phase-section">
+          <div className={styles.section}>
             <h4>Checks</h4>
-            <ul className="checks">
+            <ul className={styles.checks}>
               {phase.checks.map((c) => (
                 <li key={c.name}>
-                  <div className="check-line">
-                    <span className="check-name">{c.name}</span>
+                  <div className={styles.line}>
+                    <span className={styles.checkName}>{c.name}</span>
                     <span className="muted small">{c.type}</span>
-                    <StatusBadge status={c.status} small />
+                    <StatusBadge status={c.status} small className={styles.pushRight} />
                   </div>
                   {c.detail && <p className="small">{c.detail}</p>}
                 </li>
@@ -62,19 +60,19 @@ export function PhaseCard({ deploymentId, phase, index, onChanged }: Props) {
         <Prerequisites p={phase.prerequisites} />
         <PhaseActions deploymentId={deploymentId} phase={phase} onChanged={onChanged} />
       </div>
-      <div className="phase-section phase-releases">
+      <div className={`${styles.section} ${styles.releasesSection}`}>
         <h4>
           Releases <span className="muted">({phase.releases.length})</span>
         </h4>
-        <ul className="releases">
+        <ul className={styles.releases}>
           {phase.releases.map((r) => (
-            <li key={r.id} data-testid={`release-${r.target}`} className={`release tone-${toneOf(r.status)}`}>
-              <div className="release-line">
-                <span className="release-cluster">{r.target}</span>
-                <StatusBadge status={r.status} testId="status" small />
+            <li key={r.id} data-testid={`release-${r.target}`} className={`${styles.release} ${styles[toneOf(r.status)] ?? ''}`}>
+              <div className={styles.line}>
+                <span className={styles.cluster}>{r.target}</span>
+                <StatusBadge status={r.status} testId="status" small className={styles.pushRight} />
               </div>
-              <div className="release-meta muted small">{r.region}</div>
-              {r.statusDetail && <div className="release-detail small">{r.statusDetail}</div>}
+              <div className="muted small">{r.region}</div>
+              {r.statusDetail && <div className={`${styles.releaseDetail} small`}>{r.statusDetail}</div>}
             </li>
           ))}
         </ul>

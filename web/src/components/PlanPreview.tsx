@@ -1,6 +1,9 @@
 /** The phases a plan would run (from POST /plans), one item per phase, and what it leaves out. */
 import type { Plan } from '../types.ts';
+import { Chip } from './Chip.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
+import styles from './PlanPreview.module.css';
+import { GovTag } from './Tag.tsx';
 
 interface Props {
   plan: Plan | undefined;
@@ -12,23 +15,23 @@ export function PlanPreview({ plan, loading, error }: Props) {
   if (error) return <ErrorNote error={error} />;
   if (!plan) return <p className="muted">{loading ? 'Planning…' : 'Choose a service, channel and strategy to see the plan.'}</p>;
   return (
-    <div className={`plan-wrap${loading ? ' is-stale' : ''}`} aria-busy={loading}>
-      <ol className="plan" data-testid="plan" aria-label="Planned phases">
+    <div className={loading ? styles.stale : undefined} aria-busy={loading}>
+      <ol className={styles.plan} data-testid="plan" aria-label="Planned phases">
         {plan.phases.map((phase, i) => (
-          <li key={phase.environment} className="plan-phase">
-            <span className="plan-step" aria-hidden="true">
+          <li key={phase.environment} className={styles.phase}>
+            <span className={styles.step} aria-hidden="true">
               {i + 1}
             </span>
             <div>
-              <div className="plan-env">
+              <div>
                 <strong>{phase.environment}</strong>
-                {phase.isGov && <span className="tag tag-gov">GOV</span>}
+                {phase.isGov && <GovTag />}
               </div>
-              <div className="plan-targets">
+              <div className={styles.targets}>
                 {phase.targets.map((t) => (
-                  <span key={t.cluster} className="chip" title={t.region}>
+                  <Chip key={t.cluster} title={t.region}>
                     {t.cluster}
-                  </span>
+                  </Chip>
                 ))}
               </div>
             </div>
@@ -36,7 +39,7 @@ export function PlanPreview({ plan, loading, error }: Props) {
         ))}
       </ol>
       {plan.omittedEnvironments.length > 0 && (
-        <div className="plan-omitted">
+        <div className={styles.omitted}>
           <span className="muted">Left out:</span>
           <ul>
             {plan.omittedEnvironments.map((o) => (

@@ -3,20 +3,21 @@ import type { ReactNode } from 'react';
 import { formatDuration, shortId } from '../format.ts';
 import { Link } from '../router.tsx';
 import type { Prerequisites as P } from '../types.ts';
+import styles from './Prerequisites.module.css';
 import { StatusBadge } from './StatusBadge.tsx';
 import { Time } from './Time.tsx';
 
 function Gate({ met, title, children }: { met: boolean; title: string; children: ReactNode }) {
   return (
-    <li className={`gate ${met ? 'gate-met' : 'gate-wait'}`}>
-      <div className="gate-head">
-        <span className="gate-icon" aria-hidden="true">
+    <li className={`${styles.gate} ${met ? styles.met : styles.waiting}`}>
+      <div className={styles.head}>
+        <span className={styles.icon} aria-hidden="true">
           {met ? '✓' : '◷'}
         </span>
         <strong>{title}</strong>
-        <span className="gate-state">{met ? 'met' : 'waiting'}</span>
+        <span className={styles.state}>{met ? 'met' : 'waiting'}</span>
       </div>
-      <div className="gate-body">{children}</div>
+      <div className={styles.body}>{children}</div>
     </li>
   );
 }
@@ -26,15 +27,15 @@ export function Prerequisites({ p }: { p: P }) {
   if (!approvals && !changeCase && !freeze && !window && !bakeTime) return null;
   const approved = approvals ? new Set(approvals.received.filter((a) => a.decision === 'approve').map((a) => a.by)).size : 0;
   return (
-    <div className="phase-section">
+    <div className={styles.section}>
       <h4>Prerequisites</h4>
-      <ul className="gates">
+      <ul className={styles.gates}>
         {approvals && (
           <Gate met={approvals.met} title={`Approvals ${approved}/${approvals.required}`}>
             <span className="muted">from {approvals.approvers.join(', ')}</span>
-            {approvals.rejectedBy && <div className="text-bad">Rejected by {approvals.rejectedBy}</div>}
+            {approvals.rejectedBy && <div className={styles.rejected}>Rejected by {approvals.rejectedBy}</div>}
             {approvals.received.length > 0 && (
-              <ul className="approvals">
+              <ul className={styles.approvals}>
                 {approvals.received.map((a) => (
                   <li key={`${a.by}-${a.at}`}>
                     <StatusBadge status={a.decision} small /> <strong>{a.by}</strong> <Time iso={a.at} timeOnly />
@@ -51,7 +52,7 @@ export function Prerequisites({ p }: { p: P }) {
               <span className="muted">Being created…</span>
             ) : (
               <>
-                <div className="gate-line">
+                <div>
                   <a href={`/api/v1/change-cases/${encodeURIComponent(changeCase.id)}`} target="_blank" rel="noreferrer" title={changeCase.id}>
                     {changeCase.number ?? shortId(changeCase.id)}
                   </a>{' '}

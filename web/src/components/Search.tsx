@@ -8,6 +8,7 @@ import { useCatalog } from '../catalog.ts';
 import { useDebounced } from '../hooks.ts';
 import { navigate } from '../router.tsx';
 import type { Deployment } from '../types.ts';
+import styles from './Search.module.css';
 import { StatusBadge } from './StatusBadge.tsx';
 
 interface Result {
@@ -86,7 +87,7 @@ export function GlobalSearch() {
 
   const optionId = (i: number) => `${listId}-${i}`;
   return (
-    <form role="search" className="search" onSubmit={(e) => e.preventDefault()}>
+    <form role="search" className={styles.search} onSubmit={(e) => e.preventDefault()}>
       <input
         type="search"
         aria-label="Search"
@@ -107,28 +108,28 @@ export function GlobalSearch() {
         onKeyDown={onKeyDown}
       />
       {show && results.length > 0 && (
-        <ul role="listbox" id={listId} aria-label="Matches" className="search-results">
+        <ul role="listbox" id={listId} aria-label="Matches" className={styles.results}>
           {results.map((r, i) => (
             <li
               key={`${r.kind}-${r.to}`}
               id={optionId(i)}
               role="option"
               aria-selected={i === active}
-              className="search-option"
+              className={styles.option}
               onMouseDown={(e) => e.preventDefault()}
               onMouseEnter={() => setActive(i)}
               onClick={() => choose(r)}
             >
-              <span className="search-kind">{r.kind}</span>
-              <span className="search-label">{r.label}</span>
-              {r.status && <StatusBadge status={r.status} small />}
-              <span className="search-hint">{r.hint}</span>
+              <span className={styles.kind}>{r.kind}</span>
+              <span className={styles.label}>{r.label}</span>
+              {r.status && <StatusBadge status={r.status} small className={styles.badge} />}
+              <span className={styles.hint}>{r.hint}</span>
             </li>
           ))}
         </ul>
       )}
       {show && results.length === 0 && debounced === query && found.query === query && (
-        <div className="search-results search-empty" role="status">
+        <div className={`${styles.results} ${styles.empty}`} role="status">
           No matches for “{text.trim()}”
         </div>
       )}

@@ -8,8 +8,9 @@ import { api } from '../api.ts';
 import { environmentOrder, useCatalog } from '../catalog.ts';
 import { useBatcher, useLiveEvents } from '../hooks.ts';
 import { Link } from '../router.tsx';
-import type { Deployment } from '../types.ts';
+import type { Deployment, Page } from '../types.ts';
 import { ErrorNote, Loading } from './ErrorNote.tsx';
+import styles from './ServiceMatrix.module.css';
 import { Time } from './Time.tsx';
 
 const MAX_PAGES = 10;
@@ -48,7 +49,7 @@ export function ServiceMatrix({ service, isGov }: { service: string; isGov: bool
       const all = new Map<string, Deployment>();
       let cursor: string | null = null;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const result = await api.deployments({ service, limit: 500, cursor }, controller.signal);
+        const result: Page<Deployment> = await api.deployments({ service, limit: 500, cursor: cursor ?? undefined }, controller.signal);
         for (const d of result.items) all.set(d.id, d);
         cursor = result.nextCursor;
         if (!cursor) break;
@@ -88,16 +89,16 @@ export function ServiceMatrix({ service, isGov }: { service: string; isGov: bool
   return (
     <>
       {channels.length > 1 && (
-        <div className="segmented" role="group" aria-label="Show channel">
+        <div className={styles.segmented} role="group" aria-label="Show channel">
           {channels.map((c) => (
-            <button key={c} type="button" className="segment" aria-pressed={c === channel} onClick={() => setPicked(c)}>
+            <button key={c} type="button" className={styles.segment} aria-pressed={c === channel} onClick={() => setPicked(c)}>
               {c}
             </button>
           ))}
         </div>
       )}
-    <div className="matrix-wrap">
-      <table className="matrix" data-testid="matrix">
+    <div className={styles.wrap}>
+      <table className={styles.matrix} data-testid="matrix">
         <caption className="visually-hidden">
           Versions of {service} that last succeeded on each target of channel {channel}
         </caption>
@@ -116,16 +117,16 @@ export function ServiceMatrix({ service, isGov }: { service: string; isGov: bool
               {envTargets.map((t) => {
                 const r = running.get(t.cluster);
                 return (
-                  <td key={`${t.channel}-${t.cluster}`} className={r ? 'has-version' : 'no-version'} data-target={t.cluster}>
-                    <div className="cell-target" title={t.region}>
+                  <td key={`${t.channel}-${t.cluster}`} className={r ? styles.hasVersion : undefined} data-target={t.cluster}>
+                    <div className={styles.target} title={t.region}>
                       {t.cluster}
                     </div>
                     {r ? (
                       <>
-                        <Link to={`/deployments/${r.deploymentId}`} className="cell-version mono">
+                        <Link to={`/deployments/${r.deploymentId}`} className={`${styles.version} mono`}>
                           {r.version}
                         </Link>
-                        <div className="cell-time muted">
+                        <div className={`${styles.time} muted`}>
                           <Time iso={r.at} />
                         </div>
                       </>
@@ -135,7 +136,7 @@ export function ServiceMatrix({ service, isGov }: { service: string; isGov: bool
                   </td>
                 );
               })}
-              {envTargets.length < width && <td colSpan={width - envTargets.length} className="filler" aria-hidden="true" />}
+              {envTargets.length < width && <td colSpan={width - envTargets.length} className={styles.filler} aria-hidden="true" />}
             </tr>
           ))}
         </tbody>

@@ -4,7 +4,9 @@ import { useLiveEvents } from '../hooks.ts';
 import { liveState, onLiveState } from '../live.ts';
 import { Link, usePathname } from '../router.tsx';
 import type { Session } from '../types.ts';
+import { btn } from './Button.tsx';
 import { GlobalSearch } from './Search.tsx';
+import styles from './Shell.module.css';
 
 const NAV = [
   { to: '/deployments', label: 'Deployments', active: (p: string) => p === '/' || (p.startsWith('/deployments') && p !== '/deployments/new') },
@@ -19,7 +21,7 @@ function LiveIndicator() {
   const state = useSyncExternalStore(onLiveState, liveState);
   const text = state === 'open' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline — reconnecting';
   return (
-    <span className={`live live-${state}`} title="Live updates from the event stream">
+    <span className={`${styles.live} ${styles[state] ?? ''}`} title="Live updates from the event stream">
       {text}
     </span>
   );
@@ -34,42 +36,44 @@ interface Props {
 export function Shell({ session, onSignOut, children }: Props) {
   const pathname = usePathname();
   return (
-    <div className="app">
-      <a href="#main" className="skip-link">
+    <div>
+      <a href="#main" className={styles.skipLink}>
         Skip to content
       </a>
-      <header className="topbar">
-        <div className="topbar-inner">
-          <Link to="/" className="brand" aria-label="DCP — Deploy Control Plane, home">
-            <span className="brand-mark" aria-hidden="true">
+      <header className={styles.topbar}>
+        <div className={styles.inner}>
+          {/* Named by its visible text (a label that differs from it fails speech users); "home" is read, not shown. */}
+          <Link to="/" className={styles.brand}>
+            <span className={styles.brandMark} aria-hidden="true">
               ◆
             </span>
-            <span className="brand-name">DCP</span>
-            <span className="brand-sub">Deploy Control Plane</span>
+            <span className={styles.brandName}>DCP</span>
+            <span className={styles.brandSub}>Deploy Control Plane</span>
+            <span className="visually-hidden"> (home)</span>
           </Link>
-          <nav aria-label="Main" className="nav">
+          <nav aria-label="Main" className={styles.nav}>
             {NAV.map((item) => (
-              <Link key={item.to} to={item.to} className="nav-link" aria-current={item.active(pathname) ? 'page' : undefined}>
+              <Link key={item.to} to={item.to} className={styles.navLink} aria-current={item.active(pathname) ? 'page' : undefined}>
                 {item.label}
               </Link>
             ))}
-            <Link to="/deployments/new" className="nav-link nav-new" aria-current={pathname === '/deployments/new' ? 'page' : undefined}>
+            <Link to="/deployments/new" className={`${styles.navLink} ${styles.navNew}`} aria-current={pathname === '/deployments/new' ? 'page' : undefined}>
               New deployment
             </Link>
           </nav>
           <GlobalSearch />
-          <div className="user">
+          <div className={styles.user}>
             <LiveIndicator />
-            <span className="user-name" title={`Signed in as ${session.name} (${session.role})`}>
+            <span className={styles.userName} title={`Signed in as ${session.name} (${session.role})`}>
               {session.name}
             </span>
-            <button type="button" className="btn btn-ghost btn-small" onClick={onSignOut}>
+            <button type="button" className={btn('ghost', 'small')} onClick={onSignOut}>
               Sign out
             </button>
           </div>
         </div>
       </header>
-      <main id="main" tabIndex={-1} className="main">
+      <main id="main" tabIndex={-1} className={styles.main}>
         {children}
       </main>
     </div>

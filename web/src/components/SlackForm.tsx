@@ -1,45 +1,38 @@
 /** A team's Slack settings: where they come from, and a form to override them. */
 import { useState, type FormEvent } from 'react';
-import { ApiError, api } from '../api.ts';
+import { api } from '../api.ts';
 import { forget } from '../catalog.ts';
-import type { Team } from '../types.ts';
-import { ErrorNote } from './ErrorNote.tsx';
-import { Field, fieldErrors } from './Field.tsx';
+import type { NotificationSettings, Team } from '../types.ts';
+import { useAction } from '../useAction.ts';
+import { btn, buttonRow } from './Button.tsx';
+import { ErrorNote, Note } from './ErrorNote.tsx';
+import { layout } from './Page.tsx';
+import styles from './SlackForm.module.css';
+import { Field, fieldStyles } from './Field.tsx';
 import { Time } from './Time.tsx';
 
 export function SlackForm({ team, onSaved }: { team: Team; onSaved: (team: Team) => void }) {
   const n = team.notifications;
   const [workspace, setWorkspace] = useState(n.workspace ?? '');
   const [channel, setChannel] = useState(n.channel ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
-  const errors = error instanceof ApiError ? fieldErrors(error.errors) : {};
-
-  const save = async (body: { workspace: string | null; channel: string | null }) => {
-    setBusy(true);
-    setError(null);
+  const save = useAction(async (body: NotificationSettings) => {
     setSaved(false);
-    try {
-      const updated = await api.saveNotifications(team.name, body);
-      forget('teams');
-      setWorkspace(updated.notifications.workspace ?? '');
-      setChannel(updated.notifications.channel ?? '');
-      setSaved(true);
-      onSaved(updated);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    const updated = await api.saveNotifications(team.name, body);
+    forget('teams');
+    setWorkspace(updated.notifications.workspace ?? '');
+    setChannel(updated.notifications.channel ?? '');
+    setSaved(true);
+    onSaved(updated);
+  });
+  const errors = save.fieldErrors;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void save({ workspace: workspace.trim() || null, channel: channel.trim() || null });
+    void save.run({ workspace: workspace.trim() || null, channel: channel.trim() || null });
   };
 
   return (
-    <section className="panel" aria-labelledby="slack-title">
+    <section className={layout.panel} aria-labelledby="slack-title">
       <h2 id="slack-title">Slack notifications</h2>
       <p className="small" data-testid="slack-source">
         {n.source === 'override' ? (
@@ -58,8 +51,8 @@ export function SlackForm({ team, onSaved }: { team: Team; onSaved: (team: Team)
         )}{' '}
         Now: {n.channel ? <strong>{`${n.workspace ?? '—'} ${n.channel}`}</strong> : <span className="muted">no channel — failures are not sent to Slack</span>}
       </p>
-      <form onSubmit={submit} className="slack-form" noValidate>
-        <div className="grid-2">
+      <form onSubmit={submit} className={styles.form} noValidate>
+        <div className={fieldStyles.grid2}>
           <Field label="Slack workspace" error={errors.workspace}>
             <input type="text" value={workspace} onChange={(e) => setWorkspace(e.target.value)} placeholder="acme" />
           </Field>
@@ -67,18 +60,18 @@ export function SlackForm({ team, onSaved }: { team: Team; onSaved: (team: Team)
             <input type="text" value={channel} onChange={(e) => setChannel(e.target.value)} placeholder="#team-deploys" />
           </Field>
         </div>
-        <ErrorNote error={error} />
+        <ErrorNote error={save.error} />
         {saved && (
-          <p className="note note-ok" role="status">
+          <Note tone="ok">
             Saved. Notifications go to {n.channel ? `${n.workspace ?? ''} ${n.channel}` : 'no channel'}.
-          </p>
+          </Note>
         )}
-        <div className="button-row">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
+        <div className={buttonRow}>
+          <button type="submit" className={btn('primary')} disabled={save.busy}>
             Save
           </button>
           {n.source === 'override' && (
-            <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => save({ workspace: null, channel: null })}>
+            <button type="button" className={btn('ghost')} disabled={save.busy} onClick={() => save.run({ workspace: null, channel: null })}>
               Use the catalog’s settings
             </button>
           )}

@@ -5,7 +5,9 @@ import { useLiveEvents } from '../hooks.ts';
 import type { DcpEvent } from '../types.ts';
 import { ErrorNote } from './ErrorNote.tsx';
 import { toneOf } from './StatusBadge.tsx';
+import { layout } from './Page.tsx';
 import { Time } from './Time.tsx';
+import styles from './Timeline.module.css';
 
 function add(list: DcpEvent[], more: DcpEvent[]): DcpEvent[] {
   const known = new Set(list.map((e) => e.position));
@@ -55,28 +57,28 @@ export function Timeline({ deploymentId }: { deploymentId: string }) {
   }, [deploymentId, round]);
 
   return (
-    <section className="panel" aria-labelledby="timeline-title">
+    <section className={layout.panel} aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
       <ErrorNote error={error} onRetry={() => setRound((n) => n + 1)} />
       {loading && events.length === 0 && <p className="muted">Loading events…</p>}
-      <ol className="timeline" data-testid="timeline">
+      <ol className={styles.timeline} data-testid="timeline">
         {events.map((e) => (
-          <li key={e.position} className={`tl-item tone-${e.data.to ? toneOf(e.data.to) : 'idle'}`}>
+          <li key={e.position} className={`${styles.item} ${styles[e.data.to ? toneOf(e.data.to) : 'idle'] ?? ''}`}>
             <Time iso={e.time} timeOnly />
-            <div className="tl-body">
-              <div className="tl-title">
-                <span className="tl-type">{humanize(e.type)}</span>
+            <div>
+              <div className={styles.title}>
+                <span className={styles.type}>{humanize(e.type)}</span>
                 {(e.data.environment || e.data.target) && (
-                  <span className="tl-where">{[e.data.environment, e.data.target].filter(Boolean).join(' · ')}</span>
+                  <span className={styles.where}>{[e.data.environment, e.data.target].filter(Boolean).join(' · ')}</span>
                 )}
                 {e.data.to && (
-                  <span className="tl-move">
+                  <span className={styles.move}>
                     {e.data.from ? `${e.data.from} → ` : ''}
                     {e.data.to}
                   </span>
                 )}
               </div>
-              {e.data.statusDetail && <div className="tl-detail">{e.data.statusDetail}</div>}
+              {e.data.statusDetail && <div className={styles.detail}>{e.data.statusDetail}</div>}
             </div>
           </li>
         ))}

@@ -1,10 +1,12 @@
 /** One deployment: header, actions, error panel, the pipeline of phases, omitted environments, timeline. */
 import { useCallback, useState } from 'react';
 import { ApiError, api } from '../api.ts';
+import { btn } from '../components/Button.tsx';
 import { CancelDialog } from '../components/CancelDialog.tsx';
 import { CloneDialog } from '../components/CloneDialog.tsx';
 import { ErrorNote, Loading } from '../components/ErrorNote.tsx';
 import { ErrorPanel } from '../components/ErrorPanel.tsx';
+import { layout } from '../components/Page.tsx';
 import { PhaseCard } from '../components/PhaseCard.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { Time } from '../components/Time.tsx';
@@ -13,11 +15,12 @@ import { isEnded, shortId } from '../format.ts';
 import { useBatcher, useLiveEvents, useResource, useTitle } from '../hooks.ts';
 import { Link } from '../router.tsx';
 import type { Deployment as D } from '../types.ts';
+import styles from './Deployment.module.css';
 
 function Facts({ d }: { d: D }) {
   const findings = Object.entries(d.scanFindings?.counts ?? {}).filter(([, n]) => n > 0);
   return (
-    <dl className="facts">
+    <dl className={styles.facts}>
       <div>
         <dt>Team</dt>
         <dd>
@@ -76,7 +79,7 @@ function Facts({ d }: { d: D }) {
         </div>
       )}
       {d.reason && (
-        <div className="facts-wide">
+        <div className={styles.wide}>
           <dt>Reason</dt>
           <dd>{d.reason}</dd>
         </div>
@@ -88,10 +91,10 @@ function Facts({ d }: { d: D }) {
 function Artifact({ d }: { d: D }) {
   const m = d.artifactManifest;
   return (
-    <section className="panel" aria-labelledby="artifact-title">
+    <section className={layout.panel} aria-labelledby="artifact-title">
       <h2 id="artifact-title">Artifact</h2>
-      <h3 className="subhead">Images</h3>
-      <ul className="plain-list mono small">
+      <h3 className={layout.subhead}>Images</h3>
+      <ul className={`${styles.plainList} mono small`}>
         {m.images.map((i) => (
           <li key={i.name + (i.digest ?? '')} className="wrap-anywhere">
             {i.name}
@@ -101,8 +104,8 @@ function Artifact({ d }: { d: D }) {
         ))}
         {m.images.length === 0 && <li className="muted">none</li>}
       </ul>
-      <h3 className="subhead">Charts</h3>
-      <ul className="plain-list mono small">
+      <h3 className={layout.subhead}>Charts</h3>
+      <ul className={`${styles.plainList} mono small`}>
         {m.charts.map((c) => (
           <li key={c.name} className="wrap-anywhere">
             {c.name} {c.version} {c.repository && <span className="muted">from {c.repository}</span>}
@@ -130,42 +133,42 @@ export default function Deployment({ params }: { params: Record<string, string> 
   if (!d) {
     if (deployment.error instanceof ApiError && deployment.error.status === 404) {
       return (
-        <div className="page">
+        <div className={layout.page}>
           <h1>Deployment not found</h1>
           <p className="muted">There is no deployment {id}.</p>
           <Link to="/deployments">All deployments</Link>
         </div>
       );
     }
-    return <div className="page">{deployment.error ? <ErrorNote error={deployment.error} onRetry={reload} /> : <Loading label="Loading deployment…" />}</div>;
+    return <div className={layout.page}>{deployment.error ? <ErrorNote error={deployment.error} onRetry={reload} /> : <Loading label="Loading deployment…" />}</div>;
   }
 
   const ended = isEnded(d.status);
   return (
-    <div className="page page-wide">
-      <nav aria-label="Breadcrumb" className="crumbs">
+    <div className={`${layout.page} ${layout.wide}`}>
+      <nav aria-label="Breadcrumb" className={layout.crumbs}>
         <Link to={`/services/${encodeURIComponent(d.service)}`}>{d.service}</Link>
         <span aria-hidden="true"> / </span>
         <span className="mono" title={d.id}>
           deployment {shortId(d.id)}
         </span>
       </nav>
-      <header className="dep-head">
-        <div className="dep-title">
+      <header className={styles.head}>
+        <div className={styles.title}>
           <h1>
-            {d.service} <span className="version">{d.artifactManifest.version}</span>
+            {d.service} <span className={styles.version}>{d.artifactManifest.version}</span>
           </h1>
-          <div className="dep-status">
-            <StatusBadge status={d.status} testId="deployment-status" />
-            <span className="dep-detail">{d.statusDetail}</span>
+          <div className={styles.status}>
+            <StatusBadge status={d.status} testId="deployment-status" large />
+            <span className="muted">{d.statusDetail}</span>
           </div>
         </div>
-        <div className="dep-actions">
-          <button type="button" className="btn" onClick={() => setDialog('clone')}>
+        <div className={styles.actions}>
+          <button type="button" className={btn()} onClick={() => setDialog('clone')}>
             Clone
           </button>
           {!ended && (
-            <button type="button" className="btn btn-danger" onClick={() => setDialog('cancel')}>
+            <button type="button" className={btn('danger')} onClick={() => setDialog('cancel')}>
               Cancel
             </button>
           )}
@@ -174,16 +177,17 @@ export default function Deployment({ params }: { params: Record<string, string> 
       <ErrorNote error={deployment.error} onRetry={reload} />
       <Facts d={d} />
       <ErrorPanel deployment={d} />
-      <section aria-labelledby="pipeline-title" className="pipeline-section">
+      <section aria-labelledby="pipeline-title" className={styles.pipelineSection}>
         <h2 id="pipeline-title">Pipeline</h2>
-        <ol className="pipeline">
+        {/* It scrolls sideways when the phases do not fit: focusable, so that the keyboard can scroll it. */}
+        <ol className={styles.pipeline} tabIndex={0} aria-labelledby="pipeline-title">
           {d.phases.map((phase, i) => (
             <PhaseCard key={phase.id} deploymentId={d.id} phase={phase} index={i} onChanged={onChanged} />
           ))}
         </ol>
         {d.omittedEnvironments.length > 0 && (
-          <div className="omitted">
-            <h3 className="subhead">Omitted environments</h3>
+          <div className={styles.omitted}>
+            <h3 className={layout.subhead}>Omitted environments</h3>
             <ul>
               {d.omittedEnvironments.map((o) => (
                 <li key={o.environment}>
@@ -194,7 +198,7 @@ export default function Deployment({ params }: { params: Record<string, string> 
           </div>
         )}
       </section>
-      <div className="columns">
+      <div className={layout.columns}>
         <Timeline deploymentId={d.id} />
         <Artifact d={d} />
       </div>

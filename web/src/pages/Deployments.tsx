@@ -1,17 +1,20 @@
 /** All deployments, newest first: filters in the URL query, pages of 50, live. */
 import { useEffect, useId, useState } from 'react';
 import { environmentOrder, useCatalog } from '../catalog.ts';
+import { btn } from '../components/Button.tsx';
 import { DeploymentTable } from '../components/DeploymentTable.tsx';
+import { fieldStyles } from '../components/Field.tsx';
+import { layout, PageHead } from '../components/Page.tsx';
 import { useDeploymentList } from '../deploymentList.ts';
 import { useDebounced, useTitle } from '../hooks.ts';
 import { useQuery } from '../router.tsx';
-
-const STATUSES = ['Pending', 'Scanning', 'Scanned', 'InProgress', 'Completed', 'Failed', 'Cancelled'];
+import { DEPLOYMENT_STATUSES } from '../types.ts';
+import styles from './Deployments.module.css';
 
 function Select({ label, value, options, onChange }: { label: string; value: string; options: string[]; onChange: (v: string) => void }) {
   const id = useId();
   return (
-    <div className="field">
+    <div className={`${fieldStyles.field} ${styles.filter}`}>
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">All</option>
@@ -32,6 +35,7 @@ export default function Deployments() {
   const team = params.get('team') ?? '';
   const service = params.get('service') ?? '';
   const status = params.get('status') ?? '';
+  const knownStatus = DEPLOYMENT_STATUSES.find((s) => s === status);
   const environment = params.get('environment') ?? '';
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
@@ -43,26 +47,23 @@ export default function Deployments() {
   useEffect(() => {
     if (typed && debouncedText !== q) setParams({ q: debouncedText });
   }, [typed, debouncedText, q, setParams]);
-  useEffect(() => {
-    setText((t) => (t.trim() === q ? t : q));
+  const [shownQ, setShownQ] = useState(q);
+  if (shownQ !== q) {
+    setShownQ(q);
+    if (text.trim() !== q) setText(q);
     setTyped(false);
-  }, [q]);
+  }
 
   const teams = useCatalog('teams').data ?? [];
   const services = useCatalog('services').data ?? [];
   const environments = environmentOrder(useCatalog('strategies').data);
-  const list = useDeploymentList({ team, service, status, environment, q });
+  const list = useDeploymentList({ team, service, status: knownStatus, environment, q });
   const filtered = Boolean(team || service || status || environment || q);
 
   return (
-    <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Deployments</h1>
-          <p className="muted">Every artifact on its way through the environments, newest first. Updates live.</p>
-        </div>
-      </div>
-      <form className="filters" role="group" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+    <div className={layout.page}>
+      <PageHead title="Deployments">Every artifact on its way through the environments, newest first. Updates live.</PageHead>
+      <form className={styles.filters} role="group" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
         <Select label="Team" value={team} options={teams.map((t) => t.name)} onChange={(v) => setParams({ team: v, service: '' })} />
         <Select
           label="Service"
@@ -70,9 +71,9 @@ export default function Deployments() {
           options={services.filter((s) => !team || s.team === team).map((s) => s.name)}
           onChange={(v) => setParams({ service: v })}
         />
-        <Select label="Status" value={status} options={STATUSES} onChange={(v) => setParams({ status: v })} />
+        <Select label="Status" value={status} options={DEPLOYMENT_STATUSES} onChange={(v) => setParams({ status: v })} />
         <Select label="Environment" value={environment} options={environments} onChange={(v) => setParams({ environment: v })} />
-        <div className="field field-grow">
+        <div className={`${fieldStyles.field} ${styles.filter} ${styles.grow}`}>
           <label htmlFor={textId}>Text</label>
           <input id={textId} type="text" placeholder="Version, build id, triggered by…" value={text} onChange={(e) => {
               setText(e.target.value);
@@ -83,7 +84,7 @@ export default function Deployments() {
         {filtered && (
           <button
             type="button"
-            className="btn btn-ghost filters-clear"
+            className={`${btn('ghost')} ${styles.clear}`}
             onClick={() => {
               setText('');
               setParams({ team: '', service: '', status: '', environment: '', q: '' });

@@ -2,17 +2,21 @@
  * A manual deployment: the artifact (service, version, chart, images), channel, strategy, an
  * optional subset of environments and a reason, with the plan shown live before submitting.
  */
-import { useMemo, useState, type FormEvent } from 'react';
-import { ApiError, api, type ManualDeployment } from '../api.ts';
+import { useMemo, useReducer, useState, type FormEvent } from 'react';
+import { ApiError, api } from '../api.ts';
 import { useCatalog } from '../catalog.ts';
+import { btn } from '../components/Button.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
-import { Field, fieldErrors } from '../components/Field.tsx';
+import { Choices, Field, fieldStyles } from '../components/Field.tsx';
 import { ImagesEditor } from '../components/ImagesEditor.tsx';
+import { layout, PageHead } from '../components/Page.tsx';
 import { PlanPreview } from '../components/PlanPreview.tsx';
 import { uuid } from '../format.ts';
 import { useDebounced, useResource, useTitle } from '../hooks.ts';
 import { navigate, useQuery } from '../router.tsx';
-import type { Image } from '../types.ts';
+import type { Image, ManualDeployment } from '../types.ts';
+import { useAction } from '../useAction.ts';
+import styles from './NewDeployment.module.css';
 
 const FIELDS: Record<string, string> = {
   component: 'service',
@@ -27,9 +31,7 @@ const FIELDS: Record<string, string> = {
 };
 
 /** Server field paths → the form's own names; anything else stays as it is. */
-function mapErrors(error: unknown): Record<string, string> {
-  if (!(error instanceof ApiError)) return {};
-  const byPath = fieldErrors(error.errors);
+function mapErrors(byPath: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [path, message] of Object.entries(byPath)) {
     const key = FIELDS[path] ?? (path.startsWith('environments') ? 'environments' : path);
@@ -38,29 +40,90 @@ function mapErrors(error: unknown): Record<string, string> {
   return out;
 }
 
+/** Stands in for a list not loaded yet (one value, so that memos over it hold). */
+const NONE: never[] = [];
+
+// ---- The form's state: one reducer ----
+
+type TextField = 'service' | 'version' | 'chartName' | 'chartVersion' | 'chartRepository' | 'channel' | 'strategy' | 'reason';
+
+interface Form extends Record<TextField, string> {
+  images: Image[];
+  /** Planned environments the person unticked. */
+  excluded: string[];
+  /** What the form found missing before sending (by the form's field names). */
+  missing: Record<string, string>;
+}
+
+type Change =
+  | { type: 'set'; field: TextField; value: string }
+  | { type: 'images'; images: Image[] }
+  | { type: 'environment'; environment: string; on: boolean }
+  | { type: 'missing'; missing: Record<string, string> };
+
+function initialForm(service: string): Form {
+  return {
+    service, version: '', chartName: '', chartVersion: '', chartRepository: '', channel: 'stable', strategy: 'standard', reason: '',
+    images: [{ name: '', digest: '' }], excluded: [], missing: {},
+  };
+}
+
+function reduce(form: Form, change: Change): Form {
+  switch (change.type) {
+    case 'set':
+      return { ...form, [change.field]: change.value };
+    case 'images':
+      return { ...form, images: change.images };
+    case 'environment':
+      return { ...form, excluded: change.on ? form.excluded.filter((e) => e !== change.environment) : [...form.excluded, change.environment] };
+    case 'missing':
+      return { ...form, missing: change.missing };
+  }
+}
+
+/** What the form lacks before it can be sent (by field name); {} when complete. */
+function missingFields(form: Form, subset: string[] | undefined): Record<string, string> {
+  const missing: Record<string, string> = {};
+  if (!form.service) missing.service = 'Choose a service.';
+  if (!form.version.trim()) missing.version = 'Enter the version to deploy.';
+  if (!form.channel) missing.channel = 'Choose a channel.';
+  if (!form.strategy) missing.strategy = 'Choose a strategy.';
+  if (subset?.length === 0) missing.environments = 'Choose at least one environment.';
+  return missing;
+}
+
+function requestOf(form: Form, subset: string[] | undefined): ManualDeployment {
+  const version = form.version.trim();
+  return {
+    component: form.service,
+    channel: form.channel,
+    strategy: form.strategy,
+    artifactManifest: {
+      name: form.service,
+      version,
+      images: form.images
+        .filter((i) => i.name.trim() || i.digest?.trim())
+        .map((i) => (i.digest?.trim() ? { name: i.name.trim(), digest: i.digest.trim() } : { name: i.name.trim() })),
+      charts: [{ name: form.chartName.trim() || form.service, version: form.chartVersion.trim() || version, ...(form.chartRepository.trim() ? { repository: form.chartRepository.trim() } : {}) }],
+    },
+    ...(subset ? { environments: subset } : {}),
+    ...(form.reason.trim() ? { reason: form.reason.trim() } : {}),
+  };
+}
+
 export default function NewDeployment() {
   useTitle('New deployment');
   const [query] = useQuery();
-  const services = useCatalog('services').data ?? [];
+  const services = useCatalog('services').data ?? NONE;
   const strategies = useCatalog('strategies').data;
-  const targets = useCatalog('targets').data ?? [];
+  const targets = useCatalog('targets').data ?? NONE;
   const channels = useMemo(() => [...new Set(targets.map((t) => t.channel))].sort(), [targets]);
   const teams = useMemo(() => [...new Set(services.map((s) => s.team))].sort(), [services]);
 
   const [idempotencyKey] = useState(uuid);
-  const [service, setService] = useState(query.get('service') ?? '');
-  const [version, setVersion] = useState('');
-  const [chartName, setChartName] = useState('');
-  const [chartVersion, setChartVersion] = useState('');
-  const [chartRepository, setChartRepository] = useState('');
-  const [images, setImages] = useState<Image[]>([{ name: '', digest: '' }]);
-  const [channel, setChannel] = useState('stable');
-  const [strategy, setStrategy] = useState('standard');
-  const [excluded, setExcluded] = useState<string[]>([]);
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [local, setLocal] = useState<Record<string, string>>({});
+  const [form, dispatch] = useReducer(reduce, query.get('service') ?? '', initialForm);
+  const { service, version, chartName, chartVersion, chartRepository, images, channel, strategy, excluded, reason } = form;
+  const set = (field: TextField) => (event: { target: { value: string } }) => dispatch({ type: 'set', field, value: event.target.value });
 
   const ready = Boolean(service && channel && strategy);
   const full = useResource(
@@ -79,59 +142,33 @@ export default function NewDeployment() {
     return api.plan({ component, channel: ch, strategy: st, environments }, signal);
   }, [planKey]);
 
-  const errors = { ...mapErrors(error), ...local };
+  const create = useAction(async (body: ManualDeployment) => {
+    const created = await api.createDeployment(body, idempotencyKey);
+    navigate(`/deployments/${created.id}`);
+  });
+  const error = create.error;
+  const errors = { ...mapErrors(create.fieldErrors), ...form.missing };
   const fieldNames = new Set(Object.values(FIELDS));
   const otherErrors = error instanceof ApiError ? error.errors.filter((e) => !fieldNames.has(FIELDS[e.field] ?? '') && !e.field.startsWith('environments') && !e.field.includes('images[')) : [];
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    const missing: Record<string, string> = {};
-    if (!service) missing.service = 'Choose a service.';
-    if (!version.trim()) missing.version = 'Enter the version to deploy.';
-    if (!channel) missing.channel = 'Choose a channel.';
-    if (!strategy) missing.strategy = 'Choose a strategy.';
-    if (subset?.length === 0) missing.environments = 'Choose at least one environment.';
-    setLocal(missing);
-    setError(null);
-    if (Object.keys(missing).length > 0) return;
-    const body: ManualDeployment = {
-      component: service,
-      channel,
-      strategy,
-      artifactManifest: {
-        name: service,
-        version: version.trim(),
-        images: images.filter((i) => i.name.trim() || i.digest?.trim()).map((i) => (i.digest?.trim() ? { name: i.name.trim(), digest: i.digest.trim() } : { name: i.name.trim() })),
-        charts: [{ name: chartName.trim() || service, version: chartVersion.trim() || version.trim(), ...(chartRepository.trim() ? { repository: chartRepository.trim() } : {}) }],
-      },
-      ...(subset ? { environments: subset } : {}),
-      ...(reason.trim() ? { reason: reason.trim() } : {}),
-    };
-    setBusy(true);
-    try {
-      const created = await api.createDeployment(body, idempotencyKey);
-      navigate(`/deployments/${created.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    const missing = missingFields(form, subset);
+    dispatch({ type: 'missing', missing });
+    create.reset();
+    if (Object.keys(missing).length === 0) void create.run(requestOf(form, subset));
   };
 
   return (
-    <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>New deployment</h1>
-          <p className="muted">Deploy an artifact by hand. Nothing is stored until you create it; the plan below is what will run.</p>
-        </div>
-      </div>
-      <form className="new-deployment" onSubmit={submit} noValidate>
-        <div className="form-main">
-          <section className="panel" aria-labelledby="artifact-h">
+    <div className={layout.page}>
+      <PageHead title="New deployment">Deploy an artifact by hand. Nothing is stored until you create it; the plan below is what will run.</PageHead>
+      <form className={styles.form} onSubmit={submit} noValidate>
+        <div className={styles.main}>
+          <section className={layout.panel} aria-labelledby="artifact-h">
             <h2 id="artifact-h">Artifact</h2>
-            <div className="grid-2">
+            <div className={fieldStyles.grid2}>
               <Field label="Service" error={errors.service}>
-                <select value={service} onChange={(e) => setService(e.target.value)}>
+                <select value={service} onChange={set('service')}>
                   <option value="">Choose a service…</option>
                   {teams.map((team) => (
                     <optgroup key={team} label={team}>
@@ -146,30 +183,30 @@ export default function NewDeployment() {
                 </select>
               </Field>
               <Field label="Version" error={errors.version}>
-                <input type="text" className="mono" value={version} onChange={(e) => setVersion(e.target.value)} placeholder="1.42.0" />
+                <input type="text" className="mono" value={version} onChange={set('version')} placeholder="1.42.0" />
               </Field>
             </div>
-            <fieldset className="chart">
-              <legend>Helm chart</legend>
-              <div className="grid-3">
+            <fieldset>
+              <legend className={fieldStyles.groupLegend}>Helm chart</legend>
+              <div className={fieldStyles.grid3}>
                 <Field label="Chart name" error={errors.chartName}>
-                  <input type="text" className="mono" value={chartName} onChange={(e) => setChartName(e.target.value)} placeholder={service || 'same as the service'} />
+                  <input type="text" className="mono" value={chartName} onChange={set('chartName')} placeholder={service || 'same as the service'} />
                 </Field>
                 <Field label="Chart SemVer" error={errors.chartVersion} hint="Defaults to the artifact’s.">
-                  <input type="text" className="mono" value={chartVersion} onChange={(e) => setChartVersion(e.target.value)} placeholder={version || '1.42.0'} />
+                  <input type="text" className="mono" value={chartVersion} onChange={set('chartVersion')} placeholder={version || '1.42.0'} />
                 </Field>
                 <Field label="Chart repository" error={errors.chartRepository}>
-                  <input type="text" className="mono" value={chartRepository} onChange={(e) => setChartRepository(e.target.value)} placeholder="oci://registry.example.com/charts" />
+                  <input type="text" className="mono" value={chartRepository} onChange={set('chartRepository')} placeholder="oci://registry.example.com/charts" />
                 </Field>
               </div>
             </fieldset>
-            <ImagesEditor images={images} onChange={setImages} errors={error instanceof ApiError ? fieldErrors(error.errors) : {}} />
+            <ImagesEditor images={images} onChange={(next) => dispatch({ type: 'images', images: next })} errors={create.fieldErrors} />
           </section>
-          <section className="panel" aria-labelledby="route-h">
+          <section className={layout.panel} aria-labelledby="route-h">
             <h2 id="route-h">Where it goes</h2>
-            <div className="grid-2">
+            <div className={fieldStyles.grid2}>
               <Field label="Channel" error={errors.channel}>
-                <select value={channel} onChange={(e) => setChannel(e.target.value)}>
+                <select value={channel} onChange={set('channel')}>
                   {channels.map((c) => (
                     <option key={c}>{c}</option>
                   ))}
@@ -177,7 +214,7 @@ export default function NewDeployment() {
                 </select>
               </Field>
               <Field label="Strategy" error={errors.strategy}>
-                <select value={strategy} onChange={(e) => setStrategy(e.target.value)}>
+                <select value={strategy} onChange={set('strategy')}>
                   {strategies?.items.map((s) => (
                     <option key={s.name} value={s.name}>
                       {s.name} ({s.environments.join(' → ')})
@@ -187,36 +224,26 @@ export default function NewDeployment() {
                 </select>
               </Field>
             </div>
-            <fieldset className="checks-field" aria-describedby={errors.environments ? 'env-error' : undefined}>
-              <legend>Environments</legend>
+            <Choices
+              legend="Environments"
+              options={planned}
+              chosen={(env) => !excluded.includes(env)}
+              onToggle={(environment, on) => dispatch({ type: 'environment', environment, on })}
+              error={errors.environments}
+            >
               {planned.length === 0 && <p className="muted small">{ready ? (full.loading ? 'Planning…' : 'No environments can be planned.') : 'Choose a service first.'}</p>}
-              {planned.map((env) => (
-                <label key={env} className="check">
-                  <input
-                    type="checkbox"
-                    checked={!excluded.includes(env)}
-                    onChange={(e) => setExcluded((list) => (e.target.checked ? list.filter((x) => x !== env) : [...list, env]))}
-                  />
-                  {env}
-                </label>
-              ))}
-              {errors.environments && (
-                <p className="field-error" id="env-error">
-                  {errors.environments}
-                </p>
-              )}
-            </fieldset>
+            </Choices>
             <Field label="Reason" error={errors.reason} hint="Why this deployment is made by hand; shown on the deployment.">
-              <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+              <textarea rows={2} value={reason} onChange={set('reason')} />
             </Field>
           </section>
         </div>
-        <aside className="panel form-side" aria-labelledby="plan-h">
+        <aside className={`${layout.panel} ${styles.side}`} aria-labelledby="plan-h">
           <h2 id="plan-h">Plan</h2>
           <PlanPreview plan={preview.data} loading={preview.loading} error={preview.error ?? full.error} />
           <ErrorNote error={error} />
           {otherErrors.length > 0 && (
-            <ul className="field-error">
+            <ul className={fieldStyles.error}>
               {otherErrors.map((e) => (
                 <li key={e.field}>
                   {e.field}: {e.message}
@@ -224,7 +251,7 @@ export default function NewDeployment() {
               ))}
             </ul>
           )}
-          <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+          <button type="submit" className={`${btn('primary', 'block')} ${styles.submit}`} disabled={create.busy}>
             Create deployment
           </button>
         </aside>

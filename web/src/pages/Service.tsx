@@ -6,6 +6,9 @@ import { ServiceMatrix } from '../components/ServiceMatrix.tsx';
 import { useDeploymentList } from '../deploymentList.ts';
 import { useTitle } from '../hooks.ts';
 import { Link } from '../router.tsx';
+import { btn } from '../components/Button.tsx';
+import { layout } from '../components/Page.tsx';
+import { GovTag } from '../components/Tag.tsx';
 
 export default function Service({ params }: { params: Record<string, string> }) {
   const name = params.name;
@@ -15,10 +18,10 @@ export default function Service({ params }: { params: Record<string, string> }) 
   const list = useDeploymentList({ service: name });
 
   if (!service) {
-    if (error) return <div className="page"><ErrorNote error={error} /></div>;
-    if (!services) return <div className="page"><Loading /></div>;
+    if (error) return <div className={layout.page}><ErrorNote error={error} /></div>;
+    if (!services) return <div className={layout.page}><Loading /></div>;
     return (
-      <div className="page">
+      <div className={layout.page}>
         <h1>Service not found</h1>
         <p className="muted">There is no service {name} in the catalog.</p>
         <Link to="/teams">Teams and their services</Link>
@@ -27,11 +30,11 @@ export default function Service({ params }: { params: Record<string, string> }) 
   }
 
   return (
-    <div className="page page-wide">
-      <div className="page-head">
+    <div className={`${layout.page} ${layout.wide}`}>
+      <div className={layout.head}>
         <div>
           <h1>
-            {service.name} {service.isGov && <span className="tag tag-gov">GOV</span>}
+            {service.name} {service.isGov && <GovTag />}
           </h1>
           <p className="muted">
             Owned by <Link to={`/teams/${encodeURIComponent(service.team)}`}>{service.team}</Link>
@@ -39,15 +42,15 @@ export default function Service({ params }: { params: Record<string, string> }) 
             {service.isGov && ' · also deployed to GOV environments'}
           </p>
         </div>
-        <Link to={`/deployments/new?service=${encodeURIComponent(service.name)}`} className="btn btn-primary">
+        <Link to={`/deployments/new?service=${encodeURIComponent(service.name)}`} className={btn('primary')}>
           Deploy {service.name}
         </Link>
       </div>
-      <section aria-labelledby="matrix-title" className="section">
+      <section aria-labelledby="matrix-title" className={layout.section}>
         <h2 id="matrix-title">What runs where</h2>
         <ServiceMatrix service={service.name} isGov={service.isGov} />
       </section>
-      <section aria-labelledby="history-title" className="section">
+      <section aria-labelledby="history-title" className={layout.section}>
         <h2 id="history-title">Deployment history</h2>
         <DeploymentTable
           caption={`Deployments of ${service.name}`}

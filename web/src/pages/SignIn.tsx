@@ -3,7 +3,11 @@ import { useId, useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { useTitle } from '../hooks.ts';
+import { useAction } from '../useAction.ts';
 import type { Session } from '../types.ts';
+import { btn } from '../components/Button.tsx';
+import { Note } from '../components/ErrorNote.tsx';
+import styles from './SignIn.module.css';
 
 interface Props {
   onSignedIn: (session: Session) => void;
@@ -12,39 +16,29 @@ interface Props {
 
 export default function SignIn({ onSignedIn, expired }: Props) {
   const [token, setToken] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const id = useId();
   useTitle('Sign in');
-
-  const submit = async (event: FormEvent) => {
+  const signIn = useAction(async () => {
+    if (!token.trim()) throw new Error('Enter your API token.');
+    onSignedIn(await api.signIn(token.trim()));
+  });
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!token.trim()) {
-      setError(new Error('Enter your API token.'));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      onSignedIn(await api.signIn(token.trim()));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    void signIn.run();
   };
 
   return (
-    <main className="signin" id="main">
-      <form className="signin-card" onSubmit={submit} noValidate>
-        <div className="brand brand-large" aria-hidden="true">
-          <span className="brand-mark">◆</span>
-          <span className="brand-name">DCP</span>
+    <main className={styles.signin} id="main">
+      <form className={styles.card} onSubmit={submit} noValidate>
+        <div className={styles.brand} aria-hidden="true">
+          <span className={styles.brandMark}>◆</span>
+          <span className={styles.brandName}>DCP</span>
         </div>
         <h1>Sign in to the Deploy Control Plane</h1>
         {expired && (
-          <p className="note note-info" role="status">
+          <Note tone="info">
             Your session has ended. Sign in again to continue.
-          </p>
+          </Note>
         )}
         <label htmlFor={id}>API token</label>
         <input
@@ -53,14 +47,14 @@ export default function SignIn({ onSignedIn, expired }: Props) {
           autoComplete="current-password"
           value={token}
           onChange={(e) => setToken(e.target.value)}
-          aria-invalid={error ? true : undefined}
+          aria-invalid={signIn.error ? true : undefined}
           autoFocus
         />
-        <ErrorNote error={error} />
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+        <ErrorNote error={signIn.error} />
+        <button type="submit" className={btn('primary', 'block')} disabled={signIn.busy}>
           Sign in
         </button>
-        <p className="hint">Your token is exchanged for a session cookie; it is not stored in the browser.</p>
+        <p className={styles.hint}>Your token is exchanged for a session cookie; it is not stored in the browser.</p>
       </form>
     </main>
   );

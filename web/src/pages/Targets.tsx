@@ -2,6 +2,10 @@
 import { environmentOrder, useCatalog } from '../catalog.ts';
 import { ErrorNote, Loading } from '../components/ErrorNote.tsx';
 import { useTitle } from '../hooks.ts';
+import { Chip } from '../components/Chip.tsx';
+import { layout, PageHead } from '../components/Page.tsx';
+import { GovTag } from '../components/Tag.tsx';
+import styles from './Targets.module.css';
 
 export default function Targets() {
   useTitle('Targets');
@@ -19,24 +23,19 @@ export default function Targets() {
   const gov = new Set(strategies?.environments.filter((e) => e.isGov).map((e) => e.name));
 
   return (
-    <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Targets</h1>
-          <p className="muted">The clusters each channel deploys to, by environment, as imported from channels.yaml.</p>
-        </div>
-      </div>
+    <div className={layout.page}>
+      <PageHead title="Targets">The clusters each channel deploys to, by environment, as imported from channels.yaml.</PageHead>
       <ErrorNote error={error} />
       {!targets && !error && <Loading />}
       {channels.map((channel) => {
         const rows = (targets ?? []).filter((t) => t.channel === channel).sort((a, b) => rank(a.environment) - rank(b.environment) || a.cluster.localeCompare(b.cluster));
         return (
-          <section key={channel} className="section" aria-labelledby={`channel-${channel}`}>
+          <section key={channel} className={layout.section} aria-labelledby={`channel-${channel}`}>
             <h2 id={`channel-${channel}`}>
               Channel <span className="mono">{channel}</span> <span className="muted small">{rows.length} clusters</span>
             </h2>
-            <div className="table-scroll">
-              <table className="table">
+            <div className={styles.scroll}>
+              <table className={styles.table}>
                 <thead>
                   <tr>
                     <th scope="col">Environment</th>
@@ -49,11 +48,11 @@ export default function Targets() {
                 </thead>
                 <tbody>
                   {rows.map((t, i) => (
-                    <tr key={t.cluster} className={i > 0 && rows[i - 1].environment === t.environment ? 'same-group' : 'new-group'}>
+                    <tr key={t.cluster} className={i > 0 && rows[i - 1].environment === t.environment ? styles.sameGroup : styles.newGroup}>
                       <td>
                         {(i === 0 || rows[i - 1].environment !== t.environment) && (
                           <>
-                            <strong>{t.environment}</strong> {gov.has(t.environment) && <span className="tag tag-gov">GOV</span>}
+                            <strong>{t.environment}</strong> {gov.has(t.environment) && <GovTag />}
                           </>
                         )}
                       </td>
@@ -64,9 +63,9 @@ export default function Targets() {
                       {has.labels && (
                         <td className="small">
                           {Object.entries(t.labels ?? {}).map(([k, v]) => (
-                            <span key={k} className="chip">
+                            <Chip key={k}>
                               {k}={v}
-                            </span>
+                            </Chip>
                           ))}
                         </td>
                       )}

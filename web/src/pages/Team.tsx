@@ -7,6 +7,9 @@ import { SlackForm } from '../components/SlackForm.tsx';
 import { useDeploymentList } from '../deploymentList.ts';
 import { useResource, useTitle } from '../hooks.ts';
 import { Link } from '../router.tsx';
+import { layout } from '../components/Page.tsx';
+import { GovTag } from '../components/Tag.tsx';
+import styles from './Team.module.css';
 
 export default function Team({ params }: { params: Record<string, string> }) {
   const name = params.name;
@@ -19,19 +22,19 @@ export default function Team({ params }: { params: Record<string, string> }) {
   if (!t) {
     if (team.error instanceof ApiError && team.error.status === 404) {
       return (
-        <div className="page">
+        <div className={layout.page}>
           <h1>Team not found</h1>
           <p className="muted">There is no team {name} in the catalog.</p>
           <Link to="/teams">All teams</Link>
         </div>
       );
     }
-    return <div className="page">{team.error ? <ErrorNote error={team.error} onRetry={team.reload} /> : <Loading />}</div>;
+    return <div className={layout.page}>{team.error ? <ErrorNote error={team.error} onRetry={team.reload} /> : <Loading />}</div>;
   }
 
   return (
-    <div className="page">
-      <div className="page-head">
+    <div className={layout.page}>
+      <div className={layout.head}>
         <div>
           <h1>{t.title ?? t.name}</h1>
           <p className="muted">
@@ -40,18 +43,18 @@ export default function Team({ params }: { params: Record<string, string> }) {
           </p>
         </div>
       </div>
-      <div className="columns">
-        <section className="panel" aria-labelledby="services-title">
+      <div className={layout.columns}>
+        <section className={layout.panel} aria-labelledby="services-title">
           <h2 id="services-title">Services</h2>
-          <ul className="link-list">
+          <ul className={styles.services}>
             {t.services.map((s) => {
               const info = services.find((x) => x.name === s);
               return (
                 <li key={s}>
-                  <Link to={`/services/${encodeURIComponent(s)}`} className="strong-link">
+                  <Link to={`/services/${encodeURIComponent(s)}`} className={styles.service}>
                     {s}
                   </Link>
-                  {info?.isGov && <span className="tag tag-gov">GOV</span>}
+                  {info?.isGov && <GovTag flush />}
                   {info?.lifecycle && <span className="muted small">{info.lifecycle}</span>}
                 </li>
               );
@@ -61,7 +64,7 @@ export default function Team({ params }: { params: Record<string, string> }) {
         </section>
         <SlackForm team={t} onSaved={team.setData} />
       </div>
-      <section aria-labelledby="recent-title" className="section">
+      <section aria-labelledby="recent-title" className={layout.section}>
         <h2 id="recent-title">Recent deployments</h2>
         <DeploymentTable
           caption={`Deployments of team ${t.name}`}

@@ -3,6 +3,10 @@ import { useCatalog } from '../catalog.ts';
 import { ErrorNote, Loading } from '../components/ErrorNote.tsx';
 import { useTitle } from '../hooks.ts';
 import { Link } from '../router.tsx';
+import { chipLink, chipList } from '../components/Chip.tsx';
+import { layout, PageHead } from '../components/Page.tsx';
+import { GovTag, Tag } from '../components/Tag.tsx';
+import styles from './Teams.module.css';
 
 export default function Teams() {
   useTitle('Teams');
@@ -10,42 +14,37 @@ export default function Teams() {
   const services = useCatalog('services').data ?? [];
   const gov = new Set(services.filter((s) => s.isGov).map((s) => s.name));
   return (
-    <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Teams</h1>
-          <p className="muted">Teams and services come from the catalog. Open a team to change where its notifications go.</p>
-        </div>
-      </div>
+    <div className={layout.page}>
+      <PageHead title="Teams">Teams and services come from the catalog. Open a team to change where its notifications go.</PageHead>
       <ErrorNote error={error} />
       {!teams && !error && <Loading />}
-      <ul className="card-grid">
+      <ul className={styles.grid}>
         {teams?.map((team) => (
-          <li key={team.name} className="card">
-            <h2 className="card-title">
+          <li key={team.name} className={styles.card}>
+            <h2 className={styles.title}>
               <Link to={`/teams/${encodeURIComponent(team.name)}`}>{team.title ?? team.name}</Link>
             </h2>
             <p className="muted small">
               {team.name} · change queue {team.changeCaseQueue}
             </p>
-            <h3 className="subhead">Services</h3>
-            <ul className="chips">
+            <h3 className={layout.subhead}>Services</h3>
+            <ul className={`${chipList} ${styles.services}`}>
               {team.services.map((s) => (
                 <li key={s}>
-                  <Link to={`/services/${encodeURIComponent(s)}`} className="chip chip-link">
+                  <Link to={`/services/${encodeURIComponent(s)}`} className={chipLink}>
                     {s}
                   </Link>
-                  {gov.has(s) && <span className="tag tag-gov">GOV</span>}
+                  {gov.has(s) && <GovTag />}
                 </li>
               ))}
               {team.services.length === 0 && <li className="muted small">none</li>}
             </ul>
-            <p className="small card-foot">
+            <p className={`small ${styles.foot}`}>
               <span aria-hidden="true">#</span> Slack:{' '}
               {team.notifications.channel ? (
                 <>
                   {team.notifications.workspace} {team.notifications.channel}
-                  {team.notifications.source === 'override' && <span className="tag">override</span>}
+                  {team.notifications.source === 'override' && <Tag>override</Tag>}
                 </>
               ) : (
                 <span className="muted">not configured</span>
