@@ -101,7 +101,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   const applied = await migrate(db);
   if (applied.length > 0) log.info(`migrated the database: ${applied.join(', ')}`);
 
-  const auth = createAuthService({ db, clock, ids });
+  const auth = createAuthService({ db, clock, ids, sessions: { idleMs: settings.sessionIdleMs, absoluteMs: settings.sessionMaxMs } });
   const generatedToken = await auth.bootstrap(settings.bootstrapToken);
   if (generatedToken) {
     if (isMemory(settings.dataDir)) log.info(`admin token (in-memory database; shown once): ${generatedToken}`);
@@ -145,7 +145,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       events: createEventService({ db, relay }),
       system: createSystemService({ db, clock, engine, started: () => started }),
     },
-    { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT },
+    { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT, trustProxy: settings.trustProxy },
   );
   started = true;
 

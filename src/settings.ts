@@ -2,6 +2,7 @@
  * DCP's settings, read from the environment once (contract §8), validated, frozen.
  */
 import { fileURLToPath } from 'node:url';
+import { parseDuration } from './core/duration.ts';
 import { InputError, type FieldIssue } from './core/errors.ts';
 
 export interface Settings {
@@ -22,6 +23,14 @@ export interface Settings {
   logLevel: string;
   /** How long a worker's claim on a job lasts without renewal (a dead worker's jobs wait this long on PostgreSQL). */
   leaseMs: number;
+  /**
+   * DCP_TRUST_PROXY: whether (or which) proxies' X-Forwarded-* headers to believe — `true`, or a
+   * comma-separated list of addresses/CIDRs. Behind a TLS-terminating proxy it makes session cookies `Secure`.
+   */
+  trustProxy: boolean | string;
+  /** DCP_SESSION_IDLE (default 12h) and DCP_SESSION_MAX (default 7d): when a sign-in session ends. */
+  sessionIdleMs: number;
+  sessionMaxMs: number;
 }
 
 export const DEFAULT_CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
@@ -32,6 +41,19 @@ function oneOf<T extends string>(issues: FieldIssue[], name: string, value: stri
   const soon = later.includes(v) ? ` ("${v}" comes in a later release)` : '';
   issues.push({ field: name, message: `must be one of ${allowed.join(', ')}${soon}; got "${v}"` });
   return allowed[0];
+}
+
+function duration(issues: FieldIssue[], name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const ms = parseDuration(value);
+  if (ms === null || ms <= 0) issues.push({ field: name, message: `must be a duration such as 30m, 12h or 7d; got "${value}"` });
+  return ms ?? fallback;
+}
+
+function readTrustProxy(value: string | undefined): boolean | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return value;
 }
 
 /** Addresses that mean "every interface": where DCP listens, never where a link can point. */
@@ -70,6 +92,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     publicUrl: env.DCP_PUBLIC_URL || defaultPublicUrl(host, port),
     logLevel: env.LOG_LEVEL || 'info',
     leaseMs: Number(env.DCP_LEASE_MS ?? 30_000),
+    trustProxy: readTrustProxy(env.DCP_TRUST_PROXY),
+    sessionIdleMs: duration(issues, 'DCP_SESSION_IDLE', env.DCP_SESSION_IDLE, 12 * 3600_000),
+    sessionMaxMs: duration(issues, 'DCP_SESSION_MAX', env.DCP_SESSION_MAX, 7 * 24 * 3600_000),
   };
   if (!Number.isInteger(settings.leaseMs) || settings.leaseMs < 1000) {
     issues.push({ field: 'DCP_LEASE_MS', message: `must be a number of milliseconds, at least 1000; got "${env.DCP_LEASE_MS}"` });

@@ -6,7 +6,9 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { hasScope, type Access, type Principal } from '../core/access.ts';
 import { NotAllowedError, NotAuthenticatedError } from '../core/errors.ts';
-import { SESSION_COOKIE, type AuthService } from '../services/auth.ts';
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, csrfTokenFor, sameDigest, type AuthService } from '../services/auth.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -94,6 +96,14 @@ async function authenticate(request: FastifyRequest, auth: AuthService): Promise
   if (session) {
     const principal = await auth.authenticateSession(session);
     if (!principal) throw new NotAuthenticatedError('the session has ended; sign in again');
+    // A cookie is sent by the browser whoever made the page: a write must also prove it came
+    // from DCP's own app, which alone can read the CSRF cookie.
+    if (!SAFE_METHODS.has(request.method)) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !sameDigest(sent, csrfTokenFor(session))) {
+        throw new NotAllowedError(`a write with the session cookie needs the ${CSRF_HEADER} header (the value of the ${CSRF_COOKIE} cookie)`);
+      }
+    }
     return principal;
   }
   throw new NotAuthenticatedError('send Authorization: Bearer <token> (the admin token is in DCP_DATA_DIR/admin-token)');

@@ -31,6 +31,8 @@ export interface AppOptions {
   version: string;
   /** The built app (web/dist); not served when absent. */
   webRoot: string | null;
+  /** Fastify's trustProxy (DCP_TRUST_PROXY): believe X-Forwarded-Proto/-For from these proxies. */
+  trustProxy?: boolean | string;
 }
 
 type ValidatorFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']>;
@@ -55,6 +57,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
     schemaController: { compilersFactory: { buildValidator: coerceAllButBodies } },
     bodyLimit: 5 * 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<TypeProvider>();
 
   app.addContentTypeParser(['application/cloudevents+json'], { parseAs: 'string' }, (_request, body, done) => {

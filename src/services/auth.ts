@@ -33,6 +33,17 @@ export function sameDigest(a: string, b: string): boolean {
 }
 
 export const SESSION_COOKIE = 'dcp_session';
+/** The app reads this cookie and sends it back as the CSRF_HEADER on every write. */
+export const CSRF_COOKIE = 'dcp_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/**
+ * The CSRF token of a session: derived from its secret id, so nothing more is stored, and useless
+ * without the session cookie (which another site's page can neither read nor forge).
+ */
+export function csrfTokenFor(sessionId: string): string {
+  return createHash('sha256').update(`csrf:${sessionId}`).digest('base64url');
+}
 
 /** A word for what the principal is, for the app: admin, member (of some team), viewer or service. */
 export function roleOf(principal: Principal): 'admin' | 'member' | 'viewer' | 'service' {

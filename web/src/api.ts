@@ -64,6 +64,11 @@ export async function call<M extends Method, P extends PathsFor<M>>(method: M, p
   const { body, headers: extra, signal } = options as { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal };
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...extra };
   if (body !== undefined) headers['content-type'] = 'application/json';
+  // Writes with the session cookie prove they come from this app (the server checks the pair).
+  if (method !== 'get') {
+    const csrf = /(?:^|;\s*)dcp_csrf=([^;]+)/.exec(document.cookie)?.[1];
+    if (csrf) headers['x-csrf-token'] = decodeURIComponent(csrf);
+  }
   let res: Response;
   try {
     res = await fetch(url(path, options as { path?: object; query?: object }), {
