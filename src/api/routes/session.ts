@@ -22,9 +22,12 @@ export function startSession(request: FastifyRequest, reply: FastifyReply, sessi
   reply.setCookie(CSRF_COOKIE, csrfTokenFor(session.sessionId), { ...options, httpOnly: false });
 }
 
+/** Sign-in attempts per address: enough for people, too few to guess tokens. */
+export const SIGN_IN_LIMIT = { max: 20, timeWindow: '1 minute' } as const;
+
 export function sessionRoutes(app: Api, ctx: ApiContext): void {
   app.post('/api/v1/session', {
-    config: { access: 'public' },
+    config: { access: 'public', rateLimit: SIGN_IN_LIMIT },
     schema: {
       tags: ['session'],
       summary: 'Sign in with an API token; sets the session cookie',
