@@ -2492,12 +2492,16 @@ export interface components {
                 version: string;
                 repository?: string;
             }[];
-            /** @default {} */
+            /**
+             * @description Free-form (values up to 2,000 characters, at most 100); the simulator reads the dcp.simulator/* ones (contract §8).
+             * @default {}
+             */
             annotations?: {
                 [key: string]: string;
             };
         };
         BuildEvent: {
+            /** @description Unique per build; 200 characters at most. */
             buildId: string;
             component: string;
             channel: string;
