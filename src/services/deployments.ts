@@ -13,6 +13,7 @@ import * as store from '../store/deployments.ts';
 import { appendEvent } from '../store/events.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { IdGenerator } from '../shared/ids.ts';
+import { findRepeat, requestDigest } from './idempotency.ts';
 
 export interface BuildEvent {
   buildId: string;
@@ -82,6 +83,8 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
     triggeredBy: string;
     clonedFrom: string | null;
     environments?: string[];
+    /** Of the keyed request (buildId or Idempotency-Key), to tell a repeat from a reuse; null otherwise. */
+    requestDigest: Record<string, string> | null;
   }
 
   /** Plans and stores a deployment, then starts it — one transaction; a plan error stores nothing. */
@@ -106,6 +109,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
               reason: c.reason,
               triggeredBy: c.triggeredBy,
               clonedFrom: c.clonedFrom,
+              requestDigest: c.requestDigest,
               omittedEnvironments: p.omittedEnvironments,
               phases: p.phases.map((phase) => ({
                 id: ids(),
@@ -129,9 +133,9 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         },
       });
     } catch (error) {
-      // The same build or idempotency key raced us in: answer with the deployment it made.
-      if (sqlState(error) === '23505') {
-        const existing = await reads.findDeploymentId(db, c.buildId ? { buildId: c.buildId } : { idempotencyKey: c.idempotencyKey! });
+      // The same build or idempotency key raced us in: answer with the deployment it made (409 if another request made it).
+      if (sqlState(error) === '23505' && c.requestDigest) {
+        const existing = await findRepeat(db, c.buildId ? { buildId: c.buildId } : { idempotencyKey: c.idempotencyKey! }, c.requestDigest);
         if (existing) return { created: false, deployment: await get(existing) };
       }
       throw error;
@@ -141,7 +145,8 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
 
   return {
     async submitBuild(build) {
-      const existing = await reads.findDeploymentId(db, { buildId: build.buildId });
+      const digest = requestDigest(build);
+      const existing = await findRepeat(db, { buildId: build.buildId }, digest);
       if (existing) return { created: false, deployment: await get(existing) };
       return create({
         buildId: build.buildId,
@@ -154,12 +159,14 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         reason: null,
         triggeredBy: build.triggeredBy ?? 'ci',
         clonedFrom: null,
+        requestDigest: digest,
       });
     },
 
     async createManual(request, caller, idempotencyKey) {
-      if (idempotencyKey) {
-        const existing = await reads.findDeploymentId(db, { idempotencyKey });
+      const digest = idempotencyKey ? requestDigest(request) : null;
+      if (idempotencyKey && digest) {
+        const existing = await findRepeat(db, { idempotencyKey }, digest);
         if (existing) return { created: false, deployment: await get(existing) };
       }
       return create({
@@ -174,6 +181,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         triggeredBy: caller,
         clonedFrom: null,
         environments: request.environments,
+        requestDigest: digest,
       });
     },
 
@@ -191,6 +199,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         triggeredBy: caller,
         clonedFrom: original.id,
         environments: options.environments,
+        requestDigest: null,
       });
       return deployment;
     },
