@@ -5,10 +5,10 @@ import { dateTime, longText, MAX_NAME, MAX_TEXT, name, shortText, strMap, timeWi
 const SEVERITY = '(low|medium|high|critical)';
 /** The simulator's knobs, checked at intake: a value the simulator could not use is a 400, not a deployment that never moves. */
 const SIMULATOR_ANNOTATIONS = {
-  '^dcp\\.simulator/release-ms$': { type: 'string', pattern: '^[0-9]{1,13}$', description: 'Milliseconds a simulated release takes (whole, at most 13 digits).' },
-  '^dcp\\.simulator/scan-ms$': { type: 'string', pattern: '^[0-9]{1,13}$', description: 'Milliseconds until the simulated scan is done (whole, at most 13 digits).' },
-  '^dcp\\.simulator/fail-targets$': { type: 'string', maxLength: MAX_TEXT, pattern: '^[ ]*([A-Za-z0-9][A-Za-z0-9._-]*)?([ ]*,[ ]*[A-Za-z0-9][A-Za-z0-9._-]*)*[ ]*$', description: 'Comma-separated clusters whose simulated release fails.' },
-  '^dcp\\.simulator/scan-findings$': { type: 'string', pattern: `^([ ]*${SEVERITY}[ ]*:[ ]*[0-9]{1,6}([ ]*,[ ]*${SEVERITY}[ ]*:[ ]*[0-9]{1,6})*[ ]*)?$`, description: 'What the simulated scan finds, e.g. `critical:1,high:3`.' },
+  'dcp.simulator/release-ms': { type: 'string', pattern: '^[0-9]{1,13}$', description: 'Milliseconds a simulated release takes (whole, at most 13 digits).' },
+  'dcp.simulator/scan-ms': { type: 'string', pattern: '^[0-9]{1,13}$', description: 'Milliseconds until the simulated scan is done (whole, at most 13 digits).' },
+  'dcp.simulator/fail-targets': { type: 'string', maxLength: MAX_TEXT, pattern: '^[ ]*([A-Za-z0-9][A-Za-z0-9._-]*)?([ ]*,[ ]*[A-Za-z0-9][A-Za-z0-9._-]*)*[ ]*$', description: 'Comma-separated clusters whose simulated release fails.' },
+  'dcp.simulator/scan-findings': { type: 'string', pattern: `^([ ]*${SEVERITY}[ ]*:[ ]*[0-9]{1,6}([ ]*,[ ]*${SEVERITY}[ ]*:[ ]*[0-9]{1,6})*[ ]*)?$`, description: 'What the simulated scan finds, e.g. `critical:1,high:3`.' },
 } as const;
 
 export const ArtifactManifest = {
@@ -43,8 +43,7 @@ export const ArtifactManifest = {
       maxProperties: 100,
       propertyNames: { type: 'string', minLength: 1, maxLength: 253 },
       additionalProperties: longText,
-      // Keys as patterns (not `properties`), so that the handlers' type stays Record<string, string>.
-      patternProperties: SIMULATOR_ANNOTATIONS,
+      properties: SIMULATOR_ANNOTATIONS,
       default: {},
     },
   },

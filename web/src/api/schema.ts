@@ -121,6 +121,8 @@ export interface paths {
                     deployment?: string;
                     status?: "new" | "submitted" | "scheduled-approved" | "rejected" | "closed";
                     limit?: number;
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -136,6 +138,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["ChangeCase"][];
+                            /** @description Send as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -1164,6 +1168,8 @@ export interface paths {
                 query?: {
                     current?: boolean;
                     limit?: number;
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1179,6 +1185,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Freeze"][];
+                            /** @description Send as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -1517,11 +1525,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Services */
+        /** Services, by name */
         get: {
             parameters: {
                 query?: {
                     team?: string;
+                    limit?: number;
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1537,6 +1548,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Service"][];
+                            /** @description Send as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -1982,12 +1995,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The imported target table */
+        /** The imported target table, by channel, environment and position */
         get: {
             parameters: {
                 query?: {
                     channel?: string;
                     environment?: string;
+                    limit?: number;
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2003,6 +2019,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Target"][];
+                            /** @description Send as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -2077,10 +2095,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Teams, with their services and Slack settings */
+        /** Teams, with their services and Slack settings, by name */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -2095,6 +2117,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Team"][];
+                            /** @description Send as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -2497,6 +2521,15 @@ export interface components {
              * @default {}
              */
             annotations?: {
+                /** @description Milliseconds a simulated release takes (whole, at most 13 digits). */
+                "dcp.simulator/release-ms"?: string;
+                /** @description Milliseconds until the simulated scan is done (whole, at most 13 digits). */
+                "dcp.simulator/scan-ms"?: string;
+                /** @description Comma-separated clusters whose simulated release fails. */
+                "dcp.simulator/fail-targets"?: string;
+                /** @description What the simulated scan finds, e.g. `critical:1,high:3`. */
+                "dcp.simulator/scan-findings"?: string;
+            } & {
                 [key: string]: string;
             };
         };
