@@ -91,6 +91,12 @@ for (const backend of BACKENDS) {
       const teams = (await t.api('GET', '/api/v1/teams')).body.items.map((x: { name: string }) => x.name);
       const services = (await t.api('GET', '/api/v1/services')).body.items.map((x: { name: string }) => x.name);
       const strategies = await t.api('GET', '/api/v1/strategies');
+      // Real cursors, so that some requests page on from them.
+      const cursors: string[] = [];
+      for (const path of ['/api/v1/teams', '/api/v1/services', '/api/v1/targets', '/api/v1/freezes', '/api/v1/deployments', '/api/v1/events']) {
+        const cursor = (await t.api('GET', `${path}?limit=1`)).body.nextCursor;
+        if (typeof cursor === 'string') cursors.push(cursor);
+      }
       const known = [
         ...teams, ...services, 'stable', 'edge', ...strategies.body.items.map((x: { name: string }) => x.name),
         ...strategies.body.environments.map((x: { name: string }) => x.name),
@@ -100,7 +106,7 @@ for (const backend of BACKENDS) {
 
       const ops = operationsOf(doc).filter((op) => !SKIPPED.has(`${op.method} ${op.path}`));
       assert.ok(ops.length >= 15, `only ${ops.length} operations found in /openapi.json`);
-      const requests = ops.flatMap((op, i) => fc.sample(requestsFor(doc, op, known), { seed: SEED + i, numRuns: RUNS_PER_OPERATION }));
+      const requests = ops.flatMap((op, i) => fc.sample(requestsFor(doc, op, known, { cursor: cursors }), { seed: SEED + i, numRuns: RUNS_PER_OPERATION }));
 
       const tally = { sent: 0, s2xx: 0, s4xx: 0, s5xx: 0, other: 0 };
       const failures: string[] = [];

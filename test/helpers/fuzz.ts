@@ -279,12 +279,18 @@ function toRequest(op: Op, mutation: string, parts: Parts | RawParts): FuzzReque
   return { op: `${op.method} ${op.path}`, mutation, method: op.method, path, headers, body };
 }
 
-/** Valid-looking requests (about a third) and mutated ones, for one operation. */
-export function requestsFor(doc: OpenApiDoc, op: Op, known: string[]): fc.Arbitrary<FuzzRequest> {
+/**
+ * Valid-looking requests (about a third) and mutated ones, for one operation. `hints`: values for
+ * parameters of that name (real cursors for `cursor`), used instead of the schema's.
+ */
+export function requestsFor(doc: OpenApiDoc, op: Op, known: string[], hints: Record<string, string[]> = {}): fc.Arbitrary<FuzzRequest> {
   const record = (inside: 'path' | 'query' | 'header') => {
     const ps = op.parameters.filter((p) => p.in === inside);
     const entries: Record<string, fc.Arbitrary<string>> = {};
-    for (const p of ps) entries[p.name] = valueOf(doc, p.schema, known).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+    for (const p of ps) {
+      entries[p.name] = hints[p.name]?.length ? fc.constantFrom(...hints[p.name])
+        : valueOf(doc, p.schema, known).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+    }
     return fc.record(entries, { requiredKeys: ps.filter((p) => p.required || inside === 'path').map((p) => p.name) }) as fc.Arbitrary<Record<string, string>>;
   };
   const valid: fc.Arbitrary<Parts> = fc.record({
