@@ -19,7 +19,7 @@ import { seedParkedDeployments } from './helpers/seed.ts';
 import { operationsOf, requestsFor, type FuzzRequest, type OpenApiDoc } from './helpers/fuzz.ts';
 
 const SEED = 20261201;
-const RUNS_PER_OPERATION = 110;
+const RUNS_PER_OPERATION = 200;
 const SKIPPED = new Set(['POST /api/v1/config/reload']);
 /** The tables a request could write (the engine's own bookkeeping, events and jobs, aside). */
 const TABLES = ['deployments', 'phases', 'releases', 'approvals', 'change_cases', 'freezes', 'team_notifications', 'config_imports',
