@@ -16,6 +16,7 @@ import { installAccess, type RouteRule } from './access.ts';
 import { installAudit } from './audit.ts';
 import type { ApiContext, TypeProvider } from './context.ts';
 import { sendProblem } from './problem.ts';
+import { clientErrorProblem, frameworkProblem, refuseInfiniteQueryNumbers, refuseUnstorableText, strictFormats } from './input-safety.ts';
 import { ALL_SCHEMAS } from './schemas.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
@@ -71,10 +72,12 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
     // headers (Authorization, Cookie) are never logged.
     logger: options.logger === false ? false : { ...(options.logger === true ? {} : options.logger), serializers: { req: logRequest } },
     // Unknown fields are errors (not silently dropped), and every problem is reported at once.
-    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    ajv: { customOptions: { removeAdditional: false, allErrors: true }, onCreate: strictFormats },
     schemaController: { compilersFactory: { buildValidator: coerceAllButBodies } },
     bodyLimit: 5 * 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
+    frameworkErrors: frameworkProblem(sendProblem),
+    clientErrorHandler: clientErrorProblem,
   }).withTypeProvider<TypeProvider>();
 
   app.addContentTypeParser(['application/cloudevents+json'], { parseAs: 'string' }, (_request, body, done) => {
@@ -125,6 +128,10 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && (request.method === 'POST' || request.method === 'PUT')) request.body = {};
   });
+
+  // NUL characters and lone surrogates anywhere in the request: 400 naming the field (api/input-safety.ts).
+  app.addHook('preValidation', refuseUnstorableText);
+  app.addHook('preHandler', refuseInfiniteQueryNumbers);
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, request, error));
 

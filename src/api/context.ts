@@ -36,7 +36,7 @@ type Validating<Schema> = JsonSchemaToTsProvider<{ ValidatorSchemaOptions: Schem
  * would make it infer the deep Deployment schema again inside Fastify's generics, per route and
  * per status (past TypeScript's instantiation depth): a `$ref` to a shared schema takes that
  * schema's type, computed once (a mapped type's members are cached), and a list of a shared
- * schema (`itemsOf` lists; DeploymentList and EventList pages) is built from it.
+ * schema (`pageOf` lists; DeploymentList and EventList pages) is built from it.
  */
 type Reply<Schema> = Schema extends { $ref: `${infer Id}#` } ? Shared<Id>
   : Schema extends { properties: { items: { items: { $ref: `${infer Id}#` } }; nextCursor: unknown } } ? { items: Shared<Id>[]; nextCursor: string | null }
@@ -65,8 +65,8 @@ export type PlanFits = Fits<SharedTypes['Plan'], Returned<DeploymentService['pre
 export type ChangeCaseFits = Fits<SharedTypes['ChangeCase'], Returned<GateService['getChangeCase']>>;
 export type FreezeFits = Fits<SharedTypes['Freeze'], Returned<GateService['liftFreeze']>>;
 export type TeamFits = Fits<SharedTypes['Team'], Returned<CatalogService['getTeam']>>;
-export type ServiceFits = Fits<SharedTypes['Service'], Returned<CatalogService['listServices']>[number]>;
-export type TargetFits = Fits<SharedTypes['Target'], Returned<CatalogService['listTargets']>[number]>;
+export type ServiceFits = Fits<SharedTypes['Service'], Returned<CatalogService['listServices']>['items'][number]>;
+export type TargetFits = Fits<SharedTypes['Target'], Returned<CatalogService['listTargets']>['items'][number]>;
 export type StrategiesFits = Fits<SharedTypes['Strategies'], Returned<CatalogService['strategies']>>;
 export type EventFits = Fits<SharedTypes['Event'], Returned<EventService['after']>[number]>;
 export type ConfigImportFits = Fits<SharedTypes['ConfigImport'], Returned<ConfigImportService['reload']>>;

@@ -36,7 +36,8 @@ const KINDS: [new (...args: never[]) => DomainError, number, string, string][] =
 
 /** `/artifactManifest/images/0/name` → `artifactManifest.images[0].name` */
 export function fieldPath(instancePath: string, extra?: string): string {
-  const parts = instancePath.split('/').filter(Boolean);
+  // JSON Pointer escapes: `dcp.simulator~1scan-ms` is the key `dcp.simulator/scan-ms`.
+  const parts = instancePath.split('/').filter(Boolean).map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
   if (extra) parts.push(extra);
   return parts.reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
 }

@@ -45,18 +45,16 @@ const problem = { $ref: 'Problem#' } as const;
 /** The problem+json answers every /api/v1 route may give. */
 export const problemResponses = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem } as const;
 
-/** `{ items: [...] }` of a shared schema. */
-export function itemsOf<const Ref extends string>(ref: Ref) {
-  return { type: 'object', required: ['items'], additionalProperties: false, properties: { items: { type: 'array', items: { $ref: ref } } } } as const;
-}
-
-/** A page of a shared schema: `{ items: [...], nextCursor }` (contract §7 lists). */
+/** A page of a list (contract §7): `{ items: [...], nextCursor }`, nextCursor null on the last page. */
 export function pageOf<const Ref extends string>(ref: Ref) {
   return {
     type: 'object',
     required: ['items', 'nextCursor'],
     additionalProperties: false,
-    properties: { items: { type: 'array', items: { $ref: ref } }, nextCursor: { type: ['string', 'null'], description: 'Pass as `cursor` for the next page; null on the last.' } },
+    properties: {
+      items: { type: 'array', items: { $ref: ref } },
+      nextCursor: { type: ['string', 'null'], description: 'Send as `cursor` for the next page; null on the last page.' },
+    },
   } as const;
 }
 
@@ -64,5 +62,5 @@ export const idParams = { type: 'object', required: ['id'], additionalProperties
 
 export const listQuery = {
   limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-  cursor: { type: 'string', description: 'The `nextCursor` of the previous page.' },
+  cursor: { type: 'string', maxLength: 1000, description: 'The `nextCursor` of the previous page.' },
 } as const;

@@ -26,32 +26,35 @@ export interface StrategiesDto {
   environments: EnvironmentPolicy[];
 }
 
+export type { Page, PageRequest, TargetKey } from '../store/catalog.ts';
+
 export interface CatalogService {
-  listTeams(): Promise<TeamDto[]>;
+  /** By name; without a page, every team. */
+  listTeams(page?: catalog.PageRequest<string>): Promise<catalog.Page<TeamDto, string>>;
   getTeam(name: string): Promise<TeamDto>;
   /** Overrides the team's Slack settings; null for both returns to the catalog's. */
   setNotifications(team: string, settings: NotificationSettings, caller: Caller): Promise<TeamDto>;
-  listServices(filter: { team?: string }): Promise<Service[]>;
-  listTargets(filter: { channel?: string; environment?: string }): Promise<Target[]>;
+  listServices(filter: { team?: string }, page?: catalog.PageRequest<string>): Promise<catalog.Page<Service, string>>;
+  listTargets(filter: { channel?: string; environment?: string }, page?: catalog.PageRequest<catalog.TargetKey>): Promise<catalog.Page<Target, catalog.TargetKey>>;
   strategies(): Promise<StrategiesDto>;
 }
 
 export function createCatalogService(deps: { db: Db; clock: Clock; audit: AuditService }): CatalogService {
   const { db } = deps;
 
-  async function teamsWithServices(name?: string): Promise<TeamDto[]> {
-    const [teams, services] = await Promise.all([catalog.listTeams(db, name), catalog.listServices(db)]);
-    return teams.map((t) => ({ ...t, services: services.filter((s) => s.team === t.name).map((s) => s.name) }));
+  async function teamsWithServices(name?: string, page?: catalog.PageRequest<string>): Promise<catalog.Page<TeamDto, string>> {
+    const [teams, services] = await Promise.all([catalog.pageTeams(db, name, page), catalog.listServices(db)]);
+    return { items: teams.items.map((t) => ({ ...t, services: services.filter((s) => s.team === t.name).map((s) => s.name) })), next: teams.next };
   }
 
   async function getTeam(name: string): Promise<TeamDto> {
-    const [team] = await teamsWithServices(name);
+    const [team] = (await teamsWithServices(name)).items;
     if (!team) throw new NotFoundError(`no team named ${name}`);
     return team;
   }
 
   return {
-    listTeams: () => teamsWithServices(),
+    listTeams: (page) => teamsWithServices(undefined, page),
     getTeam,
     async setNotifications(team, settings, caller) {
       await getTeam(team);
@@ -62,8 +65,8 @@ export function createCatalogService(deps: { db: Db; clock: Clock; audit: AuditS
       });
       return getTeam(team);
     },
-    listServices: (filter) => catalog.listServices(db, filter),
-    listTargets: (filter) => catalog.listTargets(db, filter),
+    listServices: (filter, page) => catalog.pageServices(db, filter, page),
+    listTargets: (filter, page) => catalog.pageTargets(db, filter, page),
     async strategies() {
       const [strategies, environments] = await Promise.all([catalog.listStrategies(db), catalog.listEnvironments(db)]);
       return { items: Object.entries(strategies).map(([name, envs]) => ({ name, environments: envs })), environments };

@@ -15,6 +15,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 import type { AuditService, Caller } from './audit.ts';
 import { authorize, signedIn } from './auth.ts';
+import { findRepeat, requestDigest } from './idempotency.ts';
 
 export interface BuildEvent {
   buildId: string;
@@ -91,6 +92,8 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
     caller: Caller;
     /** What the caller must be allowed to do to the service's team. */
     action: 'builds:submit' | 'deployments:create';
+    /** Of the keyed request (buildId or Idempotency-Key), to tell a repeat from a reuse; null otherwise. */
+    requestDigest: Record<string, string> | null;
   }
 
   /** Plans and stores a deployment, then starts it — one transaction; a plan error stores nothing. */
@@ -116,6 +119,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
               reason: c.reason,
               triggeredBy: c.triggeredBy,
               clonedFrom: c.clonedFrom,
+              requestDigest: c.requestDigest,
               omittedEnvironments: p.omittedEnvironments,
               phases: p.phases.map((phase) => ({
                 id: ids(),
@@ -140,9 +144,9 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         },
       });
     } catch (error) {
-      // The same build or idempotency key raced us in: answer with the deployment it made.
-      if (sqlState(error) === '23505') {
-        const existing = await reads.findDeploymentId(db, c.buildId ? { buildId: c.buildId } : { idempotencyKey: c.idempotencyKey! });
+      // The same build or idempotency key raced us in: answer with the deployment it made (409 if another request made it).
+      if (sqlState(error) === '23505' && c.requestDigest) {
+        const existing = await findRepeat(db, c.buildId ? { buildId: c.buildId } : { idempotencyKey: c.idempotencyKey! }, c.requestDigest);
         if (existing) return repeat(existing, c.caller, c.action);
       }
       throw error;
@@ -159,7 +163,8 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
 
   return {
     async submitBuild(build, caller) {
-      const existing = await reads.findDeploymentId(db, { buildId: build.buildId });
+      const digest = requestDigest(build);
+      const existing = await findRepeat(db, { buildId: build.buildId }, digest);
       if (existing) return repeat(existing, caller, 'builds:submit');
       return create({
         buildId: build.buildId,
@@ -174,12 +179,14 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         clonedFrom: null,
         caller,
         action: 'builds:submit',
+        requestDigest: digest,
       });
     },
 
     async createManual(request, caller, idempotencyKey) {
-      if (idempotencyKey) {
-        const existing = await reads.findDeploymentId(db, { idempotencyKey });
+      const digest = idempotencyKey ? requestDigest(request) : null;
+      if (idempotencyKey && digest) {
+        const existing = await findRepeat(db, { idempotencyKey }, digest);
         if (existing) return repeat(existing, caller, 'deployments:create');
       }
       return create({
@@ -196,6 +203,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         environments: request.environments,
         caller,
         action: 'deployments:create',
+        requestDigest: digest,
       });
     },
 
@@ -215,6 +223,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         environments: options.environments,
         caller,
         action: 'deployments:create',
+        requestDigest: null,
       });
       return deployment;
     },

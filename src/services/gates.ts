@@ -34,10 +34,12 @@ export interface TransitionRequest {
 export interface GateService {
   decide(deploymentId: string, phaseId: string, caller: Caller, decision: 'approve' | 'reject', comment: string | null): Promise<DeploymentDto>;
   getChangeCase(id: string): Promise<gates.ChangeCaseRecord>;
-  listChangeCases(filter: { deploymentId?: string; status?: string; limit: number }): Promise<gates.ChangeCaseRecord[]>;
+  /** Newest first; `before`: the `next` of the previous page. */
+  listChangeCases(filter: { deploymentId?: string; status?: string; limit: number; before?: gates.TimeKey }): Promise<{ items: gates.ChangeCaseRecord[]; next: gates.TimeKey | null }>;
   transitionChangeCase(id: string, request: TransitionRequest, caller: Caller): Promise<gates.ChangeCaseRecord>;
   createFreeze(request: FreezeRequest, caller: Caller): Promise<gates.FreezeRecord>;
-  listFreezes(current: boolean, limit: number): Promise<gates.FreezeRecord[]>;
+  /** Newest first; `before`: the `next` of the previous page. */
+  listFreezes(current: boolean, limit: number, before?: gates.TimeKey): Promise<{ items: gates.FreezeRecord[]; next: gates.TimeKey | null }>;
   liftFreeze(id: string, caller: Caller): Promise<gates.FreezeRecord>;
 }
 
@@ -149,7 +151,7 @@ export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator
       });
     },
 
-    listFreezes: (current, limit) => gates.listFreezes(db, { current, now: clock.now(), limit }),
+    listFreezes: (current, limit, before) => gates.listFreezes(db, { current, now: clock.now(), limit, before }),
 
     async liftFreeze(id, caller) {
       const by = authorize(caller.principal, 'freezes:write').name;

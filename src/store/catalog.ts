@@ -71,14 +71,43 @@ export async function latestImport(q: Queryable): Promise<{ id: number; imported
   return row ? { id: row.id, importedAt: row.imported_at, source: row.source, digest: row.digest } : null;
 }
 
+/**
+ * A page of a list ordered by `key`: `limit` items after `after` (a key from a previous page's
+ * `next`), and the key to continue from, null on the last page. No page: everything.
+ */
+export interface PageRequest<Key> {
+  limit: number;
+  after?: Key;
+}
+export interface Page<T, Key> {
+  items: T[];
+  next: Key | null;
+}
+
+/** Rows fetched with LIMIT page.limit + 1: the extra row says there is a next page. */
+export function toPage<R, T, Key>(rows: R[], page: PageRequest<Key>, item: (row: R) => T, key: (row: R) => Key): Page<T, Key> {
+  const more = rows.length > page.limit;
+  const kept = more ? rows.slice(0, page.limit) : rows;
+  return { items: kept.map(item), next: more ? key(kept[kept.length - 1]) : null };
+}
+
+/** A target's place in the table: channel, environment, position. */
+export type TargetKey = [string, string, number];
+
 export async function listTargets(q: Queryable, filter: { channel?: string; environment?: string } = {}): Promise<Target[]> {
-  const rows = await q.query<{ channel: string; environment: string; spec: TargetSpec }>(
-    `SELECT channel, environment, spec FROM targets
+  return (await pageTargets(q, filter)).items;
+}
+
+export async function pageTargets(q: Queryable, filter: { channel?: string; environment?: string }, page?: PageRequest<TargetKey>): Promise<Page<Target, TargetKey>> {
+  const after = page?.after ?? null;
+  const rows = await q.query<{ channel: string; environment: string; position: number; spec: TargetSpec }>(
+    `SELECT channel, environment, position, spec FROM targets
       WHERE ($1::text IS NULL OR channel = $1) AND ($2::text IS NULL OR environment = $2)
-      ORDER BY channel, environment, position`,
-    [filter.channel ?? null, filter.environment ?? null],
+        AND ($3::text IS NULL OR (channel, environment, position) > ($3::text, $4::text, $5::integer))
+      ORDER BY channel, environment, position LIMIT $6`,
+    [filter.channel ?? null, filter.environment ?? null, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, page ? page.limit + 1 : null],
   );
-  return rows.map((r) => ({ ...r.spec, channel: r.channel, environment: r.environment }));
+  return toPage(rows, page ?? { limit: Infinity }, (r) => ({ ...r.spec, channel: r.channel, environment: r.environment }), (r) => [r.channel, r.environment, r.position]);
 }
 
 export async function listEnvironments(q: Queryable): Promise<EnvironmentPolicy[]> {
@@ -102,13 +131,22 @@ interface TeamRow {
 }
 
 export async function listTeams(q: Queryable, name?: string): Promise<TeamRecord[]> {
+  return (await pageTeams(q, name)).items;
+}
+
+/** Teams by name; the key is the name. */
+export async function pageTeams(q: Queryable, name?: string, page?: PageRequest<string>): Promise<Page<TeamRecord, string>> {
   const rows = await q.query<TeamRow>(
     `SELECT t.*, n.slack_workspace AS o_workspace, n.slack_channel AS o_channel, n.updated_at AS o_updated_at, n.updated_by AS o_updated_by
        FROM teams t LEFT JOIN team_notifications n ON n.team = t.name
-      WHERE ($1::text IS NULL OR t.name = $1) ORDER BY t.name`,
-    [name ?? null],
+      WHERE ($1::text IS NULL OR t.name = $1) AND ($2::text IS NULL OR t.name > $2) ORDER BY t.name LIMIT $3`,
+    [name ?? null, page?.after ?? null, page ? page.limit + 1 : null],
   );
-  return rows.map((r) => ({
+  return toPage(rows, page ?? { limit: Infinity }, teamRecord, (r) => r.name);
+}
+
+function teamRecord(r: TeamRow): TeamRecord {
+  return {
     name: r.name,
     title: r.title ?? undefined,
     slack: { workspace: r.slack_workspace ?? undefined, channel: r.slack_channel ?? undefined },
@@ -117,7 +155,7 @@ export async function listTeams(q: Queryable, name?: string): Promise<TeamRecord
     notifications: r.o_updated_at
       ? { workspace: r.o_workspace, channel: r.o_channel, source: 'override', updatedAt: r.o_updated_at.toISOString(), updatedBy: r.o_updated_by }
       : { workspace: r.slack_workspace, channel: r.slack_channel, source: 'catalog', updatedAt: null, updatedBy: null },
-  }));
+  };
 }
 
 export async function setTeamNotifications(
@@ -135,12 +173,18 @@ export async function setTeamNotifications(
 }
 
 export async function listServices(q: Queryable, filter: { team?: string; name?: string } = {}): Promise<Service[]> {
+  return (await pageServices(q, filter)).items;
+}
+
+/** Services by name; the key is the name. */
+export async function pageServices(q: Queryable, filter: { team?: string; name?: string }, page?: PageRequest<string>): Promise<Page<Service, string>> {
   const rows = await q.query<{ name: string; team: string; is_gov: boolean; lifecycle: string | null; annotations: Record<string, string> }>(
     `SELECT name, team, is_gov, lifecycle, annotations FROM services
-      WHERE ($1::text IS NULL OR team = $1) AND ($2::text IS NULL OR name = $2) ORDER BY name`,
-    [filter.team ?? null, filter.name ?? null],
+      WHERE ($1::text IS NULL OR team = $1) AND ($2::text IS NULL OR name = $2) AND ($3::text IS NULL OR name > $3) ORDER BY name LIMIT $4`,
+    [filter.team ?? null, filter.name ?? null, page?.after ?? null, page ? page.limit + 1 : null],
   );
-  return rows.map((r) => ({ name: r.name, team: r.team, isGov: r.is_gov, lifecycle: r.lifecycle ?? undefined, annotations: r.annotations }));
+  return toPage(rows, page ?? { limit: Infinity },
+    (r) => ({ name: r.name, team: r.team, isGov: r.is_gov, lifecycle: r.lifecycle ?? undefined, annotations: r.annotations }), (r) => r.name);
 }
 
 /** The config in force, as the planner reads it. */

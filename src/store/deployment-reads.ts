@@ -222,6 +222,14 @@ export async function findDeploymentId(q: Queryable, by: { buildId?: string; ide
   return row?.id ?? null;
 }
 
+/** The deployment a buildId or Idempotency-Key made, with the digest of the request it came with (null: made before digests). */
+export async function findKeyedDeployment(q: Queryable, by: { buildId?: string; idempotencyKey?: string }): Promise<{ id: string; requestDigest: Record<string, string> | null } | null> {
+  const [row] = by.buildId
+    ? await q.query<{ id: string; request_digest: Record<string, string> | null }>('SELECT id, request_digest FROM deployments WHERE build_id = $1', [by.buildId])
+    : await q.query<{ id: string; request_digest: Record<string, string> | null }>('SELECT id, request_digest FROM deployments WHERE idempotency_key = $1', [by.idempotencyKey]);
+  return row ? { id: row.id, requestDigest: row.request_digest } : null;
+}
+
 export interface DeploymentFilter {
   service?: string;
   team?: string;

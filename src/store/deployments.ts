@@ -50,6 +50,8 @@ export interface NewDeployment {
   clonedFrom: string | null;
   omittedEnvironments: OmittedEnvironment[];
   phases: NewPhase[];
+  /** Field → SHA-256 of the request that made it (services/idempotency.ts); null when not keyed. */
+  requestDigest?: Record<string, string> | null;
 }
 
 
@@ -58,12 +60,14 @@ export async function insertDeployment(tx: Queryable, d: NewDeployment, now: Dat
   const history = (detail: string) => JSON.stringify([{ status: 'Pending', at: now.toISOString(), detail }]);
   await tx.query(
     `INSERT INTO deployments (id, build_id, idempotency_key, service, team, channel, strategy, version, artifact_manifest,
-       source, reason, triggered_by, cloned_from, status, status_detail, omitted_environments, created_at, updated_at, status_times, status_history)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'Pending',$14,$15,$16,$16,$17,$18)`,
+       source, reason, triggered_by, cloned_from, status, status_detail, omitted_environments, created_at, updated_at, status_times, status_history,
+       request_digest)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'Pending',$14,$15,$16,$16,$17,$18,$19)`,
     [
       d.id, d.buildId, d.idempotencyKey, d.service, d.team, d.channel, d.strategy, d.artifactManifest.version,
       JSON.stringify(d.artifactManifest), d.source ? JSON.stringify(d.source) : null, d.reason, d.triggeredBy, d.clonedFrom,
       'Created; waiting to start', JSON.stringify(d.omittedEnvironments), now, times, history('Created; waiting to start'),
+      d.requestDigest ? JSON.stringify(d.requestDigest) : null,
     ],
   );
   for (const [position, phase] of d.phases.entries()) {

@@ -113,13 +113,35 @@ export async function getChangeCase(q: Queryable, id: string, forUpdate = false)
   return row ? changeCase(row) : null;
 }
 
-export async function listChangeCases(q: Queryable, filter: { deploymentId?: string; status?: string; limit: number }): Promise<ChangeCaseRecord[]> {
-  const rows = await q.query<ChangeCaseRow>(
-    `SELECT * FROM change_cases WHERE ($1::text IS NULL OR deployment_id = $1) AND ($2::text IS NULL OR status = $2)
+/** Where a page of a newest-first list ends: the last item's time (ISO 8601) and id. */
+export type TimeKey = [string, string];
+
+export async function listChangeCases(
+  q: Queryable,
+  filter: { deploymentId?: string; status?: string; limit: number; before?: TimeKey },
+): Promise<{ items: ChangeCaseRecord[]; next: TimeKey | null }> {
+  const rows = await q.query<ChangeCaseRow & KeyTime>(
+    `SELECT *, ${keyTime('created_at')} FROM change_cases WHERE ($1::text IS NULL OR deployment_id = $1) AND ($2::text IS NULL OR status = $2)
+        AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::text))
       ORDER BY created_at DESC, id DESC LIMIT $3`,
-    [filter.deploymentId ?? null, filter.status ?? null, filter.limit],
+    [filter.deploymentId ?? null, filter.status ?? null, filter.limit + 1, filter.before?.[0] ?? null, filter.before?.[1] ?? null],
   );
-  return rows.map(changeCase);
+  return newestFirstPage(rows, filter.limit, changeCase);
+}
+
+interface KeyTime {
+  key_time: string;
+}
+/** The key's time as text to the microsecond (a JavaScript Date would lose a timestamp's microseconds, and a page's edge with them). */
+function keyTime(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key_time`;
+}
+
+function newestFirstPage<R extends { id: string } & KeyTime, T>(rows: R[], limit: number, item: (row: R) => T): { items: T[]; next: TimeKey | null } {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  const last = kept[kept.length - 1];
+  return { items: kept.map(item), next: more ? [last.key_time, last.id] : null };
 }
 
 export async function changeCasesOf(q: Queryable, deploymentId: string): Promise<ChangeCaseRecord[]> {
@@ -218,13 +240,14 @@ export async function getFreeze(q: Queryable, id: string): Promise<FreezeRecord 
 }
 
 /** Freezes, newest first; `current` keeps those not lifted and not ended at `now`. */
-export async function listFreezes(q: Queryable, opts: { current: boolean; now: Date; limit: number }): Promise<FreezeRecord[]> {
-  const rows = await q.query<FreezeRow>(
-    `SELECT * FROM freezes WHERE NOT $1::boolean OR (lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $2))
+export async function listFreezes(q: Queryable, opts: { current: boolean; now: Date; limit: number; before?: TimeKey }): Promise<{ items: FreezeRecord[]; next: TimeKey | null }> {
+  const rows = await q.query<FreezeRow & KeyTime>(
+    `SELECT *, ${keyTime('starts_at')} FROM freezes WHERE (NOT $1::boolean OR (lifted_at IS NULL AND (ends_at IS NULL OR ends_at > $2)))
+        AND ($4::timestamptz IS NULL OR (starts_at, id) < ($4::timestamptz, $5::text))
       ORDER BY starts_at DESC, id DESC LIMIT $3`,
-    [opts.current, opts.now, opts.limit],
+    [opts.current, opts.now, opts.limit + 1, opts.before?.[0] ?? null, opts.before?.[1] ?? null],
   );
-  return rows.map(freeze);
+  return newestFirstPage(rows, opts.limit, freeze);
 }
 
 export async function liftFreeze(tx: Queryable, id: string, by: string, now: Date): Promise<FreezeRecord | null> {

@@ -107,6 +107,18 @@ const as = <T>(promise: Promise<unknown>) => promise as Promise<T>;
 
 export type DeploymentFilter = NonNullable<paths['/api/v1/deployments']['get']['parameters']['query']>;
 
+/** Every page of a list (the catalog's lists are small, but paged like every list): follows nextCursor to the end. */
+async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<{ items: T[] }> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const next = await page(cursor);
+    items.push(...next.items);
+    cursor = next.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return { items };
+}
+
 export const api = {
   session: () => call('get', '/api/v1/session', {}),
   signIn: (token: string) => call('post', '/api/v1/session', { body: { token } }),
@@ -128,11 +140,11 @@ export const api = {
   events: (deployment: string, after: number, signal?: AbortSignal) =>
     as<Page<DcpEvent>>(call('get', '/api/v1/events', { query: { deployment, after, limit: 500 }, signal })),
 
-  teams: () => call('get', '/api/v1/teams', {}),
+  teams: () => allPages((cursor) => call('get', '/api/v1/teams', { query: { limit: 500, cursor } })),
   team: (id: string, signal?: AbortSignal) => call('get', '/api/v1/teams/{id}', { path: { id }, signal }),
   saveNotifications: (id: string, body: NotificationSettings) => call('put', '/api/v1/teams/{id}/notifications', { path: { id }, body }),
-  services: () => call('get', '/api/v1/services', {}),
-  targets: () => call('get', '/api/v1/targets', {}),
+  services: () => allPages((cursor) => call('get', '/api/v1/services', { query: { limit: 500, cursor } })),
+  targets: () => allPages((cursor) => call('get', '/api/v1/targets', { query: { limit: 500, cursor } })),
   strategies: () => as<Strategies>(call('get', '/api/v1/strategies', {})),
 
   freezes: (signal?: AbortSignal) => call('get', '/api/v1/freezes', { query: { limit: 200 }, signal }),

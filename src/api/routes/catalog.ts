@@ -1,12 +1,21 @@
 /** The imported config: teams, services, targets, strategies; Slack settings; reloading. */
 import type { Api, ApiContext } from '../context.ts';
-import { idParams, itemsOf, problemResponses } from '../schemas.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { idParams, listQuery, pageOf, problemResponses } from '../schemas.ts';
 
 export function catalogRoutes(app: Api, ctx: ApiContext): void {
   app.get('/api/v1/teams', {
     config: { access: 'read' },
-    schema: { tags: ['catalog'], summary: 'Teams, with their services and Slack settings', response: { 200: itemsOf('Team#'), ...problemResponses } },
-  }, async () => ({ items: await ctx.catalog.listTeams() }));
+    schema: {
+      tags: ['catalog'],
+      summary: 'Teams, with their services and Slack settings, by name',
+      querystring: { type: 'object', additionalProperties: false, properties: { ...listQuery } },
+      response: { 200: pageOf('Team#'), ...problemResponses },
+    },
+  }, async (request) => {
+    const page = await ctx.catalog.listTeams({ limit: request.query.limit, after: decodeCursor(request.query.cursor, ['name'])?.[0] });
+    return { items: page.items, nextCursor: encodeCursor(page.next === null ? null : [page.next]) };
+  });
 
   app.get('/api/v1/teams/:id', {
     config: { access: 'read' },
@@ -28,21 +37,33 @@ export function catalogRoutes(app: Api, ctx: ApiContext): void {
     config: { access: 'read' },
     schema: {
       tags: ['catalog'],
-      summary: 'Services',
-      querystring: { type: 'object', properties: { team: { type: 'string' } } },
-      response: { 200: itemsOf('Service#'), ...problemResponses },
+      summary: 'Services, by name',
+      querystring: { type: 'object', additionalProperties: false, properties: { team: { type: 'string', maxLength: 200 }, ...listQuery } },
+      response: { 200: pageOf('Service#'), ...problemResponses },
     },
-  }, async (request) => ({ items: await ctx.catalog.listServices({ team: request.query.team }) }));
+  }, async (request) => {
+    const { team, limit, cursor } = request.query;
+    const page = await ctx.catalog.listServices({ team }, { limit, after: decodeCursor(cursor, ['name'])?.[0] });
+    return { items: page.items, nextCursor: encodeCursor(page.next === null ? null : [page.next]) };
+  });
 
   app.get('/api/v1/targets', {
     config: { access: 'read' },
     schema: {
       tags: ['catalog'],
-      summary: 'The imported target table',
-      querystring: { type: 'object', properties: { channel: { type: 'string' }, environment: { type: 'string' } } },
-      response: { 200: itemsOf('Target#'), ...problemResponses },
+      summary: 'The imported target table, by channel, environment and position',
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { channel: { type: 'string', maxLength: 200 }, environment: { type: 'string', maxLength: 200 }, ...listQuery },
+      },
+      response: { 200: pageOf('Target#'), ...problemResponses },
     },
-  }, async (request) => ({ items: await ctx.catalog.listTargets({ channel: request.query.channel, environment: request.query.environment }) }));
+  }, async (request) => {
+    const { channel, environment, limit, cursor } = request.query;
+    const page = await ctx.catalog.listTargets({ channel, environment }, { limit, after: decodeCursor(cursor, ['name', 'name', 'position']) });
+    return { items: page.items, nextCursor: encodeCursor(page.next) };
+  });
 
   app.get('/api/v1/strategies', {
     config: { access: 'read' },

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { DEPLOYMENT_STATUSES } from '../../core/types.ts';
 import { InputError } from '../../core/errors.ts';
 import type { Api, ApiContext } from '../context.ts';
+import type { ArtifactManifest } from '../../core/types.ts';
 import { idParams, listQuery, problemResponses } from '../schemas.ts';
 
 export function parseCursor(cursor: string | undefined): number | undefined {
@@ -27,6 +28,14 @@ async function unwrapCloudEvent(request: FastifyRequest): Promise<void> {
 
 const deployment = { $ref: 'Deployment#' } as const;
 
+/**
+ * The schema names the simulator's annotations beside the free-form ones, and json-schema-to-ts
+ * then types the other annotations `unknown`; the schema has checked they are all strings.
+ */
+function withAnnotations<T extends { artifactManifest: object }>(body: T): Omit<T, 'artifactManifest'> & { artifactManifest: ArtifactManifest } {
+  return body as unknown as Omit<T, 'artifactManifest'> & { artifactManifest: ArtifactManifest };
+}
+
 export function deploymentRoutes(app: Api, ctx: ApiContext): void {
   app.post('/api/v1/builds', {
     config: { access: 'builds:write' },
@@ -38,7 +47,7 @@ export function deploymentRoutes(app: Api, ctx: ApiContext): void {
     },
     preValidation: unwrapCloudEvent,
   }, async (request, reply) => {
-    const { created, deployment } = await ctx.deployments.submitBuild(request.body, request.caller);
+    const { created, deployment } = await ctx.deployments.submitBuild(withAnnotations(request.body), request.caller);
     return reply.code(created ? 201 : 200).header('location', `/api/v1/deployments/${deployment.id}`).send(deployment);
   });
 
@@ -96,7 +105,7 @@ export function deploymentRoutes(app: Api, ctx: ApiContext): void {
       response: { 200: deployment, 201: deployment, ...problemResponses },
     },
   }, async (request, reply) => {
-    const { created, deployment } = await ctx.deployments.createManual(request.body, request.caller, request.headers['idempotency-key']);
+    const { created, deployment } = await ctx.deployments.createManual(withAnnotations(request.body), request.caller, request.headers['idempotency-key']);
     return reply.code(created ? 201 : 200).header('location', `/api/v1/deployments/${deployment.id}`).send(deployment);
   });
 

@@ -1,6 +1,7 @@
 /** The event log and its live stream (contract §6, §7). */
 import type { Api, ApiContext } from '../context.ts';
 import { listQuery, problemResponses } from '../schemas.ts';
+import { position } from '../schemas/primitives.ts';
 import { parseCursor } from './deployments.ts';
 
 const KEEPALIVE_MS = 15_000;
@@ -15,8 +16,8 @@ export function eventRoutes(app: Api, ctx: ApiContext): void {
         type: 'object',
         additionalProperties: false,
         properties: {
-          deployment: { type: 'string' },
-          after: { type: 'integer', minimum: 0 },
+          deployment: { type: 'string', maxLength: 200 },
+          after: position,
           ...listQuery,
         },
       },
@@ -34,8 +35,8 @@ export function eventRoutes(app: Api, ctx: ApiContext): void {
     schema: {
       tags: ['events'],
       summary: 'Events as server-sent events (each `id` is the position; resume with Last-Event-ID or `after`). Without either, starts from now.',
-      querystring: { type: 'object', properties: { deployment: { type: 'string' }, after: { type: 'integer', minimum: 0 } } },
-      headers: { type: 'object', properties: { 'last-event-id': { type: 'string', pattern: '^\\d+$' } } },
+      querystring: { type: 'object', properties: { deployment: { type: 'string', maxLength: 200 }, after: position } },
+      headers: { type: 'object', properties: { 'last-event-id': { type: 'string', pattern: '^\\d{1,15}$' } } },
       response: {
         200: {
           description: 'Server-sent events: `id: <position>` and `data: <Event as JSON>` each, and `: keep-alive` comments.',

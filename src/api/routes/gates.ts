@@ -1,7 +1,8 @@
 /** Approvals, change cases and change freezes (contract §7). */
 import { CHANGE_CASE_STATUSES } from '../../core/lifecycle.ts';
 import type { Api, ApiContext } from '../context.ts';
-import { idParams, itemsOf, listQuery, problemResponses } from '../schemas.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { idParams, listQuery, pageOf, problemResponses } from '../schemas.ts';
 
 export function gateRoutes(app: Api, ctx: ApiContext): void {
   app.post('/api/v1/deployments/:id/phases/:phaseId/approvals', {
@@ -29,16 +30,17 @@ export function gateRoutes(app: Api, ctx: ApiContext): void {
         type: 'object',
         additionalProperties: false,
         properties: {
-          deployment: { type: 'string' },
+          deployment: { type: 'string', maxLength: 200 },
           status: { type: 'string', enum: CHANGE_CASE_STATUSES },
-          limit: listQuery.limit,
+          ...listQuery,
         },
       },
-      response: { 200: itemsOf('ChangeCase#'), ...problemResponses },
+      response: { 200: pageOf('ChangeCase#'), ...problemResponses },
     },
   }, async (request) => {
-    const { deployment, status, limit } = request.query;
-    return { items: await ctx.gates.listChangeCases({ deploymentId: deployment, status, limit }) };
+    const { deployment, status, limit, cursor } = request.query;
+    const page = await ctx.gates.listChangeCases({ deploymentId: deployment, status, limit, before: decodeCursor(cursor, ['instant', 'name']) });
+    return { items: page.items, nextCursor: encodeCursor(page.next) };
   });
 
   app.get('/api/v1/change-cases/:id', {
@@ -65,11 +67,15 @@ export function gateRoutes(app: Api, ctx: ApiContext): void {
       querystring: {
         type: 'object',
         additionalProperties: false,
-        properties: { current: { type: 'boolean', default: false }, limit: listQuery.limit },
+        properties: { current: { type: 'boolean', default: false }, ...listQuery },
       },
-      response: { 200: itemsOf('Freeze#'), ...problemResponses },
+      response: { 200: pageOf('Freeze#'), ...problemResponses },
     },
-  }, async (request) => ({ items: await ctx.gates.listFreezes(request.query.current, request.query.limit) }));
+  }, async (request) => {
+    const { current, limit, cursor } = request.query;
+    const page = await ctx.gates.listFreezes(current, limit, decodeCursor(cursor, ['instant', 'name']));
+    return { items: page.items, nextCursor: encodeCursor(page.next) };
+  });
 
   app.post('/api/v1/freezes', {
     config: { access: 'admin' },

@@ -1,6 +1,15 @@
 /** What clients send: request bodies (contract §3, §7). */
 import { CHANGE_CASE_STATUSES } from '../../core/lifecycle.ts';
-import { dateTime, nonEmpty, str, strMap, timeWindow } from './primitives.ts';
+import { dateTime, longText, MAX_NAME, MAX_TEXT, name, shortText, strMap, timeWindow } from './primitives.ts';
+
+const SEVERITY = '(low|medium|high|critical)';
+/** The simulator's knobs, checked at intake: a value the simulator could not use is a 400, not a deployment that never moves. */
+const SIMULATOR_ANNOTATIONS = {
+  'dcp.simulator/release-ms': { type: 'string', pattern: '^[0-9]{1,13}$', description: 'Milliseconds a simulated release takes (whole, at most 13 digits).' },
+  'dcp.simulator/scan-ms': { type: 'string', pattern: '^[0-9]{1,13}$', description: 'Milliseconds until the simulated scan is done (whole, at most 13 digits).' },
+  'dcp.simulator/fail-targets': { type: 'string', maxLength: MAX_TEXT, pattern: '^[ ]*([A-Za-z0-9][A-Za-z0-9._-]*)?([ ]*,[ ]*[A-Za-z0-9][A-Za-z0-9._-]*)*[ ]*$', description: 'Comma-separated clusters whose simulated release fails.' },
+  'dcp.simulator/scan-findings': { type: 'string', pattern: `^([ ]*${SEVERITY}[ ]*:[ ]*[0-9]{1,6}([ ]*,[ ]*${SEVERITY}[ ]*:[ ]*[0-9]{1,6})*[ ]*)?$`, description: 'What the simulated scan finds, e.g. `critical:1,high:3`.' },
+} as const;
 
 export const ArtifactManifest = {
   $id: 'ArtifactManifest',
@@ -8,15 +17,15 @@ export const ArtifactManifest = {
   required: ['name', 'version', 'images', 'charts'],
   additionalProperties: false,
   properties: {
-    name: nonEmpty,
-    version: nonEmpty,
+    name,
+    version: name,
     images: {
       type: 'array',
       items: {
         type: 'object',
         required: ['name'],
         additionalProperties: false,
-        properties: { name: nonEmpty, digest: str, tag: str },
+        properties: { name: { ...name, maxLength: MAX_TEXT }, digest: shortText, tag: shortText },
       },
     },
     charts: {
@@ -25,10 +34,18 @@ export const ArtifactManifest = {
         type: 'object',
         required: ['name', 'version'],
         additionalProperties: false,
-        properties: { name: nonEmpty, version: nonEmpty, repository: str },
+        properties: { name, version: name, repository: longText },
       },
     },
-    annotations: { ...strMap, default: {} },
+    annotations: {
+      type: 'object',
+      description: 'Free-form (values up to 2,000 characters, at most 100); the simulator reads the dcp.simulator/* ones (contract §8).',
+      maxProperties: 100,
+      propertyNames: { type: 'string', minLength: 1, maxLength: 253 },
+      additionalProperties: longText,
+      properties: SIMULATOR_ANNOTATIONS,
+      default: {},
+    },
   },
 } as const;
 
@@ -36,7 +53,7 @@ export const SourceInfo = {
   $id: 'SourceInfo',
   type: 'object',
   additionalProperties: false,
-  properties: { repository: str, commit: str, branch: str },
+  properties: { repository: longText, commit: shortText, branch: { type: 'string', maxLength: 255 } },
 } as const;
 
 /** The BuildCompleted event (contract §3). */
@@ -46,19 +63,20 @@ export const BuildEvent = {
   required: ['buildId', 'component', 'channel', 'strategy', 'artifactManifest'],
   additionalProperties: false,
   properties: {
-    buildId: nonEmpty,
-    component: nonEmpty,
-    channel: nonEmpty,
-    strategy: nonEmpty,
+    buildId: { ...name, description: `Unique per build; ${MAX_NAME} characters at most.` },
+    component: name,
+    channel: name,
+    strategy: name,
     artifactManifest: { $ref: 'ArtifactManifest#' },
     source: { $ref: 'SourceInfo#' },
-    triggeredBy: nonEmpty,
+    triggeredBy: name,
   },
 } as const;
 
 const environmentsSubset = {
   type: 'array',
-  items: nonEmpty,
+  items: name,
+  maxItems: 100,
   uniqueItems: true,
   description: 'A subset of the planned environments; all when absent.',
 } as const;
@@ -68,7 +86,7 @@ export const PlanRequest = {
   type: 'object',
   description: 'What to plan: a build event or a manual deployment request (other fields are ignored).',
   required: ['component', 'channel', 'strategy'],
-  properties: { component: nonEmpty, channel: nonEmpty, strategy: nonEmpty, environments: environmentsSubset },
+  properties: { component: name, channel: name, strategy: name, environments: environmentsSubset },
 } as const;
 
 export const ManualDeploymentRequest = {
@@ -77,13 +95,13 @@ export const ManualDeploymentRequest = {
   required: ['component', 'channel', 'strategy', 'artifactManifest'],
   additionalProperties: false,
   properties: {
-    component: nonEmpty,
-    channel: nonEmpty,
-    strategy: nonEmpty,
+    component: name,
+    channel: name,
+    strategy: name,
     artifactManifest: { $ref: 'ArtifactManifest#' },
     environments: environmentsSubset,
     source: { $ref: 'SourceInfo#' },
-    reason: str,
+    reason: longText,
   },
 } as const;
 
@@ -98,7 +116,7 @@ export const CancelRequest = {
   $id: 'CancelRequest',
   type: 'object',
   additionalProperties: false,
-  properties: { reason: str },
+  properties: { reason: longText },
 } as const;
 
 export const ApprovalRequest = {
@@ -106,7 +124,7 @@ export const ApprovalRequest = {
   type: 'object',
   required: ['decision'],
   additionalProperties: false,
-  properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, comment: { type: 'string', maxLength: 2000 } },
+  properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, comment: longText },
 } as const;
 
 export const ChangeCaseTransition = {
@@ -117,7 +135,7 @@ export const ChangeCaseTransition = {
   properties: {
     status: { type: 'string', enum: CHANGE_CASE_STATUSES.filter((s) => s !== 'new') },
     deployWindow: { ...timeWindow, description: 'Required to move to scheduled-approved.' },
-    comment: { type: 'string', maxLength: 2000 },
+    comment: longText,
   },
 } as const;
 
@@ -127,7 +145,7 @@ export const FreezeRequest = {
   required: ['environments', 'startsAt', 'reason'],
   additionalProperties: false,
   properties: {
-    environments: { type: 'array', minItems: 1, uniqueItems: true, items: nonEmpty, description: 'Freezable environments only.' },
+    environments: { type: 'array', minItems: 1, maxItems: 100, uniqueItems: true, items: name, description: 'Freezable environments only.' },
     startsAt: dateTime,
     endsAt: { ...dateTime, description: 'Absent: until lifted.' },
     reason: { type: 'string', minLength: 1, maxLength: 500 },
@@ -140,8 +158,8 @@ export const NotificationSettings = {
   required: ['workspace', 'channel'],
   additionalProperties: false,
   properties: {
-    workspace: { type: ['string', 'null'], minLength: 1 },
-    channel: { type: ['string', 'null'], minLength: 1, pattern: '^[#@]?[a-z0-9][a-z0-9._-]*$' },
+    workspace: { type: ['string', 'null'], minLength: 1, maxLength: MAX_NAME },
+    channel: { type: ['string', 'null'], minLength: 1, maxLength: MAX_NAME, pattern: '^[#@]?[a-z0-9][a-z0-9._-]*$' },
   },
 } as const;
 
@@ -157,5 +175,5 @@ export const SessionRequest = {
   type: 'object',
   required: ['token'],
   additionalProperties: false,
-  properties: { token: nonEmpty },
+  properties: { token: { type: 'string', minLength: 1, maxLength: 1000 } },
 } as const;

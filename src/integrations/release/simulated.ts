@@ -18,7 +18,8 @@ export function createSimulatedReleaseDriver(deps: { clock: Clock }): ReleaseDri
   async function run(request: ReleaseRequest, signal: AbortSignal): Promise<ReleaseResult> {
     const annotations = request.artifact.annotations ?? {};
     const ms = Number(annotations['dcp.simulator/release-ms'] ?? DEFAULT_RELEASE_MS);
-    const duration = Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_RELEASE_MS;
+    // The API refuses other values at intake (at most 13 digits); this guards deployments stored before it did.
+    const duration = Number.isFinite(ms) && ms >= 0 && ms < 1e13 ? ms : DEFAULT_RELEASE_MS;
     const failing = (annotations['dcp.simulator/fail-targets'] ?? '').split(',').map((s) => s.trim());
     const start = request.startedAt.getTime();
     const touchAt = new Date(start + Math.floor(duration / 5));

@@ -22,7 +22,9 @@ export function createSimulatedScanProvider(deps: { clock: Clock }): ScanProvide
   return {
     async status({ artifact, since }) {
       const ms = Number(artifact.annotations?.['dcp.simulator/scan-ms'] ?? DEFAULT_SCAN_MS);
-      const doneAt = new Date(since.getTime() + (Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_SCAN_MS));
+      // The API refuses other values at intake (at most 13 digits); this guards deployments stored before it did
+      // (1e300 made an Invalid Date, and the scan was polled again forever).
+      const doneAt = new Date(since.getTime() + (Number.isFinite(ms) && ms >= 0 && ms < 1e13 ? ms : DEFAULT_SCAN_MS));
       if (deps.clock.now() >= doneAt) return { done: true, findings: parseFindings(artifact.annotations?.['dcp.simulator/scan-findings']) };
       return { done: false, checkAgainAt: doneAt };
     },

@@ -39,7 +39,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["AuditRecord"][];
-                            /** @description Pass as `cursor` for the next page; null on the last. */
+                            /** @description Send as `cursor` for the next page; null on the last page. */
                             nextCursor: string | null;
                         };
                     };
@@ -225,6 +225,8 @@ export interface paths {
                     deployment?: string;
                     status?: "new" | "submitted" | "scheduled-approved" | "rejected" | "closed";
                     limit?: number;
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -240,6 +242,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["ChangeCase"][];
+                            /** @description Send as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -1268,6 +1272,8 @@ export interface paths {
                 query?: {
                     current?: boolean;
                     limit?: number;
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1283,6 +1289,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Freeze"][];
+                            /** @description Send as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -1621,11 +1629,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Services */
+        /** Services, by name */
         get: {
             parameters: {
                 query?: {
                     team?: string;
+                    limit?: number;
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1641,6 +1652,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Service"][];
+                            /** @description Send as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -2086,12 +2099,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The imported target table */
+        /** The imported target table, by channel, environment and position */
         get: {
             parameters: {
                 query?: {
                     channel?: string;
                     environment?: string;
+                    limit?: number;
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2107,6 +2123,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Target"][];
+                            /** @description Send as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -2181,10 +2199,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Teams, with their services and Slack settings */
+        /** Teams, with their services and Slack settings, by name */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -2199,6 +2221,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Team"][];
+                            /** @description Send as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -2483,7 +2507,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Token"][];
-                            /** @description Pass as `cursor` for the next page; null on the last. */
+                            /** @description Send as `cursor` for the next page; null on the last page. */
                             nextCursor: string | null;
                         };
                     };
@@ -2864,8 +2888,20 @@ export interface components {
                 version: string;
                 repository?: string;
             }[];
-            /** @default {} */
+            /**
+             * @description Free-form (values up to 2,000 characters, at most 100); the simulator reads the dcp.simulator/* ones (contract §8).
+             * @default {}
+             */
             annotations?: {
+                /** @description Milliseconds a simulated release takes (whole, at most 13 digits). */
+                "dcp.simulator/release-ms"?: string;
+                /** @description Milliseconds until the simulated scan is done (whole, at most 13 digits). */
+                "dcp.simulator/scan-ms"?: string;
+                /** @description Comma-separated clusters whose simulated release fails. */
+                "dcp.simulator/fail-targets"?: string;
+                /** @description What the simulated scan finds, e.g. `critical:1,high:3`. */
+                "dcp.simulator/scan-findings"?: string;
+            } & {
                 [key: string]: string;
             };
         };
@@ -2893,6 +2929,7 @@ export interface components {
             };
         };
         BuildEvent: {
+            /** @description Unique per build; 200 characters at most. */
             buildId: string;
             component: string;
             channel: string;
