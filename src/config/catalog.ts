@@ -23,7 +23,6 @@ interface Entity {
 function userName(field: Field | undefined): string | undefined {
   const name = field?.text();
   if (name === undefined || !field) return undefined;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name) || name.length > 254) {
     field.problem(`invalid name ${field.shown}: at most 254 characters, without control characters (NUL, newline, tab …)`);
     return undefined;

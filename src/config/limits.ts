@@ -69,7 +69,6 @@ const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
 /** Why `name` is not a valid name, or undefined when it is. */
 export function nameProblem(name: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains a control character (NUL, newline, tab …)';
   if (name.length > NAME_MAX) return `is ${name.length} characters long; at most ${NAME_MAX} are allowed`;
   if (!NAME.test(name)) return 'may hold only letters, digits, "-", "_" and ".", and must start and end with a letter or digit';
