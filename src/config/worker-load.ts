@@ -37,7 +37,7 @@ export function loadConfigInWorker(dir: string, limits: ConfigLimits = CONFIG_LI
       void worker.terminate();
     };
     const timer = setTimeout(() => {
-      const seconds = Math.round(limits.timeoutMs / 100) / 10;
+      const seconds = limits.timeoutMs / 1000;
       settle(() => reject(refused(`reading the config took longer than ${seconds} s and was stopped: make the config smaller (nothing was changed)`)));
     }, limits.timeoutMs);
     worker.on('message', (message: WorkerReply) => {
