@@ -44,7 +44,13 @@ interface Reading {
  */
 async function readLimited(reading: Reading, file: string): Promise<string | undefined> {
   const { limits, issues } = reading;
-  const { size } = await stat(path.join(reading.dir, file));
+  const info = await stat(path.join(reading.dir, file));
+  const size = info.size;
+  if (!info.isFile()) {
+    // A device or FIFO reports size 0 and may never end (`/dev/zero`).
+    issues.push({ file, field: '(file)', message: `${file} is not a regular file` });
+    return undefined;
+  }
   if (size > limits.fileBytes) {
     issues.push({ file, field: '(file)', message: `${file} is ${formatBytes(size)}: a config file may be at most ${formatBytes(limits.fileBytes)}; split it (catalog/ may hold many files)` });
     return undefined;
