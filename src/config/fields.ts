@@ -305,7 +305,15 @@ export function parseYaml(file: string, text: string, issues: FieldIssue[], maxA
       result.ok = false;
     }
     if (doc.errors.length > 0) continue;
-    const alias = excessiveAlias(doc, maxAliasCount);
+    let alias: Alias | undefined;
+    try {
+      alias = excessiveAlias(doc, maxAliasCount);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      issues.push({ file, line: 1, field: '(syntax)', message: 'YAML syntax error: the YAML is nested too deeply' });
+      result.ok = false;
+      continue;
+    }
     if (alias) {
       const line = alias.range ? lines.linePos(alias.range[0]).line : 1;
       const message = `too many YAML alias references (the alias *${clip(alias.source, SHOWN_CHARS)} here crosses the limit of ${maxAliasCount}): aliases that multiply content are refused; write the values out or anchor fewer of them`;
