@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { once } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { after, before, describe, test } from 'node:test';
 import { CONFIG_LIMITS, uploadBodyLimit } from '../src/config/limits.ts';
 import { aliasBomb, bigCatalog, EXAMPLE_CONFIG, exampleFiles } from '../src/config/limits.testkit.ts';
@@ -21,10 +23,36 @@ const SERVICES_PER_FILE = 40;
 const UPLOAD_FILES = 10;
 
 /**
- * Runs `work` while asking /healthz every 20 ms, and measures the main thread's
- * event-loop delay meanwhile: the largest delay, and the slowest /healthz answer.
+ * An idle thread of this process measuring its own event-loop delay: the machine's noise (the
+ * test files run two at a time on a shared machine, and a descheduled process delays every thread
+ * alike), so that the main thread is held to "200 ms more than a thread doing nothing".
  */
-async function whileHealthy<T>(t: TestDcp, work: () => Promise<T>): Promise<{ result: T; maxDelayMs: number; slowestHealthzMs: number; healthz: number }> {
+async function startControl(): Promise<{ stop(): Promise<number> }> {
+  const worker = new Worker(`
+    const { parentPort } = require('node:worker_threads');
+    const { monitorEventLoopDelay } = require('node:perf_hooks');
+    const monitor = monitorEventLoopDelay({ resolution: 10 });
+    monitor.enable();
+    parentPort.on('message', () => { parentPort.postMessage(monitor.max / 1e6); monitor.disable(); parentPort.close(); });
+    parentPort.postMessage('ready');
+  `, { eval: true });
+  await once(worker, 'message');
+  return {
+    async stop() {
+      worker.postMessage('stop');
+      const [maxMs] = await once(worker, 'message');
+      await worker.terminate();
+      return maxMs as number;
+    },
+  };
+}
+
+/**
+ * Runs `work` while asking /healthz every 20 ms, and measures the main thread's event-loop delay
+ * meanwhile: the largest delay (and an idle thread's, the noise), and the slowest /healthz answer.
+ */
+async function whileHealthy<T>(t: TestDcp, work: () => Promise<T>): Promise<{ result: T; maxDelayMs: number; noiseMs: number; slowestHealthzMs: number; healthz: number }> {
+  const control = await startControl();
   const monitor = monitorEventLoopDelay({ resolution: 10 });
   monitor.enable();
   let done = false;
@@ -44,7 +72,8 @@ async function whileHealthy<T>(t: TestDcp, work: () => Promise<T>): Promise<{ re
   })();
   try {
     const result = await work();
-    return { result, maxDelayMs: monitor.max / 1e6, slowestHealthzMs, healthz };
+    const maxDelayMs = monitor.max / 1e6;
+    return { result, maxDelayMs, noiseMs: await control.stop(), slowestHealthzMs, healthz };
   } finally {
     done = true;
     monitor.disable();
@@ -68,13 +97,13 @@ for (const backend of BACKENDS) {
 
     test('an alias bomb is a quick 422 with one small error naming file and line; /healthz never notices', async () => {
       const started = performance.now();
-      const { result: response, maxDelayMs } = await whileHealthy(t, () => upload(t, { ...exampleFiles(), 'environments.yaml': aliasBomb() }));
+      const { result: response, maxDelayMs, noiseMs } = await whileHealthy(t, () => upload(t, { ...exampleFiles(), 'environments.yaml': aliasBomb() }));
       const ms = performance.now() - started;
       assert.equal(response.status, 422);
       assert.ok(ms < 5000, `took ${ms} ms`);
       assert.ok(JSON.stringify(response.body).length < 2000, 'a small error');
       assert.deepEqual(response.body.errors.map((e: any) => [e.file, e.line, e.field]), [['environments.yaml', 2, '(syntax)']]);
-      assert.ok(maxDelayMs < 200, `event loop delayed ${maxDelayMs} ms`);
+      assert.ok(maxDelayMs < 200 + noiseMs, `event loop delayed ${maxDelayMs} ms (an idle thread ${noiseMs} ms)`);
     });
 
     test('an oversized file is a 422 naming it; a body over the route limit is a 413', async () => {
@@ -138,8 +167,8 @@ for (const backend of BACKENDS) {
         assert.equal(disk.result.status, 200, JSON.stringify(disk.result.body).slice(0, 500));
         assert.equal(disk.result.body.counts.services, expected);
         assert.ok(disk.healthz >= 5, `/healthz answered ${disk.healthz} times`);
-        assert.ok(disk.maxDelayMs < 200, `event loop delayed ${disk.maxDelayMs} ms`);
-        assert.ok(disk.slowestHealthzMs < 500, `slowest /healthz ${disk.slowestHealthzMs} ms`);
+        assert.ok(disk.maxDelayMs < 200 + disk.noiseMs, `event loop delayed ${disk.maxDelayMs} ms (an idle thread ${disk.noiseMs} ms)`);
+        assert.ok(disk.slowestHealthzMs < 500 + disk.noiseMs, `slowest /healthz ${disk.slowestHealthzMs} ms`);
 
         // An upload's JSON body is parsed on the main thread (Fastify, ~4 ms per MiB here): the
         // upload measured is a third of the folder, the files parsed in the worker as above.
@@ -149,8 +178,8 @@ for (const backend of BACKENDS) {
         assert.equal(uploaded.result.status, 200, JSON.stringify(uploaded.result.body).slice(0, 500));
         assert.equal(uploaded.result.body.changed, true);
         assert.equal(uploaded.result.body.counts.services, 6 + UPLOAD_FILES * SERVICES_PER_FILE);
-        assert.ok(uploaded.maxDelayMs < 200, `event loop delayed ${uploaded.maxDelayMs} ms (upload)`);
-        console.log(`[${backend}] disk: max delay ${disk.maxDelayMs.toFixed(1)} ms, /healthz ${disk.healthz}× (slowest ${disk.slowestHealthzMs.toFixed(1)} ms); upload: max delay ${uploaded.maxDelayMs.toFixed(1)} ms, /healthz ${uploaded.healthz}× (slowest ${uploaded.slowestHealthzMs.toFixed(1)} ms)`);
+        assert.ok(uploaded.maxDelayMs < 200 + uploaded.noiseMs, `event loop delayed ${uploaded.maxDelayMs} ms (upload; an idle thread ${uploaded.noiseMs} ms)`);
+        console.log(`[${backend}] disk: max delay ${disk.maxDelayMs.toFixed(1)} ms (idle thread ${disk.noiseMs.toFixed(1)} ms), /healthz ${disk.healthz}× (slowest ${disk.slowestHealthzMs.toFixed(1)} ms); upload: max delay ${uploaded.maxDelayMs.toFixed(1)} ms (idle thread ${uploaded.noiseMs.toFixed(1)} ms), /healthz ${uploaded.healthz}× (slowest ${uploaded.slowestHealthzMs.toFixed(1)} ms)`);
       } finally {
         rmSync(join(configDir, 'catalog', 'bulk'), { recursive: true, force: true });
       }
