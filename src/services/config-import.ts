@@ -36,7 +36,14 @@ export interface ConfigImportService {
  */
 export function createConfigImportService(deps: { db: Db; clock: Clock; configDir: string; limits?: ConfigLimits }): ConfigImportService {
   const limits = deps.limits ?? CONFIG_LIMITS;
-  async function importFolder(dir: string, source: string): Promise<ImportResult> {
+  // One import at a time: each worker may take limits.memoryMb, and the imports replace the same tables anyway.
+  let previous: Promise<unknown> = Promise.resolve();
+  function importFolder(dir: string, source: string): Promise<ImportResult> {
+    const next = previous.then(() => importNow(dir, source));
+    previous = next.catch(() => undefined);
+    return next;
+  }
+  async function importNow(dir: string, source: string): Promise<ImportResult> {
     const snapshot = await loadConfigInWorker(dir, limits);
     const { changed, importId } = await deps.db.transaction((tx) => importConfig(tx, snapshot, source, deps.clock.now()));
     return {
