@@ -178,7 +178,7 @@ for (const backend of BACKENDS) {
         assert.equal(disk.result.body.counts.services, expected);
         assert.ok(disk.healthz >= 5, `/healthz answered ${disk.healthz} times`);
         assert.ok(disk.maxDelayMs < 1000 + disk.noiseMs, `event loop delayed ${disk.maxDelayMs} ms (an idle thread ${disk.noiseMs} ms)`);
-        assert.ok(disk.slowestHealthzMs < 1000 + disk.noiseMs, `slowest /healthz ${disk.slowestHealthzMs} ms`);
+        assert.ok(disk.slowestHealthzMs < 2000 + disk.noiseMs, `slowest /healthz ${disk.slowestHealthzMs} ms`);
 
         // An upload's JSON body is parsed on the main thread (Fastify, ~4 ms per MiB here): the
         // upload measured is a third of the folder, the files parsed in the worker as above.
