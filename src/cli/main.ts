@@ -7,7 +7,9 @@
  * DCP_DATA_DIR/admin-token (default ./.dcp/admin-token).
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { CONFIG_LIMITS, formatBytes, type ConfigLimits } from '../config/limits.ts';
+import { TOP_LEVEL_FILES } from '../config/upload.ts';
 
 interface Problem {
   title?: string;
@@ -24,22 +26,31 @@ function token(env: NodeJS.ProcessEnv): string {
   throw new Error(`no token: set DCP_TOKEN, or DCP_DATA_DIR to the server's data directory (looked for ${file})`);
 }
 
-/** The config files of a folder: channels.yaml, environments.yaml and every YAML file under catalog/. */
-export function readConfigFiles(dir: string): Record<string, string> {
+/**
+ * The config files of a folder: channels.yaml, environments.yaml, access.yaml and every YAML file
+ * under catalog/, held to the server's limits (config/limits.ts) before anything is read or sent:
+ * an oversized file is named here rather than refused as a too-large body.
+ */
+export function readConfigFiles(dir: string, limits: ConfigLimits = CONFIG_LIMITS): Record<string, string> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
-  const files: Record<string, string> = {};
-  for (const name of ['channels.yaml', 'environments.yaml']) {
-    if (existsSync(join(dir, name))) files[name] = readFileSync(join(dir, name), 'utf8');
-  }
+  const names: string[] = TOP_LEVEL_FILES.filter((name) => existsSync(join(dir, name)));
   const walk = (folder: string): void => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.ya?ml$/.test(entry.name)) files[relative(dir, path)] = readFileSync(path, 'utf8');
+      else if (/\.ya?ml$/.test(entry.name)) names.push(relative(dir, path).split(sep).join('/'));
     }
   };
   if (existsSync(join(dir, 'catalog'))) walk(join(dir, 'catalog'));
-  return files;
+  if (names.length > limits.files + TOP_LEVEL_FILES.length) throw new Error(`${dir} holds ${names.length} config files: at most ${limits.files + TOP_LEVEL_FILES.length} are allowed`);
+  let total = 0;
+  for (const name of names) {
+    const size = statSync(join(dir, name)).size;
+    if (size > limits.fileBytes) throw new Error(`${name} is ${formatBytes(size)}: a config file may be at most ${formatBytes(limits.fileBytes)}`);
+    total += size;
+    if (total > limits.folderBytes) throw new Error(`the config files up to ${name} come to ${formatBytes(total)}: a config folder may hold at most ${formatBytes(limits.folderBytes)}`);
+  }
+  return Object.fromEntries(names.map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
 }
 
 export function formatProblem(status: number, problem: Problem): string {

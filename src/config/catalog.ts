@@ -16,12 +16,27 @@ interface Entity {
   spec: Map<string, Field> | undefined;
 }
 
+/**
+ * A person's (or another entity's) name: free text, as catalogs use e-mail addresses, but without
+ * control characters and at most 254 characters (an e-mail address's limit).
+ */
+function userName(field: Field | undefined): string | undefined {
+  const name = field?.text();
+  if (name === undefined || !field) return undefined;
+  if (/[\u0000-\u001f\u007f]/.test(name) || name.length > 254) {
+    field.problem(`invalid name ${field.shown}: at most 254 characters, without control characters (NUL, newline, tab …)`);
+    return undefined;
+  }
+  return name;
+}
+
 function readEntity(root: Field): Entity | undefined {
   const entries = root.mapping(null, ['kind', 'metadata']);
   const kind = entries?.get('kind')?.text();
   const metadata = entries?.get('metadata')?.mapping(null, ['name']);
   const nameField = metadata?.get('name');
-  const name = nameField?.text();
+  const what = kind === 'Group' ? 'team' : kind === 'Component' ? 'service' : undefined;
+  const name = what ? nameField?.name(what) : userName(nameField);
   if (!entries || kind === undefined || !metadata || !nameField || name === undefined) return undefined;
   const spec = kind === 'Group' || kind === 'Component' || kind === 'User' ? entries.get('spec')?.mapping(null) : undefined;
   return { root, kind, name, nameField, metadata, spec };

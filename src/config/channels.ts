@@ -13,6 +13,7 @@ export function readChannels(root: Field, environments: Set<string> | undefined)
   const channels: ConfigSnapshot['channels'] = {};
   const top = root.mapping(['channels'], ['channels']);
   for (const channel of top?.get('channels')?.entries() ?? []) {
+    if (!channel.keyName('channel')) continue;
     channels[channel.key] = readChannel(channel, environments);
   }
   return channels;
@@ -37,7 +38,7 @@ function readTarget(item: Field, channel: string, clusters: Map<string, Field>):
   const entries = item.mapping(TARGET_KEYS, ['cluster', 'region']);
   if (!entries) return undefined;
   const clusterField = entries.get('cluster');
-  const cluster = clusterField?.text();
+  const cluster = clusterField?.name('cluster');
   const region = entries.get('region')?.text();
   if (clusterField && cluster !== undefined) {
     const first = clusters.get(cluster);

@@ -68,7 +68,7 @@ function readEnvironment(item: Field): ReadEnvironment | undefined {
   const entries = item.mapping(ENVIRONMENT_KEYS, ['name']);
   if (!entries) return undefined;
   const nameField = entries.get('name');
-  const name = nameField?.text();
+  const name = nameField?.name('environment');
   const policy: EnvironmentPolicy = {
     name: name ?? '',
     isGov: entries.get('isGov')?.bool() ?? false,
@@ -310,6 +310,7 @@ function readBakeTime(field: Field): [EnvironmentPolicy['bakeTime'], Field | und
 function readStrategies(field: Field, byName: Map<string, ReadEnvironment>): Record<string, string[]> {
   const strategies: Record<string, string[]> = {};
   for (const strategy of field.entries() ?? []) {
+    if (!strategy.keyName('strategy')) continue;
     const items = strategy.list();
     if (items?.length === 0) strategy.problem('expected at least one environment');
     const names: string[] = [];

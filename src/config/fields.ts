@@ -8,9 +8,13 @@
  * The file readers (channels.ts, environments.ts, catalog.ts) are built on it; folder.ts reads the
  * folder. This module knows no file kind.
  */
-import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Alias, type Document, type EmptyStream } from 'yaml';
 import { parseDuration } from '../core/duration.ts';
 import type { FieldIssue } from '../core/errors.ts';
+import { clip, nameProblem } from './limits.ts';
+
+/** Characters of a value shown in a message (`got "…"`). */
+const SHOWN_CHARS = 80;
 
 interface Source {
   file: string;
@@ -63,7 +67,12 @@ export class Field {
     if (this.isEmpty) return 'nothing';
     if (isMap(this.node)) return 'a mapping';
     if (isSeq(this.node)) return 'a list';
-    return isScalar(this.node) ? JSON.stringify(this.node.value) : 'an unsupported value';
+    return isScalar(this.node) ? clip(JSON.stringify(this.node.value) ?? String(this.node.value), SHOWN_CHARS) : 'an unsupported value';
+  }
+
+  /** The key, clipped for messages. */
+  get shownKey(): string {
+    return clip(JSON.stringify(this.key), SHOWN_CHARS);
   }
 
   problem(message: string, line: number = this.line): void {
@@ -145,6 +154,28 @@ export class Field {
     return this.#expect(typeof value === 'string' && value.trim() !== '' ? value : undefined, 'a non-empty text');
   }
 
+  /**
+   * A name (`what`: environment, cluster, team, …): a text that passes `nameProblem` (limits.ts).
+   * A bad name is reported and read as undefined, so nothing refers to it.
+   */
+  name(what: string): string | undefined {
+    const value = this.text();
+    if (value === undefined) return undefined;
+    const problem = nameProblem(value);
+    if (problem) {
+      this.problem(`invalid ${what} name ${this.shown}: it ${problem}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  /** This entry's key as a name (channel, strategy): reported at the key's line when bad. */
+  keyName(what: string): boolean {
+    const problem = nameProblem(this.key);
+    if (problem) this.problem(`invalid ${what} name ${this.shownKey}: it ${problem}`, this.keyLine);
+    return !problem;
+  }
+
   bool(): boolean | undefined {
     const value = this.#scalar();
     return this.#expect(typeof value === 'boolean' ? value : undefined, 'true or false');
@@ -217,16 +248,79 @@ export interface YamlFile {
   ok: boolean;
 }
 
-export function parseYaml(file: string, text: string, issues: FieldIssue[]): YamlFile {
+/**
+ * The first alias that makes a document expand too much, by the `yaml` package's `maxAliasCount`
+ * rule (its Alias.toJS): an anchor's references × the aliases inside the anchored node (counted
+ * the same way, so nested aliases multiply) may not exceed `max`. The readers walk the node tree
+ * and resolve aliases themselves, so the package's own check (in toJS) would not run; this is it,
+ * with the line of the alias that crosses the limit.
+ */
+function excessiveAlias(doc: Document, max: number): Alias | undefined {
+  const anchors = new Map<unknown, { count: number; aliasCount: number }>();
+  const aliasCount = (node: unknown): number => {
+    if (isAlias(node)) {
+      const data = anchors.get(node.resolve(doc));
+      return data ? data.count * data.aliasCount : 0;
+    }
+    if (isCollection(node)) return (node.items as unknown[]).reduce<number>((most, item) => Math.max(most, aliasCount(item)), 0);
+    if (isPair(node)) return Math.max(aliasCount(node.key), aliasCount(node.value));
+    return 1;
+  };
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, alias) {
+      const source = alias.resolve(doc);
+      if (!source) return;
+      let data = anchors.get(source);
+      if (!data) {
+        data = { count: 0, aliasCount: aliasCount(source) };
+        anchors.set(source, data);
+      }
+      data.count += 1;
+      if (data.count * data.aliasCount > max) {
+        found = alias;
+        return visit.BREAK;
+      }
+    },
+  });
+  return found;
+}
+
+export function parseYaml(file: string, text: string, issues: FieldIssue[], maxAliasCount = 100): YamlFile {
   const lines = new LineCounter();
   const result: YamlFile = { file, roots: [], ok: true };
-  for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
+  let docs: Document.Parsed[] | EmptyStream;
+  try {
+    docs = parseAllDocuments(text, { lineCounter: lines });
+  } catch (error) {
+    // The parser recurses per nesting level: thousands of `[` overflow the stack.
+    const reason = error instanceof RangeError ? 'the YAML is nested too deeply' : `the YAML cannot be parsed (${error instanceof Error ? error.message : String(error)})`;
+    issues.push({ file, line: 1, field: '(syntax)', message: `YAML syntax error: ${reason}` });
+    return { file, roots: [], ok: false };
+  }
+  for (const doc of docs) {
     for (const error of doc.errors) {
       const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       issues.push({ file, line: error.linePos?.[0].line ?? 1, field: '(syntax)', message: `YAML syntax error: ${message}` });
       result.ok = false;
     }
     if (doc.errors.length > 0) continue;
+    let alias: Alias | undefined;
+    try {
+      alias = excessiveAlias(doc, maxAliasCount);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      issues.push({ file, line: 1, field: '(syntax)', message: 'YAML syntax error: the YAML is nested too deeply' });
+      result.ok = false;
+      continue;
+    }
+    if (alias) {
+      const line = alias.range ? lines.linePos(alias.range[0]).line : 1;
+      const message = `too many YAML alias references (the alias *${clip(alias.source, SHOWN_CHARS)} here crosses the limit of ${maxAliasCount}): aliases that multiply content are refused; write the values out or anchor fewer of them`;
+      issues.push({ file, line, field: '(syntax)', message });
+      result.ok = false;
+      continue;
+    }
     const startLine = lines.linePos(doc.range[0]).line;
     const root = new Field({ file, lines, doc, issues }, doc.contents, '', '', startLine);
     if (!root.isEmpty) result.roots.push(root);

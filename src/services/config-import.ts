@@ -5,12 +5,14 @@
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize, isAbsolute } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
 import type { Db } from '../store/db.ts';
 import { importConfig } from '../store/catalog.ts';
-import { loadConfigFolder } from '../config/folder.ts';
+import { CONFIG_LIMITS, uploadBodyLimit, type ConfigLimits } from '../config/limits.ts';
+import { checkUploadNames } from '../config/upload.ts';
+import { loadConfigInWorker } from '../config/worker-load.ts';
 
 export interface ImportResult {
   changed: boolean;
@@ -24,11 +26,25 @@ export interface ConfigImportService {
   reload(): Promise<ImportResult>;
   /** Imports files sent by a client (`dcp import DIR`): paths relative to the config folder. */
   importFiles(files: Record<string, string>, source: string): Promise<ImportResult>;
+  /** The HTTP body limit of an upload, derived from the folder limit (config/limits.ts). */
+  readonly uploadBodyLimit: number;
 }
 
-export function createConfigImportService(deps: { db: Db; clock: Clock; configDir: string }): ConfigImportService {
-  async function importFolder(dir: string, source: string): Promise<ImportResult> {
-    const snapshot = await loadConfigFolder(dir);
+/**
+ * Every path reads through the same worker with the same limits (config/limits.ts): the folder on
+ * disk, and an upload, which is written to a temporary folder first (its names checked before).
+ */
+export function createConfigImportService(deps: { db: Db; clock: Clock; configDir: string; limits?: ConfigLimits }): ConfigImportService {
+  const limits = deps.limits ?? CONFIG_LIMITS;
+  // One import at a time: each worker may take limits.memoryMb, and the imports replace the same tables anyway.
+  let previous: Promise<unknown> = Promise.resolve();
+  function importFolder(dir: string, source: string): Promise<ImportResult> {
+    const next = previous.then(() => importNow(dir, source));
+    previous = next.catch(() => undefined);
+    return next;
+  }
+  async function importNow(dir: string, source: string): Promise<ImportResult> {
+    const snapshot = await loadConfigInWorker(dir, limits);
     const { changed, importId } = await deps.db.transaction((tx) => importConfig(tx, snapshot, source, deps.clock.now()));
     return {
       changed,
@@ -46,17 +62,21 @@ export function createConfigImportService(deps: { db: Db; clock: Clock; configDi
   }
 
   return {
+    uploadBodyLimit: uploadBodyLimit(limits),
     reload: () => importFolder(deps.configDir, deps.configDir),
     async importFiles(files, source) {
+      checkUploadNames(Object.keys(files), limits);
       const dir = await mkdtemp(join(tmpdir(), 'dcp-import-'));
       try {
         for (const [name, content] of Object.entries(files)) {
-          const path = normalize(name);
-          if (isAbsolute(path) || path.startsWith('..')) {
-            throw new InputError('bad file name', [{ field: `files.${name}`, message: 'must be a path inside the config folder' }]);
+          try {
+            await mkdir(dirname(join(dir, name)), { recursive: true });
+            await writeFile(join(dir, name), content);
+          } catch (error) {
+            // Names that pass the checks can still collide: `catalog/a.yaml` and `catalog/a.yaml/b.yaml`.
+            const message = `file name ${JSON.stringify(name)} cannot be written (${(error as { code?: string }).code ?? 'error'}): it collides with another file's path`;
+            throw new InputError(message, [{ file: name, field: `files[${JSON.stringify(name)}]`, message }]);
           }
-          await mkdir(dirname(join(dir, path)), { recursive: true });
-          await writeFile(join(dir, path), content);
         }
         return await importFolder(dir, source);
       } finally {

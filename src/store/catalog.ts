@@ -11,9 +11,25 @@ export function digestOf(snapshot: ConfigSnapshot): string {
   return createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
 }
 
+/**
+ * A turn of the event loop every ROWS_PER_TURN rows written. PGlite runs each query on the main
+ * thread, and an `await` between two queries is only a microtask: without these turns a large
+ * import (thousands of services) would hold HTTP, /healthz and the engine for its whole length.
+ */
+const ROWS_PER_TURN = 25;
+
+function pacer(): () => Promise<void> {
+  let rows = 0;
+  return async () => {
+    rows += 1;
+    if (rows % ROWS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+}
+
 /** Replaces the config; returns whether anything changed. */
 export async function importConfig(tx: Queryable, snapshot: ConfigSnapshot, source: string, now: Date): Promise<{ changed: boolean; importId: number }> {
   const digest = digestOf(snapshot);
+  const pace = pacer();
   const [latest] = await tx.query<{ id: number; digest: string }>('SELECT id, digest FROM config_imports ORDER BY id DESC LIMIT 1 FOR UPDATE');
   const changed = latest?.digest !== digest;
   if (changed) {
@@ -30,32 +46,41 @@ export async function importConfig(tx: Queryable, snapshot: ConfigSnapshot, sour
           await tx.query('INSERT INTO targets (channel, environment, cluster, position, spec) VALUES ($1, $2, $3, $4, $5)', [
             channel, environment, target.cluster, position, JSON.stringify(target),
           ]);
+          await pace();
         }
       }
     }
     for (const [position, policy] of snapshot.environments.entries()) {
       await tx.query('INSERT INTO environments (name, position, policy) VALUES ($1, $2, $3)', [policy.name, position, JSON.stringify(policy)]);
+      await pace();
     }
     for (const [name, environments] of Object.entries(snapshot.strategies)) {
       await tx.query('INSERT INTO strategies (name, environments) VALUES ($1, $2)', [name, JSON.stringify(environments)]);
+      await pace();
     }
     for (const team of snapshot.teams) {
       await tx.query(
         'INSERT INTO teams (name, title, slack_workspace, slack_channel, change_case_queue, members) VALUES ($1, $2, $3, $4, $5, $6)',
         [team.name, team.title ?? null, team.slack.workspace ?? null, team.slack.channel ?? null, team.changeCaseQueue, JSON.stringify(team.members)],
       );
+      await pace();
     }
     for (const service of snapshot.services) {
       await tx.query('INSERT INTO services (name, team, is_gov, lifecycle, annotations) VALUES ($1, $2, $3, $4, $5)', [
         service.name, service.team, service.isGov, service.lifecycle ?? null, JSON.stringify(service.annotations),
       ]);
+      await pace();
     }
     for (const user of snapshot.users) {
       await tx.query('INSERT INTO users (name, email, display_name, groups) VALUES ($1, $2, $3, $4)', [
         user.name, user.email ?? null, user.displayName ?? null, JSON.stringify(user.groups),
       ]);
+      await pace();
     }
-    for (const ref of snapshot.admins) await tx.query('INSERT INTO admins (ref) VALUES ($1)', [ref]);
+    for (const ref of snapshot.admins) {
+      await tx.query('INSERT INTO admins (ref) VALUES ($1)', [ref]);
+      await pace();
+    }
   }
   const [row] = await tx.query<{ id: number }>(
     'INSERT INTO config_imports (imported_at, source, digest) VALUES ($1, $2, $3) RETURNING id',

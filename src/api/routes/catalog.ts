@@ -76,6 +76,8 @@ export function catalogRoutes(app: Api, ctx: ApiContext): void {
 
   app.post('/api/v1/config/reload', {
     config: { access: 'admin' },
+    // Uploads are held to the config folder's limit (config/limits.ts), not the app's default.
+    bodyLimit: ctx.configImport.uploadBodyLimit,
     schema: {
       tags: ['config'],
       summary: 'Re-import the config folder, or the files sent (as `dcp import DIR` does); all or nothing',
