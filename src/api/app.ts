@@ -50,9 +50,31 @@ const coerceAllButBodies: ValidatorFactory = (externalSchemas, ajvOptions) => {
   return (route) => (route.httpPart === 'body' ? exact : coercing)(route);
 };
 
+/** Query parameters that carry a credential (the OIDC callback's code and state): never logged. */
+const SECRET_PARAMS = ['code', 'state', 'token', 'access_token', 'id_token'];
+
+/** The request URL as logged: credentials in the query string replaced by `REDACTED`. */
+export function loggedUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const params = new URLSearchParams(url.slice(at + 1));
+  for (const name of SECRET_PARAMS) if (params.has(name)) params.set(name, 'REDACTED');
+  return `${url.slice(0, at)}?${params.toString()}`;
+}
+
 export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<FastifyInstance> {
+  const logger = typeof options.logger === 'object'
+    ? {
+      ...options.logger,
+      serializers: {
+        req: (req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+          method: req.method, url: loggedUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort,
+        }),
+      },
+    }
+    : options.logger;
   const app = Fastify({
-    logger: options.logger,
+    logger,
     // Unknown fields are errors (not silently dropped), and every problem is reported at once.
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
     schemaController: { compilersFactory: { buildValidator: coerceAllButBodies } },
