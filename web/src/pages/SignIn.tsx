@@ -98,7 +98,7 @@ export default function SignIn({ onSignedIn, expired }: Props) {
           value={token}
           onChange={(e) => setToken(e.target.value)}
           aria-invalid={signIn.error ? true : undefined}
-          autoFocus={!oidc}
+          autoFocus
         />
         <ErrorNote error={signIn.error} />
         <button type="submit" className={oidc ? btn('block') : btn('primary', 'block')} disabled={signIn.busy}>
