@@ -49,6 +49,14 @@ import { openPostgres } from '../src/store/postgres.ts';
 import type { BuildEvent } from '../src/services/deployments.ts';
 import type { DeploymentDto } from '../src/store/deployment-reads.ts';
 import { ensurePostgres } from '../scripts/pg-server.ts';
+import type { Principal } from '../src/core/access.ts';
+import type { Caller } from '../src/services/audit.ts';
+
+/** The benchmark posts builds as CI would: a service token with the builds:write scope. */
+function benchCaller(): Caller {
+  const principal: Principal = { kind: 'service', name: 'bench', teams: [], groups: [], admin: false, scopes: ['builds:write'], team: null, tokenId: null, sessionId: null };
+  return { principal, action: 'POST /api/v1/builds', address: null, userAgent: null, audited: false };
+}
 
 type Backend = 'pglite' | 'postgres';
 const BACKENDS: Backend[] = ['pglite', 'postgres'];
@@ -358,7 +366,7 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
       while (next < builds.length) {
         const build = builds[next++];
         const t0 = performance.now();
-        const { created, deployment } = await dcp.deployments.submitBuild(build);
+        const { created, deployment } = await dcp.deployments.submitBuild(build, benchCaller());
         submitMs.push(performance.now() - t0);
         if (!created) throw new Error(`build ${build.buildId} was not created (a duplicate?)`);
         submitted.set(deployment.id, t0);

@@ -25,6 +25,7 @@ import { createBuiltinChangeCaseProvider } from './integrations/changecases/buil
 import { createServiceNowChangeCaseProvider } from './integrations/changecases/servicenow.ts';
 import type { ChangeCaseProvider } from './integrations/changecases/port.ts';
 import { createOpenIdClientProvider } from './integrations/identity/openid-client.ts';
+import { createAuditService } from './services/audit.ts';
 import { createAuthService, type AuthService } from './services/auth.ts';
 import { createCatalogService } from './services/catalog.ts';
 import { createConfigImportService } from './services/config-import.ts';
@@ -114,6 +115,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   const applied = await migrate(db);
   if (applied.length > 0) log.info(`migrated the database: ${applied.join(', ')}`);
 
+  const audit = createAuditService({ db, clock });
   const auth = createAuthService({ db, clock, ids, sessions: { idleMs: settings.sessionIdleMs, absoluteMs: settings.sessionMaxMs } });
   const generatedToken = await auth.bootstrap(settings.bootstrapToken);
   if (generatedToken) {
@@ -145,16 +147,16 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     onCommitted: relay.kick,
   });
-  const deployments = createDeploymentService({ db, ids, engine });
-  const gates = createGateService({ db, clock, ids, engine, deployments });
+  const deployments = createDeploymentService({ db, ids, engine, audit });
+  const gates = createGateService({ db, clock, ids, engine, deployments, audit });
   await relay.start();
   await engine.start();
 
   let started = false;
   const app = await buildApp(
     {
-      auth, deployments, gates, configImport,
-      catalog: createCatalogService({ db, clock }),
+      auth, audit, deployments, gates, configImport,
+      catalog: createCatalogService({ db, clock, audit }),
       events: createEventService({ db, relay }),
       system: createSystemService({ db, clock, engine, started: () => started }),
       oidc: createOidc(settings, { db, clock, auth, log }),

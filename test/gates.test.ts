@@ -25,6 +25,8 @@ for (const backend of BACKENDS) {
       t = await startTestDcp({ backend, clock, configDir: DEFAULT_CONFIG_DIR });
     });
     after(() => t.stop());
+    /** Approvals are a person's: alice is in payments, which owns ledger-worker (a fresh session per call: the clock jumps). */
+    const asAlice: TestDcp['api'] = async (...args) => (await t.as('alice'))(...args);
 
     /** A ledger-worker build (not GOV) through the standard strategy, waiting in prod. */
     async function toProd(annotations: Record<string, string> = {}): Promise<DeploymentDto> {
@@ -69,10 +71,10 @@ for (const backend of BACKENDS) {
       assert.ok(events.body.items.some((e: any) => e.type === 'ChangeCaseCreated' && e.data.changeCaseId === changeCase.id));
       assert.ok(events.body.items.some((e: any) => e.type === 'DeploymentPhaseAwaitingPrerequisites' && e.data.environment === 'prod'));
 
-      const approved = await t.api('POST', `/api/v1/deployments/${prod.id}/phases/${phase.id}/approvals`, { decision: 'approve', comment: 'ship it' });
+      const approved = await asAlice('POST', `/api/v1/deployments/${prod.id}/phases/${phase.id}/approvals`, { decision: 'approve', comment: 'ship it' });
       assert.equal(approved.status, 201);
       const received = phaseOf(approved.body, 'prod').prerequisites.approvals!.received;
-      assert.deepEqual(received.map((a: any) => [a.by, a.decision, a.comment]), [['admin', 'approve', 'ship it']]);
+      assert.deepEqual(received.map((a: any) => [a.by, a.decision, a.comment]), [['alice', 'approve', 'ship it']]);
       await approveCase(changeCase.id, { start: clock.now(), end: new Date(clock.now().getTime() + 2 * HOUR) });
 
       const stillBaking = await t.api('GET', `/api/v1/deployments/${prod.id}`);
@@ -101,12 +103,52 @@ for (const backend of BACKENDS) {
     test('a rejected approval cancels the phase and the deployment', async () => {
       const prod = await toProd();
       const phase = phaseOf(prod, 'prod');
-      const res = await t.api('POST', `/api/v1/deployments/${prod.id}/phases/${phase.id}/approvals`, { decision: 'reject', comment: 'not this week' });
+      const res = await asAlice('POST', `/api/v1/deployments/${prod.id}/phases/${phase.id}/approvals`, { decision: 'reject', comment: 'not this week' });
       assert.equal(res.status, 201);
       assert.equal(res.body.status, 'Cancelled');
       assert.equal(phaseOf(res.body, 'prod').status, 'Cancelled');
-      assert.equal(phaseOf(res.body, 'prod').statusDetail, 'Rejected by admin: not this week');
+      assert.equal(phaseOf(res.body, 'prod').statusDetail, 'Rejected by alice: not this week');
       assert.equal((await caseOf(res.body)).status, 'closed', 'the open case is closed with the outcome');
+    });
+
+    test('approvals mean four eyes: named approvers only, distinct people, never the trigger, never a token of nobody', async () => {
+      const prod = await toProd();
+      const path = `/api/v1/deployments/${prod.id}/phases/${phaseOf(prod, 'prod').id}/approvals`;
+      const carol = await t.as('carol'); // identity, not payments
+      const refused = await carol('POST', path, { decision: 'approve' });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+      assert.match(refused.body.detail, /you are not an approver of prod for team payments/);
+      const rejectedByOutsider = await carol('POST', path, { decision: 'reject' });
+      assert.equal(rejectedByOutsider.status, 403, 'a non-approver cannot reject either');
+      const byToken = await t.api('POST', path, { decision: 'approve' });
+      assert.equal(byToken.status, 403, 'the admin token belongs to nobody');
+      assert.match(byToken.body.detail, /belongs to nobody/);
+      const approved = await asAlice('POST', path, { decision: 'approve' });
+      assert.equal(approved.status, 201);
+      assert.equal((await asAlice('POST', path, { decision: 'approve' })).status, 409, 'one decision per person');
+      const still = (await t.api('GET', `/api/v1/deployments/${prod.id}`)).body;
+      assert.deepEqual(phaseOf(still, 'prod').prerequisites.approvals!.received.map((a: any) => a.by), ['alice']);
+      await t.api('POST', `/api/v1/deployments/${prod.id}/cancel`);
+    });
+
+    test('the person who triggered a manual deployment cannot approve it; a teammate can', async () => {
+      const alice = await t.as('alice');
+      const original = await toProd();
+      const manual = await alice('POST', '/api/v1/deployments', {
+        component: 'ledger-worker', channel: 'stable', strategy: 'fast', artifactManifest: original.artifactManifest,
+      });
+      assert.equal(manual.status, 201, JSON.stringify(manual.body));
+      assert.equal(manual.body.triggeredBy, 'alice');
+      await t.api('POST', `/api/v1/deployments/${original.id}/cancel`);
+      const waiting = await t.waitFor(manual.body.id, waitingIn('prod'), 'prod waiting');
+      const path = `/api/v1/deployments/${waiting.id}/phases/${phaseOf(waiting, 'prod').id}/approvals`;
+      const self = await alice('POST', path, { decision: 'approve' });
+      assert.equal(self.status, 403);
+      assert.match(self.body.detail, /you triggered this deployment: someone else must approve prod/);
+      const bob = await t.as('bob');
+      assert.equal((await bob('POST', path, { decision: 'approve' })).status, 201);
+      await t.api('POST', `/api/v1/deployments/${waiting.id}/cancel`);
     });
 
     test('a rejected change case cancels the phase', async () => {
@@ -134,7 +176,7 @@ for (const backend of BACKENDS) {
       const opens = new Date(clock.now().getTime() + 3 * HOUR);
       await approveCase((await caseOf(prod)).id, { start: opens, end: new Date(opens.getTime() + HOUR) });
       await t.restart();
-      const approved = await t.api('POST', `/api/v1/deployments/${prod.id}/phases/${phase.id}/approvals`, { decision: 'approve' });
+      const approved = await asAlice('POST', `/api/v1/deployments/${prod.id}/phases/${phase.id}/approvals`, { decision: 'approve' });
       assert.equal(approved.status, 201);
       clock.advance(2 * MINUTE);
       const waiting = await t.waitFor(prod.id, (d) => /deploy window of change case .* to open at/.test(phaseOf(d, 'prod').statusDetail), 'waiting for the window');
@@ -178,7 +220,7 @@ for (const backend of BACKENDS) {
         status: 'scheduled-approved', deployWindow: { start: clock.now().toISOString(), end: new Date(clock.now().getTime() + 5 * HOUR).toISOString() },
       });
       assert.equal(approved.status, 200, 'the freeze is lifted');
-      await t.api('POST', `/api/v1/deployments/${prod.id}/phases/${phase.id}/approvals`, { decision: 'approve' });
+      await asAlice('POST', `/api/v1/deployments/${prod.id}/phases/${phase.id}/approvals`, { decision: 'approve' });
 
       // A freeze set while everything else is met holds the releases, and ends on its own.
       const ends = new Date(clock.now().getTime() + HOUR);
@@ -210,7 +252,7 @@ for (const backend of BACKENDS) {
       assert.equal(phaseOf(prod, 'prod').prerequisites.bakeTime!.applies, false);
       const phase = phaseOf(prod, 'prod');
       await approveCase((await caseOf(prod)).id, { start: clock.now(), end: new Date(clock.now().getTime() + HOUR) });
-      await t.api('POST', `/api/v1/deployments/${prod.id}/phases/${phase.id}/approvals`, { decision: 'approve' });
+      await asAlice('POST', `/api/v1/deployments/${prod.id}/phases/${phase.id}/approvals`, { decision: 'approve' });
       const gov = await t.waitFor(res.body.id, waitingIn('gov-prod'));
       const govCase = await caseOf(gov, 'gov-prod');
       const prodCase = await caseOf(gov, 'prod');
@@ -228,15 +270,15 @@ for (const backend of BACKENDS) {
       const phase = phaseOf(prod, 'prod');
       const dev = phaseOf(prod, 'dev');
       const path = `/api/v1/deployments/${prod.id}/phases`;
-      assert.equal((await t.api('POST', `/api/v1/deployments/nope/phases/x/approvals`, { decision: 'approve' })).status, 404);
-      assert.equal((await t.api('POST', `${path}/nope/approvals`, { decision: 'approve' })).status, 404);
-      const noPolicy = await t.api('POST', `${path}/${dev.id}/approvals`, { decision: 'approve' });
+      assert.equal((await asAlice('POST', `/api/v1/deployments/nope/phases/x/approvals`, { decision: 'approve' })).status, 404);
+      assert.equal((await asAlice('POST', `${path}/nope/approvals`, { decision: 'approve' })).status, 404);
+      const noPolicy = await asAlice('POST', `${path}/${dev.id}/approvals`, { decision: 'approve' });
       assert.equal(noPolicy.status, 409);
-      const bad = await t.api('POST', `${path}/${phase.id}/approvals`, { decision: 'maybe' });
+      const bad = await asAlice('POST', `${path}/${phase.id}/approvals`, { decision: 'maybe' });
       assert.equal(bad.status, 400);
       assert.equal(bad.body.errors[0].field, 'decision');
-      assert.equal((await t.api('POST', `${path}/${phase.id}/approvals`, { decision: 'approve' })).status, 201);
-      assert.equal((await t.api('POST', `${path}/${phase.id}/approvals`, { decision: 'approve' })).status, 409, 'one decision per person');
+      assert.equal((await asAlice('POST', `${path}/${phase.id}/approvals`, { decision: 'approve' })).status, 201);
+      assert.equal((await asAlice('POST', `${path}/${phase.id}/approvals`, { decision: 'approve' })).status, 409, 'one decision per person');
 
       const c = await caseOf(prod);
       assert.equal((await t.api('GET', '/api/v1/change-cases/nope')).status, 404);
@@ -266,7 +308,7 @@ for (const backend of BACKENDS) {
       assert.equal((await t.api('DELETE', '/api/v1/freezes/nope')).status, 404);
 
       await t.api('POST', `/api/v1/deployments/${prod.id}/cancel`);
-      const late = await t.api('POST', `${path}/${phase.id}/approvals`, { decision: 'reject' });
+      const late = await asAlice('POST', `${path}/${phase.id}/approvals`, { decision: 'reject' });
       assert.equal(late.status, 409, 'a cancelled phase takes no decision');
     });
   });

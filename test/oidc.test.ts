@@ -132,9 +132,8 @@ for (const backend of BACKENDS) {
       assert.deepEqual((await whoAmI(o.t.url, jar)).body, { name: 'mallory@example.org', role: 'viewer' });
     });
 
-    // Route scopes let a session through; the services' authorization (on main, in progress) is
-    // what refuses a viewer's write. Passes once it is merged: then drop the todo.
-    test('a viewer signed in with OIDC changes nothing (config reload is for admins)', { todo: 'needs authorization in the services' }, async () => {
+    // Route scopes let a session through; the services' authorization refuses a viewer's write.
+    test('a viewer signed in with OIDC changes nothing (config reload is for admins)', async () => {
       const { jar } = await signIn(o, { sub: 'mallory', email: 'mallory@example.org' });
       const reload = new URL(`${o.t.url}/api/v1/config/reload`);
       const write = await fetch(reload, {

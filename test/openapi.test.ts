@@ -13,6 +13,7 @@ import addFormats from 'ajv-formats';
 import { DEFAULT_CONFIG_DIR } from '../src/settings.ts';
 import { ManualClock } from '../src/shared/clocks.ts';
 import { createCatalogService } from '../src/services/catalog.ts';
+import { createAuditService } from '../src/services/audit.ts';
 import { listEvents } from '../src/store/events.ts';
 import type { DeploymentDto } from '../src/store/deployment-reads.ts';
 import { BACKENDS, build, startTestDcp, type TestDcp } from './helpers/dcp.ts';
@@ -92,6 +93,8 @@ for (const backend of BACKENDS) {
       validate = validatorFor(doc);
     });
     after(() => t.stop());
+    /** Approvals are a person's: alice is in payments, which owns ledger-worker (a fresh session per call: the clock jumps). */
+    const asAlice: TestDcp['api'] = async (...args) => (await t.as('alice'))(...args);
 
     test('every operation answers 2xx with a schema, and every field of every schema is described', () => {
       const problems: string[] = [];
@@ -139,7 +142,7 @@ for (const backend of BACKENDS) {
       const inProd = await t.waitFor(created.body.id, waiting('prod'), 'prod waiting');
       const prod = inProd.phases.find((p) => p.environment === 'prod')!;
 
-      const approved = await t.api('POST', `/api/v1/deployments/${inProd.id}/phases/${prod.id}/approvals`, { decision: 'approve', comment: 'ship it' });
+      const approved = await asAlice('POST', `/api/v1/deployments/${inProd.id}/phases/${prod.id}/approvals`, { decision: 'approve', comment: 'ship it' });
       validate('post', '/api/v1/deployments/{id}/phases/{phaseId}/approvals', 201, approved.body);
       const freeze = await t.api('POST', '/api/v1/freezes', { environments: ['prod'], startsAt: clock.now().toISOString(), reason: 'release week' });
       assert.equal(freeze.status, 201, JSON.stringify(freeze.body));
@@ -173,7 +176,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(events.body.items, json(await listEvents(t.dcp.db, { after: 0, deploymentId: inProd.id, limit: 500 })));
       validate('get', '/api/v1/events', 200, (await t.api('GET', '/api/v1/events?limit=3')).body);
 
-      const catalog = createCatalogService({ db: t.dcp.db, clock });
+      const catalog = createCatalogService({ db: t.dcp.db, clock, audit: createAuditService({ db: t.dcp.db, clock }) });
       const teams = await t.api('GET', '/api/v1/teams');
       validate('get', '/api/v1/teams', 200, teams.body);
       assert.deepEqual(teams.body.items, json(await catalog.listTeams()));

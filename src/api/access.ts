@@ -40,7 +40,7 @@ export interface AccessControl {
 }
 
 /**
- * Installs the access check (after @fastify/cookie, before any route). A route without a rule
+ * Installs the access check (after @fastify/cookie and the audit's caller, before any route). A route without a rule
  * fails `app.ready()`, naming it.
  */
 export function installAccess(app: FastifyInstance, auth: AuthService): AccessControl {
@@ -59,9 +59,12 @@ export function installAccess(app: FastifyInstance, auth: AuthService): AccessCo
     const access = accessOf(request);
     if (access === 'public' || access === undefined) return;
     const principal = await authenticate(request, auth);
+    request.caller.principal = principal;
     if (!hasScope(principal, access)) {
       throw new NotAllowedError(`token "${principal.name}" lacks the "${access}" scope this route needs (it has: ${principal.scopes?.join(', ') || 'none'})`);
     }
+    // Administration is for admins: a person's session carries every scope, their role decides.
+    if (access === 'admin' && !principal.admin) throw new NotAllowedError('only an admin may do this');
     request.principal = principal;
   });
   return {

@@ -10,6 +10,7 @@ import cookie from '@fastify/cookie';
 import { webRoutes } from './routes/web.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { installAccess, type RouteRule } from './access.ts';
+import { installAudit } from './audit.ts';
 import type { ApiContext, TypeProvider } from './context.ts';
 import { sendProblem } from './problem.ts';
 import { ALL_SCHEMAS } from './schemas.ts';
@@ -107,6 +108,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(cookie);
+  installAudit(app, ctx.audit);
   const access = installAccess(app, ctx.auth);
   app.decorate('routeTable', access.routeTable);
 

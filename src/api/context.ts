@@ -4,6 +4,7 @@ import type {
 } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import type { AuditService } from '../services/audit.ts';
 import type { AuthService } from '../services/auth.ts';
 import type { CatalogService } from '../services/catalog.ts';
 import type { ConfigImportService } from '../services/config-import.ts';
@@ -16,6 +17,7 @@ import type { SchemaReferences } from './schemas.ts';
 
 export interface ApiContext {
   auth: AuthService;
+  audit: AuditService;
   deployments: DeploymentService;
   gates: GateService;
   catalog: CatalogService;

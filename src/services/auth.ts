@@ -11,7 +11,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { can, SCOPES, type Action, type Principal, type Resource, type Scope } from '../core/access.ts';
 import type { Clock } from '../core/clock.ts';
-import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../core/errors.ts';
+import { ConflictError, InputError, NotAllowedError, NotAuthenticatedError, NotFoundError } from '../core/errors.ts';
 import type { User } from '../core/types.ts';
 import * as store from '../store/auth.ts';
 import type { Queryable } from '../store/db.ts';
@@ -30,6 +30,14 @@ export function newToken(): string {
 /** Whether two hex digests are equal, in time independent of where they differ. */
 export function sameDigest(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/** Refuses with 403, saying why, unless `principal` may do `action` to `resource`. */
+export function authorize(principal: Principal | null, action: Action, resource?: Resource): Principal {
+  if (!principal) throw new NotAuthenticatedError('sign in first');
+  const verdict = can(principal, action, resource);
+  if (!verdict.allowed) throw new NotAllowedError(verdict.reason);
+  return principal;
 }
 
 export const SESSION_COOKIE = 'dcp_session';
@@ -131,11 +139,6 @@ export function createAuthService(deps: { db: Queryable; clock: Clock; ids: IdGe
     const expiresAt = new Date(now.getTime() + sessions.absoluteMs);
     await store.insertSession(deps.db, { idHash: hashToken(sessionId), tokenId: via.tokenId, userName: via.userName, expiresAt }, now);
     return { sessionId, expiresAt };
-  }
-
-  function authorize(principal: Principal, action: Action, resource?: Resource): void {
-    const verdict = can(principal, action, resource);
-    if (!verdict.allowed) throw new NotAllowedError(verdict.reason);
   }
 
   return {

@@ -8,6 +8,8 @@ import { NotFoundError } from '../core/errors.ts';
 import type { EnvironmentPolicy, Service, Target } from '../core/types.ts';
 import * as catalog from '../store/catalog.ts';
 import type { Db } from '../store/db.ts';
+import type { AuditService, Caller } from './audit.ts';
+import { authorize } from './auth.ts';
 
 export interface TeamDto extends catalog.TeamRecord {
   /** The names of the team's services. */
@@ -28,13 +30,13 @@ export interface CatalogService {
   listTeams(): Promise<TeamDto[]>;
   getTeam(name: string): Promise<TeamDto>;
   /** Overrides the team's Slack settings; null for both returns to the catalog's. */
-  setNotifications(team: string, settings: NotificationSettings, caller: string): Promise<TeamDto>;
+  setNotifications(team: string, settings: NotificationSettings, caller: Caller): Promise<TeamDto>;
   listServices(filter: { team?: string }): Promise<Service[]>;
   listTargets(filter: { channel?: string; environment?: string }): Promise<Target[]>;
   strategies(): Promise<StrategiesDto>;
 }
 
-export function createCatalogService(deps: { db: Db; clock: Clock }): CatalogService {
+export function createCatalogService(deps: { db: Db; clock: Clock; audit: AuditService }): CatalogService {
   const { db } = deps;
 
   async function teamsWithServices(name?: string): Promise<TeamDto[]> {
@@ -53,7 +55,11 @@ export function createCatalogService(deps: { db: Db; clock: Clock }): CatalogSer
     getTeam,
     async setNotifications(team, settings, caller) {
       await getTeam(team);
-      await db.transaction((tx) => catalog.setTeamNotifications(tx, team, settings, caller, deps.clock.now()));
+      const by = authorize(caller.principal, 'teams:configure', { team }).name;
+      await db.transaction(async (tx) => {
+        await catalog.setTeamNotifications(tx, team, settings, by, deps.clock.now());
+        await deps.audit.record(tx, caller, `teams/${team}/notifications`, { ...settings });
+      });
       return getTeam(team);
     },
     listServices: (filter) => catalog.listServices(db, filter),

@@ -13,6 +13,8 @@ import * as store from '../store/deployments.ts';
 import { appendEvent } from '../store/events.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { IdGenerator } from '../shared/ids.ts';
+import type { AuditService, Caller } from './audit.ts';
+import { authorize } from './auth.ts';
 
 export interface BuildEvent {
   buildId: string;
@@ -43,17 +45,21 @@ export interface PlanDto {
   omittedEnvironments: Plan['omittedEnvironments'];
 }
 
+/**
+ * Every write takes the `Caller`: it is authorized on the deployment's team (core/access.ts) and
+ * audited in the transaction that makes the change.
+ */
 export interface DeploymentService {
-  submitBuild(build: BuildEvent): Promise<{ created: boolean; deployment: reads.DeploymentDto }>;
-  createManual(request: ManualDeploymentRequest, caller: string, idempotencyKey?: string): Promise<{ created: boolean; deployment: reads.DeploymentDto }>;
-  clone(id: string, options: { environments?: string[] }, caller: string): Promise<reads.DeploymentDto>;
-  cancel(id: string, caller: string, reason?: string): Promise<reads.DeploymentDto>;
+  submitBuild(build: BuildEvent, caller: Caller): Promise<{ created: boolean; deployment: reads.DeploymentDto }>;
+  createManual(request: ManualDeploymentRequest, caller: Caller, idempotencyKey?: string): Promise<{ created: boolean; deployment: reads.DeploymentDto }>;
+  clone(id: string, options: { environments?: string[] }, caller: Caller): Promise<reads.DeploymentDto>;
+  cancel(id: string, caller: Caller, reason?: string): Promise<reads.DeploymentDto>;
   preview(request: { component: string; channel: string; strategy: string; environments?: string[] }): Promise<PlanDto>;
   get(id: string): Promise<reads.DeploymentDto>;
   list(filter: reads.DeploymentFilter): Promise<{ items: reads.DeploymentDto[]; nextCursor: number | null }>;
 }
 
-export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine: Engine }): DeploymentService {
+export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine: Engine; audit: AuditService }): DeploymentService {
   const { db, ids } = deps;
   // The planner reads the config in force; it changes only on import, so cache it per import.
   let cached: { importId: number; config: ConfigSnapshot } | undefined;
@@ -82,11 +88,15 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
     triggeredBy: string;
     clonedFrom: string | null;
     environments?: string[];
+    caller: Caller;
+    /** What the caller must be allowed to do to the service's team. */
+    action: 'builds:submit' | 'deployments:create';
   }
 
   /** Plans and stores a deployment, then starts it — one transaction; a plan error stores nothing. */
   async function create(c: Creation): Promise<{ created: boolean; deployment: reads.DeploymentDto }> {
     const p = plan(await config(db), { component: c.component, channel: c.channel, strategy: c.strategy, environments: c.environments });
+    authorize(c.caller.principal, c.action, { team: p.service.team });
     const id = ids();
     try {
       await deps.engine.apply(id, { type: 'start' }, {
@@ -126,23 +136,31 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
               buildId: c.buildId, triggeredBy: c.triggeredBy, environments: p.phases.map((phase) => phase.environment),
             },
           });
+          await deps.audit.record(tx, c.caller, `deployments/${id}`, { service: p.service.name, version: c.artifactManifest.version });
         },
       });
     } catch (error) {
       // The same build or idempotency key raced us in: answer with the deployment it made.
       if (sqlState(error) === '23505') {
         const existing = await reads.findDeploymentId(db, c.buildId ? { buildId: c.buildId } : { idempotencyKey: c.idempotencyKey! });
-        if (existing) return { created: false, deployment: await get(existing) };
+        if (existing) return repeat(existing, c.caller, c.action);
       }
       throw error;
     }
     return { created: true, deployment: await get(id) };
   }
 
+  /** An idempotent repeat: the first deployment, for a caller allowed to have made it. */
+  async function repeat(id: string, caller: Caller, action: 'builds:submit' | 'deployments:create'): Promise<{ created: false; deployment: reads.DeploymentDto }> {
+    const deployment = await get(id);
+    authorize(caller.principal, action, { team: deployment.team });
+    return { created: false, deployment };
+  }
+
   return {
-    async submitBuild(build) {
+    async submitBuild(build, caller) {
       const existing = await reads.findDeploymentId(db, { buildId: build.buildId });
-      if (existing) return { created: false, deployment: await get(existing) };
+      if (existing) return repeat(existing, caller, 'builds:submit');
       return create({
         buildId: build.buildId,
         idempotencyKey: null,
@@ -154,13 +172,15 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         reason: null,
         triggeredBy: build.triggeredBy ?? 'ci',
         clonedFrom: null,
+        caller,
+        action: 'builds:submit',
       });
     },
 
     async createManual(request, caller, idempotencyKey) {
       if (idempotencyKey) {
         const existing = await reads.findDeploymentId(db, { idempotencyKey });
-        if (existing) return { created: false, deployment: await get(existing) };
+        if (existing) return repeat(existing, caller, 'deployments:create');
       }
       return create({
         buildId: null,
@@ -171,9 +191,11 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         artifactManifest: request.artifactManifest,
         source: request.source ?? null,
         reason: request.reason ?? null,
-        triggeredBy: caller,
+        triggeredBy: authorize(caller.principal, 'read').name,
         clonedFrom: null,
         environments: request.environments,
+        caller,
+        action: 'deployments:create',
       });
     },
 
@@ -188,19 +210,24 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         artifactManifest: original.artifactManifest,
         source: original.source,
         reason: `Clone of ${original.id}`,
-        triggeredBy: caller,
+        triggeredBy: authorize(caller.principal, 'read').name,
         clonedFrom: original.id,
         environments: options.environments,
+        caller,
+        action: 'deployments:create',
       });
       return deployment;
     },
 
     async cancel(id, caller, reason) {
       const before = await get(id);
+      const principal = authorize(caller.principal, 'deployments:cancel', { team: before.team });
       if (isTerminalDeployment(before.status)) {
         throw new ConflictError(`deployment ${id} is already ${before.status}; only a running deployment can be cancelled`);
       }
-      const applied = await deps.engine.apply(id, { type: 'cancel', by: caller, reason });
+      const applied = await deps.engine.apply(id, { type: 'cancel', by: principal.name, reason }, {
+        before: (tx) => deps.audit.record(tx, caller, `deployments/${id}`, reason ? { reason } : undefined),
+      });
       if (applied.moves.length === 0 && applied.view && isTerminalDeployment(applied.view.status)) {
         throw new ConflictError(`deployment ${id} ended (${applied.view.status}) before it could be cancelled`);
       }

@@ -4,7 +4,7 @@
  * deployments it can unblock (their prerequisites are re-evaluated at once).
  */
 import type { Clock } from '../core/clock.ts';
-import { ConflictError, InputError, NotFoundError } from '../core/errors.ts';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../core/errors.ts';
 import { canMoveChangeCase, isTerminalPhase, type ChangeCaseStatus } from '../core/lifecycle.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { IdGenerator } from '../shared/ids.ts';
@@ -14,6 +14,8 @@ import { appendEvent } from '../store/events.ts';
 import * as gates from '../store/gates.ts';
 import { enqueue, notifyWorkers } from '../store/jobs.ts';
 import type { DeploymentDto } from '../store/deployment-reads.ts';
+import type { AuditService, Caller } from './audit.ts';
+import { authorize } from './auth.ts';
 import type { DeploymentService } from './deployments.ts';
 
 export interface FreezeRequest {
@@ -30,16 +32,16 @@ export interface TransitionRequest {
 }
 
 export interface GateService {
-  decide(deploymentId: string, phaseId: string, caller: string, decision: 'approve' | 'reject', comment: string | null): Promise<DeploymentDto>;
+  decide(deploymentId: string, phaseId: string, caller: Caller, decision: 'approve' | 'reject', comment: string | null): Promise<DeploymentDto>;
   getChangeCase(id: string): Promise<gates.ChangeCaseRecord>;
   listChangeCases(filter: { deploymentId?: string; status?: string; limit: number }): Promise<gates.ChangeCaseRecord[]>;
-  transitionChangeCase(id: string, request: TransitionRequest, caller: string): Promise<gates.ChangeCaseRecord>;
-  createFreeze(request: FreezeRequest, caller: string): Promise<gates.FreezeRecord>;
+  transitionChangeCase(id: string, request: TransitionRequest, caller: Caller): Promise<gates.ChangeCaseRecord>;
+  createFreeze(request: FreezeRequest, caller: Caller): Promise<gates.FreezeRecord>;
   listFreezes(current: boolean, limit: number): Promise<gates.FreezeRecord[]>;
-  liftFreeze(id: string, caller: string): Promise<gates.FreezeRecord>;
+  liftFreeze(id: string, caller: Caller): Promise<gates.FreezeRecord>;
 }
 
-export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator; engine: Engine; deployments: DeploymentService }): GateService {
+export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator; engine: Engine; deployments: DeploymentService; audit: AuditService }): GateService {
   const { db, clock, ids, engine } = deps;
 
   /** Re-evaluates the gates of deployments waiting in these environments (through jobs: there may be many). */
@@ -61,14 +63,23 @@ export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator
       const deployment = await deps.deployments.get(deploymentId);
       const phase = deployment.phases.find((p) => p.id === phaseId);
       if (!phase) throw new NotFoundError(`deployment ${deploymentId} has no phase ${phaseId}`);
-      if (!phase.policy.approvals) throw new ConflictError(`phase ${phase.environment} needs no approval`);
+      const policy = phase.policy.approvals;
+      if (!policy) throw new ConflictError(`phase ${phase.environment} needs no approval`);
+      // Four eyes: an approver the policy names, one decision per person, never the deployment's
+      // own trigger unless the policy allows it (a rejection is always welcome).
+      const principal = authorize(caller.principal, 'phases:decide', { team: deployment.team, environment: phase.environment, approvers: policy.approvers });
+      if (decision === 'approve' && principal.name === deployment.triggeredBy && !policy.allowSelfApproval) {
+        throw new NotAllowedError(`you triggered this deployment: someone else must approve ${phase.environment} (the policy does not allow self-approval)`);
+      }
+      const by = principal.name;
       if (isTerminalPhase(phase.status) || phase.status === 'Deploying') {
         throw new ConflictError(`phase ${phase.environment} is ${phase.status}; approvals are taken before a phase deploys`);
       }
       await engine.apply(deploymentId, { type: 'gates.changed', phaseId }, {
         async before(tx, now) {
-          const recorded = await gates.insertApproval(tx, { id: ids(), deploymentId, phaseId, by: caller, decision, comment }, now);
-          if (!recorded) throw new ConflictError(`${caller} has already decided on phase ${phase.environment}`);
+          const recorded = await gates.insertApproval(tx, { id: ids(), deploymentId, phaseId, by, decision, comment }, now);
+          if (!recorded) throw new ConflictError(`${by} has already decided on phase ${phase.environment}`);
+          await deps.audit.record(tx, caller, `deployments/${deploymentId}/phases/${phaseId}`, { decision });
         },
       });
       return deps.deployments.get(deploymentId);
@@ -84,6 +95,9 @@ export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator
 
     async transitionChangeCase(id, request, caller) {
       const current = await this.getChangeCase(id);
+      const deployment = await deps.deployments.get(current.deploymentId);
+      const principal = authorize(caller.principal, 'changecases:move', { team: deployment.team });
+      const by = principal.name;
       if (current.provider !== 'builtin') {
         throw new ConflictError(`change case ${id} lives in ${current.provider}; move it there (DCP reads its state back)`);
       }
@@ -104,18 +118,20 @@ export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator
               throw new ConflictError(`a change freeze covers ${current.environment} (${frozen.id}: ${frozen.reason}); the case cannot be scheduled-approved until it ends or is lifted`);
             }
           }
-          const moved = await gates.moveChangeCase(tx, id, { from: current.status, to: request.status, by: caller, comment: request.comment ?? null, deployWindow: window }, now);
+          const moved = await gates.moveChangeCase(tx, id, { from: current.status, to: request.status, by, comment: request.comment ?? null, deployWindow: window }, now);
           if (!moved) throw new ConflictError(`change case ${id} moved meanwhile; read it again`);
           await appendEvent(tx, {
             id: ids(), type: 'ChangeCaseUpdated', time: now,
-            data: { deploymentId: moved.deploymentId, phaseId: moved.phaseId, environment: moved.environment, changeCaseId: id, from: current.status, to: moved.status, statusDetail: request.comment ?? `Moved by ${caller}`, by: caller },
+            data: { deploymentId: moved.deploymentId, phaseId: moved.phaseId, environment: moved.environment, changeCaseId: id, from: current.status, to: moved.status, statusDetail: request.comment ?? `Moved by ${by}`, by },
           });
+          await deps.audit.record(tx, caller, `change-cases/${id}`, { from: current.status, to: moved.status });
         },
       });
       return this.getChangeCase(id);
     },
 
     async createFreeze(request, caller) {
+      const by = authorize(caller.principal, 'freezes:write').name;
       const freezable = new Set((await listEnvironments(db)).filter((e) => e.freezable).map((e) => e.name));
       const issues = request.environments.flatMap((name, i) =>
         freezable.has(name) ? [] : [{ field: `environments[${i}]`, message: `"${name}" is not a freezable environment; freezable: ${[...freezable].join(', ') || 'none'}` }],
@@ -126,8 +142,9 @@ export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator
       if (endsAt && endsAt <= startsAt) throw new InputError('the freeze ends before it starts', [{ field: 'endsAt', message: 'must be after startsAt' }]);
       return db.transaction(async (tx) => {
         const now = clock.now();
-        const created = await gates.insertFreeze(tx, { id: ids(), environments: request.environments, startsAt, endsAt, reason: request.reason, by: caller }, now);
+        const created = await gates.insertFreeze(tx, { id: ids(), environments: request.environments, startsAt, endsAt, reason: request.reason, by }, now);
         await nudgeWaiting(tx, request.environments, now);
+        await deps.audit.record(tx, caller, `freezes/${created.id}`, { environments: request.environments });
         return created;
       });
     },
@@ -135,13 +152,15 @@ export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator
     listFreezes: (current, limit) => gates.listFreezes(db, { current, now: clock.now(), limit }),
 
     async liftFreeze(id, caller) {
+      const by = authorize(caller.principal, 'freezes:write').name;
       const existing = await gates.getFreeze(db, id);
       if (!existing) throw new NotFoundError(`no change freeze with id ${id}`);
       return db.transaction(async (tx) => {
         const now = clock.now();
-        const lifted = await gates.liftFreeze(tx, id, caller, now);
+        const lifted = await gates.liftFreeze(tx, id, by, now);
         if (!lifted) throw new ConflictError(`change freeze ${id} was already lifted`);
         await nudgeWaiting(tx, lifted.environments, now);
+        await deps.audit.record(tx, caller, `freezes/${id}`);
         return lifted;
       });
     },

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, Locator, Page } from 'playwright-core';
+import type { Scope } from '../../src/core/access.ts';
 import type { ManualClock } from '../../src/shared/clocks.ts';
 import { startTestDcp, TOKEN, type TestDcp } from '../helpers/dcp.ts';
 
@@ -125,13 +126,25 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A DCP (PGlite, on `clock`) and a browser page signed in to its app: what each test file starts with. */
-export async function openApp(options: { clock: ManualClock; configDir?: string }): Promise<{ t: TestDcp; browser: Browser; page: Page }> {
+/**
+ * A DCP (PGlite, on `clock`) and a browser page signed in to its app: what each test file starts
+ * with. Signed in with the admin token, or `as` a person of the catalog with a token of their own
+ * (approvals are a person's).
+ */
+export async function openApp(options: { clock: ManualClock; configDir?: string; as?: string }): Promise<{ t: TestDcp; browser: Browser; page: Page }> {
   const t = await startTestDcp({ backend: 'pglite', clock: options.clock, configDir: options.configDir });
   const browser = await launchBrowser();
   const page = await newPage(browser);
-  await signIn(page, t.url, TOKEN);
+  await signIn(page, t.url, options.as ? await personalToken(t, options.as) : TOKEN);
   return { t, browser, page };
+}
+
+/** A token of `user`'s own, as they would make on the Tokens page (an admin's with the admin scope). */
+export async function personalToken(t: TestDcp, user: string): Promise<string> {
+  const { principal } = await t.dcp.auth.createPersonSession(user);
+  const scopes: Scope[] = ['read', 'deployments:write', 'approvals:write', ...(principal.admin ? (['admin'] as const) : [])];
+  const { secret } = await t.dcp.auth.createToken(t.dcp.db, principal, { name: 'browser', scopes });
+  return secret;
 }
 
 export async function closeApp(app: { t?: TestDcp; browser?: Browser }): Promise<void> {

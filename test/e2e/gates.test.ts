@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_CONFIG_DIR } from '../../src/settings.ts';
 import { ManualClock } from '../../src/shared/clocks.ts';
 import { build, type TestDcp } from '../helpers/dcp.ts';
-import { closeApp, expectAccessible, openApp, phaseStatus, screenshot, waitForText } from './browser.ts';
+import { closeApp, expectAccessible, newPage, openApp, personalToken, phaseStatus, screenshot, signIn, waitForText } from './browser.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -25,7 +25,7 @@ describe('gates in the app', () => {
 
   before(async () => {
     clock = new ManualClock(new Date());
-    ({ t, browser, page } = await openApp({ clock, configDir: DEFAULT_CONFIG_DIR }));
+    ({ t, browser, page } = await openApp({ clock, configDir: DEFAULT_CONFIG_DIR, as: 'alice' }));
   });
   after(() => closeApp({ t, browser }));
 
@@ -64,7 +64,7 @@ describe('gates in the app', () => {
     // Everything but the bake time is met: prod still waits, until the clock passes it.
     const [changeCase] = (await t.api('GET', `/api/v1/change-cases?deployment=${id}`)).body.items;
     assert.equal(changeCase.status, 'scheduled-approved');
-    assert.equal(changeCase.history.at(-1).by, 'admin');
+    assert.equal(changeCase.history.at(-1).by, 'alice');
     await waitForText(phaseStatus(page, 'prod'), 'AwaitingPrerequisites');
     await prod.getByText(/bake time/i).first().waitFor();
     clock.advance(2 * MINUTE);
@@ -74,7 +74,7 @@ describe('gates in the app', () => {
     const done = await t.api('GET', `/api/v1/deployments/${id}`);
     assert.equal(done.body.status, 'Completed');
     const approvals = done.body.phases.find((p: { environment: string }) => p.environment === 'prod').prerequisites.approvals.received;
-    assert.deepEqual(approvals.map((a: { by: string; decision: string; comment: string }) => [a.by, a.decision, a.comment]), [['admin', 'approve', 'ship it']]);
+    assert.deepEqual(approvals.map((a: { by: string; decision: string; comment: string }) => [a.by, a.decision, a.comment]), [['alice', 'approve', 'ship it']]);
   });
 
   test('a rejection in the page cancels the phase and the deployment', async () => {
@@ -89,10 +89,12 @@ describe('gates in the app', () => {
     await prod.getByRole('button', { name: 'Reject', exact: true }).click();
     await waitForText(phaseStatus(page, 'prod'), 'Cancelled');
     await waitForText(page.getByTestId('deployment-status'), 'Cancelled');
-    await prod.getByText('Rejected by admin: not this week').first().waitFor();
+    await prod.getByText('Rejected by alice: not this week').first().waitFor();
   });
 
-  test('a change freeze is set and lifted on the freezes page', async () => {
+  test('a change freeze is set and lifted on the freezes page (by an admin)', async () => {
+    page = await newPage(browser);
+    await signIn(page, t.url, await personalToken(t, 'dana'));
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Freezes' }).click();
     const form = page.getByRole('form', { name: 'Set a freeze' });
     // Only prod (the freezable environments are all chosen to begin with).
@@ -121,7 +123,7 @@ describe('gates in the app', () => {
     await expectAccessible(page, 'freezes with a lifted one');
 
     const lifted = (await t.api('GET', '/api/v1/freezes')).body.items.find((f: { id: string }) => f.id === set[0].id);
-    assert.equal(lifted.liftedBy, 'admin');
+    assert.equal(lifted.liftedBy, 'dana');
     assert.equal((await t.api('GET', '/api/v1/freezes?current=true')).body.items.length, 0);
   });
 });

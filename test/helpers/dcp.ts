@@ -11,6 +11,7 @@ import { ManualClock } from '../../src/shared/clocks.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { readSettings } from '../../src/settings.ts';
 import { startDcp, type Dcp } from '../../src/main.ts';
+import { CSRF_HEADER, SESSION_COOKIE, csrfTokenFor } from '../../src/services/auth.ts';
 import type { Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { openPglite } from '../../src/store/pglite.ts';
@@ -69,6 +70,8 @@ export interface TestDcp {
   clock: Clock;
   url: string;
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  /** The API as a person of the catalog signed in to the app (a session cookie and its CSRF header). */
+  as(user: string): Promise<TestDcp['api']>;
   /** Resolves once the deployment satisfies `predicate`, re-checking after every move the engine makes. */
   waitFor(id: string, predicate: (d: DeploymentDto) => boolean, what?: string): Promise<DeploymentDto>;
   /** Stops this DCP and starts a new one on the same database (and clock). */
@@ -104,13 +107,21 @@ export async function startTestDcp(options: { backend: Backend; clock?: Clock; c
     get url() {
       return url;
     },
+    async as(user) {
+      const session = await dcp.auth.createPersonSession(user);
+      const cookies = { cookie: `${SESSION_COOKIE}=${session.sessionId}`, [CSRF_HEADER]: csrfTokenFor(session.sessionId) };
+      return (method, path, body, headers = {}) => handle.api(method, path, body, { ...cookies, ...headers });
+    },
     async api(method, path, body, headers = {}) {
+      // The admin token unless the call says otherwise: its own authorization, '' for none, or a cookie.
+      const { authorization, ...rest } = headers;
+      const auth = authorization === undefined ? (rest.cookie ? {} : { authorization: `Bearer ${TOKEN}` }) : authorization === '' ? {} : { authorization };
       const response = await fetch(`${url}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${TOKEN}`,
+          ...auth,
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...headers,
+          ...rest,
         },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });

@@ -22,7 +22,7 @@ export function catalogRoutes(app: Api, ctx: ApiContext): void {
       body: { $ref: 'NotificationSettings#' },
       response: { 200: { $ref: 'Team#' }, ...problemResponses },
     },
-  }, async (request) => ctx.catalog.setNotifications(request.params.id, request.body, request.principal.name));
+  }, async (request) => ctx.catalog.setNotifications(request.params.id, request.body, request.caller));
 
   app.get('/api/v1/services', {
     config: { access: 'read' },

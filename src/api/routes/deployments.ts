@@ -38,7 +38,7 @@ export function deploymentRoutes(app: Api, ctx: ApiContext): void {
     },
     preValidation: unwrapCloudEvent,
   }, async (request, reply) => {
-    const { created, deployment } = await ctx.deployments.submitBuild(request.body);
+    const { created, deployment } = await ctx.deployments.submitBuild(request.body, request.caller);
     return reply.code(created ? 201 : 200).header('location', `/api/v1/deployments/${deployment.id}`).send(deployment);
   });
 
@@ -96,7 +96,7 @@ export function deploymentRoutes(app: Api, ctx: ApiContext): void {
       response: { 200: deployment, 201: deployment, ...problemResponses },
     },
   }, async (request, reply) => {
-    const { created, deployment } = await ctx.deployments.createManual(request.body, request.principal.name, request.headers['idempotency-key']);
+    const { created, deployment } = await ctx.deployments.createManual(request.body, request.caller, request.headers['idempotency-key']);
     return reply.code(created ? 201 : 200).header('location', `/api/v1/deployments/${deployment.id}`).send(deployment);
   });
 
@@ -110,7 +110,7 @@ export function deploymentRoutes(app: Api, ctx: ApiContext): void {
       response: { 201: deployment, ...problemResponses },
     },
   }, async (request, reply) => {
-    const deployment = await ctx.deployments.clone(request.params.id, request.body, request.principal.name);
+    const deployment = await ctx.deployments.clone(request.params.id, request.body, request.caller);
     return reply.code(201).header('location', `/api/v1/deployments/${deployment.id}`).send(deployment);
   });
 
@@ -123,5 +123,5 @@ export function deploymentRoutes(app: Api, ctx: ApiContext): void {
       body: { $ref: 'CancelRequest#' },
       response: { 200: deployment, ...problemResponses },
     },
-  }, async (request) => ctx.deployments.cancel(request.params.id, request.principal.name, request.body.reason));
+  }, async (request) => ctx.deployments.cancel(request.params.id, request.caller, request.body.reason));
 }

@@ -16,7 +16,7 @@ export function gateRoutes(app: Api, ctx: ApiContext): void {
   }, async (request, reply) => {
     const { id, phaseId } = request.params;
     const { decision, comment } = request.body;
-    const deployment = await ctx.gates.decide(id, phaseId, request.principal.name, decision, comment ?? null);
+    const deployment = await ctx.gates.decide(id, phaseId, request.caller, decision, comment ?? null);
     return reply.code(201).send(deployment);
   });
 
@@ -55,7 +55,7 @@ export function gateRoutes(app: Api, ctx: ApiContext): void {
       body: { $ref: 'ChangeCaseTransition#' },
       response: { 200: { $ref: 'ChangeCase#' }, ...problemResponses },
     },
-  }, async (request) => ctx.gates.transitionChangeCase(request.params.id, request.body, request.principal.name));
+  }, async (request) => ctx.gates.transitionChangeCase(request.params.id, request.body, request.caller));
 
   app.get('/api/v1/freezes', {
     config: { access: 'read' },
@@ -80,12 +80,12 @@ export function gateRoutes(app: Api, ctx: ApiContext): void {
       response: { 201: { $ref: 'Freeze#' }, ...problemResponses },
     },
   }, async (request, reply) => {
-    const freeze = await ctx.gates.createFreeze(request.body, request.principal.name);
+    const freeze = await ctx.gates.createFreeze(request.body, request.caller);
     return reply.code(201).header('location', `/api/v1/freezes/${freeze.id}`).send(freeze);
   });
 
   app.delete('/api/v1/freezes/:id', {
     config: { access: 'admin' },
     schema: { tags: ['gates'], summary: 'Lift a change freeze', params: idParams, response: { 200: { $ref: 'Freeze#' }, ...problemResponses } },
-  }, async (request) => ctx.gates.liftFreeze(request.params.id, request.principal.name));
+  }, async (request) => ctx.gates.liftFreeze(request.params.id, request.caller));
 }
