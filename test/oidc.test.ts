@@ -111,6 +111,10 @@ for (const backend of BACKENDS) {
       assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
       assert.ok(authorize.searchParams.get('state') && authorize.searchParams.get('nonce'), 'state and nonce are sent');
       assert.deepEqual((await whoAmI(o.t.url, jar)).body, { name: 'alice', role: 'member' });
+      const [record] = await o.t.dcp.db.query<any>(
+        "SELECT actor, actor_kind, action, outcome, status, detail FROM audit WHERE action = 'GET /api/v1/session/oidc/callback' AND actor = 'alice' ORDER BY id DESC LIMIT 1",
+      );
+      assert.deepEqual(record, { actor: 'alice', actor_kind: 'person', action: 'GET /api/v1/session/oidc/callback', outcome: 'success', status: 302, detail: { via: 'oidc', role: 'member' } });
       assert.ok(jar.cookies.has('dcp_csrf'), 'the app gets its CSRF cookie');
       assert.ok(!jar.cookies.has('dcp_oidc'), 'the login cookie is cleared');
     });
@@ -176,6 +180,10 @@ for (const backend of BACKENDS) {
       const again = await fetch(landing.visited[at], { redirect: 'manual', headers: { cookie: landing.sent[at], accept: 'text/html' } });
       assert.equal(again.status, 302);
       assert.equal(again.headers.get('location'), '/?signin-error=expired');
+      const [record] = await o.t.dcp.db.query<any>("SELECT actor, outcome, status, detail FROM audit WHERE action = 'GET /api/v1/session/oidc/callback' ORDER BY id DESC LIMIT 1");
+      assert.deepEqual([record.actor, record.outcome, record.status, record.detail.reason], ['anonymous', 'denied', 401, 'expired']);
+      const all = JSON.stringify(await o.t.dcp.db.query('SELECT * FROM audit'));
+      assert.ok(!all.includes(landing.visited[at].searchParams.get('code')!), 'no code in the audit trail');
     });
 
     test('a person whose provider says the email is unverified is refused; an error from the provider is refused', async () => {

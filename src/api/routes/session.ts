@@ -13,7 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NotAuthenticatedError, NotFoundError } from '../../core/errors.ts';
 import { IdentityError } from '../../core/identity.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, csrfTokenFor, roleOf, type NewSession } from '../../services/auth.ts';
-import { LOGIN_TTL_MS, type SignInRefusal } from '../../services/oidc.ts';
+import { LOGIN_TTL_MS, type SignInRefusal, type SignInResult } from '../../services/oidc.ts';
 import type { Api, ApiContext } from '../context.ts';
 import { problemResponses } from '../schemas.ts';
 
@@ -53,6 +53,22 @@ function refuse(request: FastifyRequest, reply: FastifyReply, reason: SignInRefu
   const { status, title } = REFUSALS[reason];
   const slug = status === 403 ? 'not-allowed' : status === 401 ? 'not-authenticated' : 'unavailable';
   return reply.code(status).type('application/problem+json').send({ type: `https://dcp.dev/problems/${slug}`, title, status, detail: message, instance: request.url.split('?')[0] });
+}
+
+/**
+ * The audit record of an OIDC sign-in, success or refusal: a GET, so the API's write hook
+ * (api/audit.ts) does not record it. Names and reasons only, never the code or a token.
+ */
+async function auditSignIn(request: FastifyRequest, ctx: ApiContext, result: SignInResult): Promise<void> {
+  if (!request.caller) return;
+  if (result.ok) request.caller.principal = result.session.principal;
+  const status = result.ok ? 302 : REFUSALS[result.reason].status;
+  const detail = result.ok ? { via: 'oidc', role: roleOf(result.session.principal) } : { via: 'oidc', reason: result.reason, message: result.message };
+  try {
+    await ctx.audit.recordAnswer(request.caller, { status, resource: 'session', detail });
+  } catch (error) {
+    request.log.error({ err: error }, 'the audit record of this sign-in could not be written');
+  }
 }
 
 export function sessionRoutes(app: Api, ctx: ApiContext): void {
@@ -120,6 +136,7 @@ export function sessionRoutes(app: Api, ctx: ApiContext): void {
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     const result = await ctx.oidc.finish({ query, browser: request.cookies[OIDC_COOKIE], address: request.ip });
     reply.clearCookie(OIDC_COOKIE, { path: OIDC_PATH });
+    await auditSignIn(request, ctx, result);
     if (!result.ok) return refuse(request, reply, result.reason, result.message);
     const previous = request.cookies[SESSION_COOKIE];
     if (previous) await ctx.auth.endSession(previous);
