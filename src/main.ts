@@ -116,7 +116,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   if (applied.length > 0) log.info(`migrated the database: ${applied.join(', ')}`);
 
   const audit = createAuditService({ db, clock });
-  const auth = createAuthService({ db, clock, ids, sessions: { idleMs: settings.sessionIdleMs, absoluteMs: settings.sessionMaxMs } });
+  const auth = createAuthService({ db, clock, ids, audit, sessions: { idleMs: settings.sessionIdleMs, absoluteMs: settings.sessionMaxMs } });
   const generatedToken = await auth.bootstrap(settings.bootstrapToken);
   if (generatedToken) {
     if (isMemory(settings.dataDir)) log.info(`admin token (in-memory database; shown once): ${generatedToken}`);

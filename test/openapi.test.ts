@@ -20,8 +20,11 @@ import { BACKENDS, build, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 
 type Schema = Record<string, any>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
-/** Fields that hold any JSON value by design (a check's `equals`: the value a JSON path must have). */
-const ANY_JSON_VALUE = [/\/CheckSpec\/anyOf\/\d+\/properties\/equals$/];
+/**
+ * Fields that hold any JSON value by design: a check's `equals` (the value a JSON path must have),
+ * an audit record's `detail` (what the change set: names to values, different per action).
+ */
+const ANY_JSON_VALUE = [/\/CheckSpec\/anyOf\/\d+\/properties\/equals$/, /\/AuditRecord\/properties\/detail\/anyOf\/1$/];
 
 /** Every place in `schema` that does not say what it holds, as JSON-pointer-ish paths. */
 function undescribed(doc: Schema, schema: unknown, at: string): string[] {

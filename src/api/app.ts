@@ -7,8 +7,11 @@ import { AjvCompiler } from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import { webRoutes } from './routes/web.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { accessRoutes } from './routes/access.ts';
 import { installAccess, type RouteRule } from './access.ts';
 import { installAudit } from './audit.ts';
 import type { ApiContext, TypeProvider } from './context.ts';
@@ -51,31 +54,22 @@ const coerceAllButBodies: ValidatorFactory = (externalSchemas, ajvOptions) => {
   return (route) => (route.httpPart === 'body' ? exact : coercing)(route);
 };
 
-/** Query parameters that carry a credential (the OIDC callback's code and state): never logged. */
-const SECRET_PARAMS = ['code', 'state', 'token', 'access_token', 'id_token'];
+const SECRET_PARAMS = /^(code|state|token|access_token|id_token|session|secret|password)$/i;
 
-/** The request URL as logged: credentials in the query string replaced by `REDACTED`. */
-export function loggedUrl(url: string): string {
-  const at = url.indexOf('?');
-  if (at < 0) return url;
-  const params = new URLSearchParams(url.slice(at + 1));
-  for (const name of SECRET_PARAMS) if (params.has(name)) params.set(name, 'REDACTED');
-  return `${url.slice(0, at)}?${params.toString()}`;
+/** What a log line says of a request: method, path, redacted query, address. */
+export function logRequest(request: { method: string; url: string; ip?: string }): { method: string; url: string; remoteAddress?: string } {
+  const [path, query] = request.url.split('?', 2);
+  if (!query) return { method: request.method, url: path, remoteAddress: request.ip };
+  const params = new URLSearchParams(query);
+  for (const key of [...params.keys()]) if (SECRET_PARAMS.test(key)) params.set(key, '[redacted]');
+  return { method: request.method, url: `${path}?${params}`, remoteAddress: request.ip };
 }
 
 export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<FastifyInstance> {
-  const logger = typeof options.logger === 'object'
-    ? {
-      ...options.logger,
-      serializers: {
-        req: (req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
-          method: req.method, url: loggedUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort,
-        }),
-      },
-    }
-    : options.logger;
   const app = Fastify({
-    logger,
+    // Request lines are logged without secrets: query values that may carry one are redacted, and
+    // headers (Authorization, Cookie) are never logged.
+    logger: options.logger === false ? false : { ...(options.logger === true ? {} : options.logger), serializers: { req: logRequest } },
     // Unknown fields are errors (not silently dropped), and every problem is reported at once.
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
     schemaController: { compilersFactory: { buildValidator: coerceAllButBodies } },
@@ -108,11 +102,23 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(cookie);
+  // Security headers on every answer: a CSP with no inline script and no framing, nosniff, …
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"],
+        fontSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"],
+      },
+    },
+  });
+  // Sign-in attempts are limited per address (routes opt in with config.rateLimit).
+  await app.register(rateLimit, { global: false });
   installAudit(app, ctx.audit);
   const access = installAccess(app, ctx.auth);
   app.decorate('routeTable', access.routeTable);
 
-  await access.registerPublic(() => app.register(swaggerUi, { routePrefix: '/docs' }));
+  await access.registerPublic(() => app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true }));
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   // A POST without a body (cancel, clone) means "no options".
@@ -128,6 +134,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   gateRoutes(app, ctx);
   systemRoutes(app, ctx);
   sessionRoutes(app, ctx);
+  accessRoutes(app, ctx);
   await webRoutes(app, options.webRoot, access);
   return app;
 }

@@ -80,6 +80,9 @@ export function toProblem(error: unknown, instance?: string): ProblemBody {
       return { type: `https://dcp.dev/problems/${slug}`, title, status, detail: error.message, instance, errors: error.issues };
     }
   }
+  if (fe?.statusCode === 429) {
+    return { type: 'https://dcp.dev/problems/too-many-requests', title: 'Too many requests', status: 429, detail: `${fe.message}; wait and try again`, instance };
+  }
   // Fastify's own client errors (a body that is not JSON, a wrong content type, too large).
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { type: 'https://dcp.dev/problems/invalid-request', title: 'The request is malformed', status: fe.statusCode, detail: fe.message, instance };

@@ -19,6 +19,7 @@ import { ChangeCase, Freeze } from './schemas/gates.ts';
 import { ConfigImport, Service, Strategies, Team } from './schemas/catalog.ts';
 import { Problem, Readiness, Session } from './schemas/system.ts';
 import { str } from './schemas/primitives.ts';
+import { AuditRecord, NewToken, Token, TokenRequest } from './schemas/access.ts';
 
 /** Every shared schema, in an order where each is registered before those that refer to it. */
 export const ALL_SCHEMAS = [
@@ -26,6 +27,7 @@ export const ALL_SCHEMAS = [
   ChangeCaseTransition, FreezeRequest, NotificationSettings, ConfigReloadRequest, SessionRequest,
   TargetSpec, Target, CheckSpec, WindowSpec, EnvironmentPolicy, Plan, Release, CheckResult, Prerequisites, Phase, ScanFindings,
   Deployment, DeploymentList, Event, EventList, ChangeCase, Freeze, Team, Service, Strategies, ConfigImport, Session, Readiness, Problem,
+  TokenRequest, Token, NewToken, AuditRecord,
 ] as const;
 
 /** The shared schemas as the type provider resolves `$ref: 'Name#'` (api/context.ts). */
@@ -36,6 +38,7 @@ export type SchemaReferences = [
   typeof EnvironmentPolicy, typeof Plan, typeof Release, typeof CheckResult, typeof Prerequisites, typeof Phase, typeof ScanFindings,
   typeof Deployment, typeof DeploymentList, typeof Event, typeof EventList, typeof ChangeCase, typeof Freeze, typeof Team, typeof Service,
   typeof Strategies, typeof ConfigImport, typeof Session, typeof Readiness, typeof Problem,
+  typeof TokenRequest, typeof Token, typeof NewToken, typeof AuditRecord,
 ];
 
 const problem = { $ref: 'Problem#' } as const;
@@ -45,6 +48,16 @@ export const problemResponses = { 400: problem, 401: problem, 403: problem, 404:
 /** `{ items: [...] }` of a shared schema. */
 export function itemsOf<const Ref extends string>(ref: Ref) {
   return { type: 'object', required: ['items'], additionalProperties: false, properties: { items: { type: 'array', items: { $ref: ref } } } } as const;
+}
+
+/** A page of a shared schema: `{ items: [...], nextCursor }` (contract §7 lists). */
+export function pageOf<const Ref extends string>(ref: Ref) {
+  return {
+    type: 'object',
+    required: ['items', 'nextCursor'],
+    additionalProperties: false,
+    properties: { items: { type: 'array', items: { $ref: ref } }, nextCursor: { type: ['string', 'null'], description: 'Pass as `cursor` for the next page; null on the last.' } },
+  } as const;
 }
 
 export const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: str } } as const;

@@ -1,7 +1,7 @@
 /** `can` over principals × actions × resources: one table of expectations, and the rules' own invariants. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { can, RULES, SCOPES, type Action, type Principal, type Scope } from './access.ts';
+import { can, RULES, rulesTable, SCOPES, type Action, type Principal, type Scope } from './access.ts';
 
 function person(name: string, teams: string[], options: { admin?: boolean; groups?: string[]; scopes?: Scope[] } = {}): Principal {
   return {
@@ -76,4 +76,10 @@ describe('can', () => {
       assert.equal(can(person('root', [], { admin: true, scopes: others }), action, { team: 'payments' }).allowed, false, action);
     }
   });
+});
+
+test('docs/security.md shows the rule table as the code has it', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const doc = await readFile(new URL('../../docs/security.md', import.meta.url), 'utf8');
+  assert.ok(doc.includes(rulesTable()), `docs/security.md must contain:\n${rulesTable()}`);
 });

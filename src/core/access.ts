@@ -93,6 +93,14 @@ export const RULES: Readonly<Record<Action, Rule>> = {
   'audit:read': { scope: 'admin', role: 'admin', services: true, what: 'read the audit trail' },
 };
 
+/** RULES as the Markdown table docs/security.md shows (a test keeps the two the same). */
+export function rulesTable(): string {
+  const rows = (Object.entries(RULES) as [Action, Rule][]).map(
+    ([action, r]) => `| \`${action}\` | ${r.what} | \`${r.scope}\` | ${r.role} | ${r.services ? 'yes' : 'admin tokens only'} |`,
+  );
+  return ['| action | what | token scope | least role on the team | tokens of nobody (CI) |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
 export type Verdict = { allowed: true } | { allowed: false; reason: string };
 
 const allow: Verdict = { allowed: true };

@@ -9,12 +9,13 @@
  * is gone at the next call, and a revoked token fails at once (nothing is cached).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { can, SCOPES, type Action, type Principal, type Resource, type Scope } from '../core/access.ts';
+import { can, type Action, type Principal, type Resource, type Scope } from '../core/access.ts';
 import type { Clock } from '../core/clock.ts';
 import { ConflictError, InputError, NotAllowedError, NotAuthenticatedError, NotFoundError } from '../core/errors.ts';
 import type { User } from '../core/types.ts';
 import * as store from '../store/auth.ts';
-import type { Queryable } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
+import type { AuditService, Caller } from './audit.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 
 export type { Principal } from '../core/access.ts';
@@ -30,6 +31,12 @@ export function newToken(): string {
 /** Whether two hex digests are equal, in time independent of where they differ. */
 export function sameDigest(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/** The caller's principal; 401 when there is none. */
+export function signedIn(caller: { principal: Principal | null }): Principal {
+  if (!caller.principal) throw new NotAuthenticatedError('sign in first');
+  return caller.principal;
 }
 
 /** Refuses with 403, saying why, unless `principal` may do `action` to `resource`. */
@@ -79,6 +86,8 @@ export interface TokenRequest {
   name: string;
   scopes: Scope[];
   team?: string;
+  /** Admins only: a token of this person. */
+  user?: string;
   expiresAt?: string;
 }
 
@@ -98,14 +107,13 @@ export interface AuthService {
   findPerson(claim: string): Promise<User | null>;
   /** Ensures the bootstrap admin token; returns a newly generated one (to be shown once), else null. */
   bootstrap(fromEnvironment: string | null): Promise<string | null>;
-  /** Refuses with 403, saying why, unless `principal` may do `action` to `resource`. */
-  authorize(principal: Principal, action: Action, resource?: Resource): void;
-  createToken(tx: Queryable, principal: Principal, request: TokenRequest): Promise<{ token: store.TokenRecord; secret: string }>;
+  /** Makes a token (audited with the caller, in the same transaction); the secret is returned once. */
+  createToken(caller: Caller, request: TokenRequest): Promise<{ token: store.TokenRecord; secret: string }>;
   listTokens(principal: Principal, page: { limit: number; cursor?: string }): Promise<{ items: store.TokenRecord[]; nextCursor: string | null }>;
-  revokeToken(tx: Queryable, principal: Principal, id: string): Promise<store.TokenRecord>;
+  revokeToken(caller: Caller, id: string): Promise<store.TokenRecord>;
 }
 
-export function createAuthService(deps: { db: Queryable; clock: Clock; ids: IdGenerator; sessions?: SessionPolicy }): AuthService {
+export function createAuthService(deps: { db: Db; clock: Clock; ids: IdGenerator; audit: AuditService; sessions?: SessionPolicy }): AuthService {
   const sessions = deps.sessions ?? DEFAULT_SESSIONS;
 
   /** A person, with the teams and groups the catalog gives them and whether access.yaml names them admin. */
@@ -139,6 +147,36 @@ export function createAuthService(deps: { db: Queryable; clock: Clock; ids: IdGe
     const expiresAt = new Date(now.getTime() + sessions.absoluteMs);
     await store.insertSession(deps.db, { idHash: hashToken(sessionId), tokenId: via.tokenId, userName: via.userName, expiresAt }, now);
     return { sessionId, expiresAt };
+  }
+
+  /**
+   * Whom a new token acts as. Your own token acts as you and holds no right you lack; a team's CI
+   * token belongs to nobody (admins make any; a team's deployers make one for their team that can
+   * read, post builds and deploy — never administer or approve); admins may make a person's token.
+   */
+  async function ownerOf(principal: Principal, request: TokenRequest): Promise<string | null> {
+    const admin = can(principal, 'tokens:manage').allowed;
+    if (request.user !== undefined) {
+      if (!admin) throw new NotAllowedError("only an admin may make a token for someone else");
+      if (request.team !== undefined) throw new InputError('a token is a person\'s or a team\'s', [{ field: 'team', message: 'cannot be given with user' }]);
+      if (!(await store.getUser(deps.db, request.user))) throw new InputError('unknown person', [{ field: 'user', message: `no person "${request.user}" in the catalog` }]);
+      return request.user;
+    }
+    if (request.team === undefined) {
+      if (principal.kind !== 'person') {
+        authorize(principal, 'tokens:manage');
+        return null;
+      }
+      authorize(principal, 'tokens:create-own');
+      if (request.scopes.includes('admin') && !principal.admin) throw new NotAllowedError('only an admin may make a token with the "admin" scope');
+      return principal.name;
+    }
+    if (!admin) {
+      authorize(principal, 'deployments:create', { team: request.team });
+      const beyond = request.scopes.filter((s) => s === 'admin' || s === 'approvals:write');
+      if (beyond.length > 0) throw new NotAllowedError(`a team's token may not hold ${beyond.join(', ')}; ask an admin`);
+    }
+    return null;
   }
 
   return {
@@ -175,36 +213,26 @@ export function createAuthService(deps: { db: Queryable; clock: Clock; ids: IdGe
       await store.insertBootstrapToken(deps.db, { id: deps.ids(), tokenHash: hashToken(token) }, deps.clock.now());
       return token;
     },
-    authorize,
 
-    async createToken(tx, principal, request) {
-      const unknown = request.scopes.filter((s) => !SCOPES.includes(s));
-      if (unknown.length > 0) throw new InputError('unknown scope', [{ field: 'scopes', message: `unknown scope ${unknown.join(', ')}; known: ${SCOPES.join(', ')}` }]);
+    async createToken(caller, request) {
+      const principal = signedIn(caller);
       const expiresAt = request.expiresAt === undefined ? null : new Date(request.expiresAt);
       if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt <= deps.clock.now())) {
         throw new InputError('bad expiresAt', [{ field: 'expiresAt', message: 'must be a date-time in the future' }]);
       }
-      // A person's token acts as the person: it can hold no right the person lacks. A token for a
-      // team (CI) belongs to nobody: admins make any; a team's deployers make one for their team
-      // that can read, post builds and deploy — never administer or approve.
-      const owner = principal.kind === 'person' && request.team === undefined ? principal.name : null;
-      if (owner !== null) {
-        authorize(principal, 'tokens:create-own');
-        if (request.scopes.includes('admin') && !principal.admin) throw new NotAllowedError('only an admin may make a token with the "admin" scope');
-      } else if (!can(principal, 'tokens:manage').allowed) {
-        if (request.team === undefined || principal.kind !== 'person') authorize(principal, 'tokens:manage');
-        authorize(principal, 'deployments:create', { team: request.team });
-        const beyond = request.scopes.filter((s) => s === 'admin' || s === 'approvals:write');
-        if (beyond.length > 0) throw new NotAllowedError(`a team's token may not hold ${beyond.join(', ')}; ask an admin`);
-      }
+      const owner = await ownerOf(principal, request);
       if (principal.scopes !== null && request.scopes.some((s) => !principal.scopes!.includes(s) && !principal.scopes!.includes('admin'))) {
         throw new NotAllowedError(`a token cannot make a token with more scopes than its own (${principal.scopes.join(', ')})`);
       }
       const secret = newToken();
-      const token = await store.insertToken(tx, {
-        id: deps.ids(), name: request.name, tokenHash: hashToken(secret), scopes: [...new Set(request.scopes)], team: request.team ?? null,
-        owner, createdBy: principal.name, expiresAt,
-      }, deps.clock.now());
+      const token = await deps.db.transaction(async (tx) => {
+        const made = await store.insertToken(tx, {
+          id: deps.ids(), name: request.name, tokenHash: hashToken(secret), scopes: [...new Set(request.scopes)], team: request.team ?? null,
+          owner, createdBy: principal.name, expiresAt,
+        }, deps.clock.now());
+        await deps.audit.record(tx, caller, `tokens/${made.id}`, { name: made.name, scopes: made.scopes, team: made.team, owner: made.owner });
+        return made;
+      });
       return { token, secret };
     },
 
@@ -218,12 +246,17 @@ export function createAuthService(deps: { db: Queryable; clock: Clock; ids: IdGe
       return { items, nextCursor: rows.length > page.limit && last ? `${Date.parse(last.createdAt)}.${last.id}` : null };
     },
 
-    async revokeToken(tx, principal, id) {
-      const token = await store.getToken(tx, id);
+    async revokeToken(caller, id) {
+      const principal = signedIn(caller);
+      const token = await store.getToken(deps.db, id);
+      // Someone else's token is not found (its existence is nobody else's business), unless you administer tokens.
       if (!token || (token.owner !== principal.name && !can(principal, 'tokens:manage').allowed)) throw new NotFoundError(`no token with id ${id}`);
-      const revoked = await store.revokeToken(tx, id, deps.clock.now());
-      if (!revoked) throw new ConflictError(`token ${id} was already revoked`);
-      return revoked;
+      return deps.db.transaction(async (tx) => {
+        const revoked = await store.revokeToken(tx, id, deps.clock.now());
+        if (!revoked) throw new ConflictError(`token ${id} was already revoked`);
+        await deps.audit.record(tx, caller, `tokens/${id}`, { name: revoked.name });
+        return revoked;
+      });
     },
   };
 }

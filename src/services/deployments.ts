@@ -14,7 +14,7 @@ import { appendEvent } from '../store/events.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 import type { AuditService, Caller } from './audit.ts';
-import { authorize } from './auth.ts';
+import { authorize, signedIn } from './auth.ts';
 
 export interface BuildEvent {
   buildId: string;
@@ -191,7 +191,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         artifactManifest: request.artifactManifest,
         source: request.source ?? null,
         reason: request.reason ?? null,
-        triggeredBy: authorize(caller.principal, 'read').name,
+        triggeredBy: signedIn(caller).name,
         clonedFrom: null,
         environments: request.environments,
         caller,
@@ -210,7 +210,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         artifactManifest: original.artifactManifest,
         source: original.source,
         reason: `Clone of ${original.id}`,
-        triggeredBy: authorize(caller.principal, 'read').name,
+        triggeredBy: signedIn(caller).name,
         clonedFrom: original.id,
         environments: options.environments,
         caller,

@@ -12,6 +12,7 @@ import { createIdGenerator } from '../shared/ids.ts';
 import type { Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { openPglite } from '../store/pglite.ts';
+import { createAuditService } from './audit.ts';
 import { createAuthService } from './auth.ts';
 import { createOidcService, safeReturnTo, type OidcService, type SignInRecord } from './oidc.ts';
 
@@ -65,7 +66,7 @@ describe('OidcService', () => {
   before(async () => {
     db = await openPglite({});
     await migrate(db);
-    const auth = createAuthService({ db, clock, ids: createIdGenerator(clock) });
+    const auth = createAuthService({ db, clock, ids: createIdGenerator(clock), audit: createAuditService({ db, clock }) });
     const log = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m), error: (m: string) => logged.push(m) };
     const options = { redirectUri: 'https://dcp.example/api/v1/session/oidc/callback', claim: 'email' };
     viewer = createOidcService({ db, clock, auth, provider, log, options: { ...options, unknown: 'viewer' } });

@@ -143,7 +143,8 @@ export async function openApp(options: { clock: ManualClock; configDir?: string;
 export async function personalToken(t: TestDcp, user: string): Promise<string> {
   const { principal } = await t.dcp.auth.createPersonSession(user);
   const scopes: Scope[] = ['read', 'deployments:write', 'approvals:write', ...(principal.admin ? (['admin'] as const) : [])];
-  const { secret } = await t.dcp.auth.createToken(t.dcp.db, principal, { name: 'browser', scopes });
+  const caller = { principal, action: 'POST /api/v1/tokens', address: null, userAgent: null, audited: false };
+  const { secret } = await t.dcp.auth.createToken(caller, { name: 'browser', scopes });
   return secret;
 }
 

@@ -71,6 +71,9 @@ async function auditSignIn(request: FastifyRequest, ctx: ApiContext, result: Sig
   }
 }
 
+/** Sign-in attempts per address: enough for people, too few to guess tokens. */
+export const SIGN_IN_LIMIT = { max: 20, timeWindow: '1 minute' } as const;
+
 export function sessionRoutes(app: Api, ctx: ApiContext): void {
   app.get('/api/v1/session/options', {
     config: { access: 'public' },
@@ -145,7 +148,7 @@ export function sessionRoutes(app: Api, ctx: ApiContext): void {
   });
 
   app.post('/api/v1/session', {
-    config: { access: 'public' },
+    config: { access: 'public', rateLimit: SIGN_IN_LIMIT },
     schema: {
       tags: ['session'],
       summary: 'Sign in with an API token; sets the session cookie',
