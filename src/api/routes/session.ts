@@ -127,7 +127,10 @@ export function sessionRoutes(app: Api, ctx: ApiContext): void {
       // The provider's parameters: these, and any it adds (iss, session_state, …).
       querystring: {
         type: 'object', additionalProperties: true,
-        properties: { code: { type: 'string' }, state: { type: 'string' }, error: { type: 'string' }, error_description: { type: 'string' }, iss: { type: 'string' } },
+        properties: {
+          code: { type: 'string', maxLength: 2048 }, state: { type: 'string', maxLength: 512 }, error: { type: 'string', maxLength: 200 },
+          error_description: { type: 'string', maxLength: 2000 }, iss: { type: 'string', maxLength: 2048 },
+        },
       },
       response: {
         302: redirect('Signed in: to the returnTo of the sign-in (default /). Refused, for a browser: to /?signin-error=<reason>.'),
