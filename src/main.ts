@@ -24,6 +24,7 @@ import { createCheckRunner } from './integrations/checks/runner.ts';
 import { createBuiltinChangeCaseProvider } from './integrations/changecases/builtin.ts';
 import { createServiceNowChangeCaseProvider } from './integrations/changecases/servicenow.ts';
 import type { ChangeCaseProvider } from './integrations/changecases/port.ts';
+import { createOpenIdClientProvider } from './integrations/identity/openid-client.ts';
 import { createAuditService } from './services/audit.ts';
 import { createAuthService, type AuthService } from './services/auth.ts';
 import { createCatalogService } from './services/catalog.ts';
@@ -31,6 +32,7 @@ import { createConfigImportService } from './services/config-import.ts';
 import { createDeploymentService, type DeploymentService } from './services/deployments.ts';
 import { createEventService } from './services/events.ts';
 import { createGateService, type GateService } from './services/gates.ts';
+import { createOidcService, type OidcService } from './services/oidc.ts';
 import { createSystemService } from './services/system.ts';
 import type { Db } from './store/db.ts';
 import { lockDataDir } from './store/datadir-lock.ts';
@@ -81,6 +83,17 @@ async function openDatabase(settings: Settings): Promise<{ db: Db; unlock: () =>
     unlock();
     throw error;
   }
+}
+
+/** Sign-in with OIDC when DCP_OIDC_ISSUER is set; else null (token sign-in only). */
+function createOidc(settings: Settings, deps: { db: Db; clock: Clock; auth: AuthService; log: Logger }): OidcService | null {
+  const oidc = settings.oidc;
+  if (!oidc) return null;
+  deps.log.info(`sign-in with OIDC: issuer ${oidc.issuer}, client ${oidc.clientId}, redirect URI ${oidc.redirectUri}, unknown people: ${oidc.unknown}`);
+  const provider = createOpenIdClientProvider({
+    issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret, scopes: oidc.scopes, redirectUri: oidc.redirectUri, claim: oidc.claim,
+  });
+  return createOidcService({ ...deps, provider, options: { redirectUri: oidc.redirectUri, claim: oidc.claim, unknown: oidc.unknown } });
 }
 
 function createChangeCaseProvider(settings: Settings): ChangeCaseProvider {
@@ -146,6 +159,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       catalog: createCatalogService({ db, clock, audit }),
       events: createEventService({ db, relay }),
       system: createSystemService({ db, clock, engine, started: () => started }),
+      oidc: createOidc(settings, { db, clock, auth, log }),
     },
     { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT, trustProxy: settings.trustProxy },
   );

@@ -2,6 +2,9 @@
  * readSettings (contract §8): defaults, validation, and the public URL links are made from.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { InputError } from './core/errors.ts';
 import { readSettings } from './settings.ts';
@@ -54,5 +57,67 @@ describe('readSettings', () => {
         return true;
       },
     );
+  });
+
+  describe('DCP_OIDC_*: sign-in with OIDC', () => {
+    const issues = (env: Record<string, string>) => {
+      try {
+        readSettings(env);
+        return [];
+      } catch (error) {
+        assert.ok(error instanceof InputError);
+        return error.issues.map((i) => `${i.field}: ${i.message}`);
+      }
+    };
+
+    test('off without an issuer; on with the defaults and the redirect URI under DCP_PUBLIC_URL', () => {
+      assert.equal(readSettings({}).oidc, null);
+      const s = readSettings({ DCP_OIDC_ISSUER: 'https://login.example.com', DCP_OIDC_CLIENT_ID: 'dcp', DCP_OIDC_CLIENT_SECRET: 's3cret', DCP_PUBLIC_URL: 'https://dcp.example.com/' });
+      assert.deepEqual(s.oidc, {
+        issuer: 'https://login.example.com', clientId: 'dcp', clientSecret: 's3cret', scopes: 'openid email profile', claim: 'email', unknown: 'viewer',
+        redirectUri: 'https://dcp.example.com/api/v1/session/oidc/callback',
+      });
+      assert.ok(Object.isFrozen(s));
+    });
+
+    test('the secret may be read from a file (file:PATH), trimmed', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dcp-settings-'));
+      try {
+        writeFileSync(join(dir, 'secret'), 'from-a-file\n');
+        const s = readSettings({ DCP_OIDC_ISSUER: 'https://login.example.com', DCP_OIDC_CLIENT_ID: 'dcp', DCP_OIDC_CLIENT_SECRET: `file:${join(dir, 'secret')}` });
+        assert.equal(s.oidc?.clientSecret, 'from-a-file');
+        assert.match(issues({ DCP_OIDC_ISSUER: 'https://login.example.com', DCP_OIDC_CLIENT_ID: 'dcp', DCP_OIDC_CLIENT_SECRET: `file:${join(dir, 'missing')}` })[0], /^DCP_OIDC_CLIENT_SECRET: names the file .*missing, which cannot be read/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test('an issuer without a client id is a start-up error naming DCP_OIDC_CLIENT_ID', () => {
+      assert.deepEqual(issues({ DCP_OIDC_ISSUER: 'https://login.example.com' }), [
+        'DCP_OIDC_CLIENT_ID: is required when DCP_OIDC_ISSUER is set: the client id DCP is registered with at the provider',
+      ]);
+    });
+
+    const cases: [string, Record<string, string>, RegExp][] = [
+      ['a client id without an issuer', { DCP_OIDC_CLIENT_ID: 'dcp' }, /^DCP_OIDC_CLIENT_ID: is set but DCP_OIDC_ISSUER is not/],
+      ['an issuer over http off loopback', { DCP_OIDC_ISSUER: 'http://login.example.com', DCP_OIDC_CLIENT_ID: 'dcp' }, /^DCP_OIDC_ISSUER: must be an https URL \(http only on loopback\)/],
+      ['an issuer that is no URL', { DCP_OIDC_ISSUER: 'login.example.com', DCP_OIDC_CLIENT_ID: 'dcp' }, /^DCP_OIDC_ISSUER: must be the provider's issuer URL/],
+      ['scopes without openid', { DCP_OIDC_ISSUER: 'https://login.example.com', DCP_OIDC_CLIENT_ID: 'dcp', DCP_OIDC_SCOPES: 'email' }, /^DCP_OIDC_SCOPES: must include openid/],
+      ['an unknown policy for unknown people', { DCP_OIDC_ISSUER: 'https://login.example.com', DCP_OIDC_CLIENT_ID: 'dcp', DCP_OIDC_UNKNOWN: 'admin' }, /^DCP_OIDC_UNKNOWN: must be one of viewer, deny; got "admin"/],
+    ];
+    for (const [name, env, expected] of cases) {
+      test(`refused: ${name}`, () => {
+        const found = issues(env);
+        assert.equal(found.length, 1, found.join('; '));
+        assert.match(found[0], expected);
+      });
+    }
+
+    test('http is fine for a provider on loopback (tests, demos); a public client has no secret', () => {
+      const s = readSettings({ DCP_OIDC_ISSUER: 'http://127.0.0.1:9000', DCP_OIDC_CLIENT_ID: 'dcp', DCP_OIDC_UNKNOWN: 'deny', DCP_OIDC_CLAIM: 'preferred_username' });
+      assert.equal(s.oidc?.clientSecret, null);
+      assert.equal(s.oidc?.unknown, 'deny');
+      assert.equal(s.oidc?.claim, 'preferred_username');
+    });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * DCP's settings, read from the environment once (contract §8), validated, frozen.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseDuration } from './core/duration.ts';
 import { InputError, type FieldIssue } from './core/errors.ts';
@@ -31,6 +32,24 @@ export interface Settings {
   /** DCP_SESSION_IDLE (default 12h) and DCP_SESSION_MAX (default 7d): when a sign-in session ends. */
   sessionIdleMs: number;
   sessionMaxMs: number;
+  /** Sign-in with OIDC (DCP_OIDC_*); null: only token sign-in. */
+  oidc: OidcSettings | null;
+}
+
+export interface OidcSettings {
+  /** DCP_OIDC_ISSUER: the provider's issuer URL (its discovery document is `/.well-known/openid-configuration` under it). */
+  issuer: string;
+  clientId: string;
+  /** DCP_OIDC_CLIENT_SECRET, or the file named by `file:PATH`; null: a public client (PKCE only). */
+  clientSecret: string | null;
+  /** DCP_OIDC_SCOPES, space-separated (default `openid email profile`). */
+  scopes: string;
+  /** DCP_OIDC_CLAIM: the ID token's claim that names the catalog user (default `email`). */
+  claim: string;
+  /** DCP_OIDC_UNKNOWN: a person the catalog does not know signs in as a viewer, or is refused. */
+  unknown: 'viewer' | 'deny';
+  /** `${DCP_PUBLIC_URL}/api/v1/session/oidc/callback`: what the client is registered with at the provider. */
+  redirectUri: string;
 }
 
 export const DEFAULT_CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
@@ -48,6 +67,58 @@ function duration(issues: FieldIssue[], name: string, value: string | undefined,
   const ms = parseDuration(value);
   if (ms === null || ms <= 0) issues.push({ field: name, message: `must be a duration such as 30m, 12h or 7d; got "${value}"` });
   return ms ?? fallback;
+}
+
+/** `file:PATH` reads the secret from a file (a mounted secret), trimmed; anything else is the value. */
+function secretValue(issues: FieldIssue[], name: string, value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  if (!value.startsWith('file:')) return value;
+  const path = value.slice('file:'.length);
+  try {
+    const secret = readFileSync(path, 'utf8').trim();
+    if (secret === '') issues.push({ field: name, message: `names the file ${path}, which is empty` });
+    return secret || null;
+  } catch (error) {
+    issues.push({ field: name, message: `names the file ${path}, which cannot be read: ${(error as Error).message}` });
+    return null;
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * DCP_OIDC_*: all or nothing. An issuer needs a client id; a client id without an issuer is a
+ * mistake too (it would silently leave OIDC off). The issuer is https, or http on loopback only
+ * (a provider run beside DCP for tests and demos): tokens never cross a network in the clear.
+ */
+function readOidc(issues: FieldIssue[], env: NodeJS.ProcessEnv, publicUrl: string): OidcSettings | null {
+  const issuer = env.DCP_OIDC_ISSUER || undefined;
+  if (issuer === undefined) {
+    const stray = ['DCP_OIDC_CLIENT_ID', 'DCP_OIDC_CLIENT_SECRET'].filter((name) => env[name]);
+    for (const name of stray) issues.push({ field: name, message: 'is set but DCP_OIDC_ISSUER is not: set the issuer to sign in with OIDC, or unset it' });
+    return null;
+  }
+  if (!URL.canParse(issuer)) issues.push({ field: 'DCP_OIDC_ISSUER', message: `must be the provider's issuer URL; got "${issuer}"` });
+  else {
+    const url = new URL(issuer);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+      issues.push({ field: 'DCP_OIDC_ISSUER', message: `must be an https URL (http only on loopback); got "${issuer}"` });
+    }
+  }
+  const clientId = env.DCP_OIDC_CLIENT_ID || '';
+  if (clientId === '') issues.push({ field: 'DCP_OIDC_CLIENT_ID', message: 'is required when DCP_OIDC_ISSUER is set: the client id DCP is registered with at the provider' });
+  const scopes = (env.DCP_OIDC_SCOPES || 'openid email profile').trim().split(/\s+/);
+  if (!scopes.includes('openid')) issues.push({ field: 'DCP_OIDC_SCOPES', message: `must include openid; got "${env.DCP_OIDC_SCOPES}"` });
+  const claim = env.DCP_OIDC_CLAIM || 'email';
+  return {
+    issuer,
+    clientId,
+    clientSecret: secretValue(issues, 'DCP_OIDC_CLIENT_SECRET', env.DCP_OIDC_CLIENT_SECRET),
+    scopes: scopes.join(' '),
+    claim,
+    unknown: oneOf(issues, 'DCP_OIDC_UNKNOWN', env.DCP_OIDC_UNKNOWN || undefined, ['viewer', 'deny'] as const),
+    redirectUri: `${publicUrl.replace(/\/+$/, '')}/api/v1/session/oidc/callback`,
+  };
 }
 
 function readTrustProxy(value: string | undefined): boolean | string {
@@ -95,7 +166,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     trustProxy: readTrustProxy(env.DCP_TRUST_PROXY),
     sessionIdleMs: duration(issues, 'DCP_SESSION_IDLE', env.DCP_SESSION_IDLE, 12 * 3600_000),
     sessionMaxMs: duration(issues, 'DCP_SESSION_MAX', env.DCP_SESSION_MAX, 7 * 24 * 3600_000),
+    oidc: null,
   };
+  settings.oidc = readOidc(issues, env, settings.publicUrl);
   if (!Number.isInteger(settings.leaseMs) || settings.leaseMs < 1000) {
     issues.push({ field: 'DCP_LEASE_MS', message: `must be a number of milliseconds, at least 1000; got "${env.DCP_LEASE_MS}"` });
   }

@@ -11,6 +11,7 @@ import type { ConfigImportService } from '../services/config-import.ts';
 import type { DeploymentService } from '../services/deployments.ts';
 import type { EventService } from '../services/events.ts';
 import type { GateService } from '../services/gates.ts';
+import type { OidcService } from '../services/oidc.ts';
 import type { SystemService } from '../services/system.ts';
 import type { SchemaReferences } from './schemas.ts';
 
@@ -23,6 +24,8 @@ export interface ApiContext {
   events: EventService;
   configImport: ConfigImportService;
   system: SystemService;
+  /** Sign-in with OIDC; null when DCP_OIDC_ISSUER is not set (token sign-in only). */
+  oidc: OidcService | null;
 }
 
 type SchemaOptions = { references: SchemaReferences };

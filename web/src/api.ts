@@ -122,6 +122,8 @@ async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items
 export const api = {
   session: () => call('get', '/api/v1/session', {}),
   signIn: (token: string) => call('post', '/api/v1/session', { body: { token } }),
+  /** How one may sign in: with a token always; with OIDC when DCP is configured for it. */
+  signInOptions: () => call('get', '/api/v1/session/options', {}),
   signOut: () => call('delete', '/api/v1/session', {}),
 
   deployments: (query: DeploymentFilter, signal?: AbortSignal) => as<Page<Deployment>>(call('get', '/api/v1/deployments', { query, signal })),
