@@ -91,7 +91,7 @@ export function sessionRoutes(app: Api, ctx: ApiContext): void {
   }, async () => ({ token: true as const, oidc: ctx.oidc !== null }));
 
   app.get(OIDC_PATH, {
-    config: { access: 'public' },
+    config: { access: 'public', rateLimit: SIGN_IN_LIMIT },
     schema: {
       tags: ['session'],
       summary: 'Sign in with OIDC: redirects to the provider (authorization code with PKCE)',
