@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { ManualClock } from '../src/shared/clocks.ts';
 import { BACKENDS, TOKEN, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 
 /** Sends one raw HTTP/1.1 request and returns its status code. */
@@ -134,3 +135,92 @@ test('a route without an access rule makes the app refuse to start', async () =>
     await app.ready();
   }, /routes without an access rule \(add config\.access\): GET \/api\/v1\/forgotten, HEAD \/api\/v1\/forgotten/);
 });
+
+for (const backend of BACKENDS) {
+  describe(`sessions in the browser (${backend})`, () => {
+    let t: TestDcp;
+    let clock: ManualClock;
+    before(async () => {
+      clock = new ManualClock(new Date('2026-01-05T09:00:00Z'));
+      t = await startTestDcp({ backend, clock });
+    });
+    after(() => t.stop());
+
+    /** Signs in with the admin token as the app does; the session and CSRF cookies. */
+    async function signIn(): Promise<{ cookie: string; csrf: string; setCookie: string[] }> {
+      const res = await t.api('POST', '/api/v1/session', { token: TOKEN }, { authorization: '' });
+      assert.equal(res.status, 201);
+      const setCookie = res.headers.getSetCookie();
+      const value = (name: string) => setCookie.find((c) => c.startsWith(`${name}=`))!.split(';')[0].split('=')[1];
+      return { cookie: `dcp_session=${value('dcp_session')}; dcp_csrf=${value('dcp_csrf')}`, csrf: decodeURIComponent(value('dcp_csrf')), setCookie };
+    }
+
+    test('the session cookie is HttpOnly and SameSite=Lax; the CSRF cookie is readable by the app', async () => {
+      const { setCookie } = await signIn();
+      const session = setCookie.find((c) => c.startsWith('dcp_session='))!;
+      assert.match(session, /HttpOnly/i);
+      assert.match(session, /SameSite=Lax/i);
+      assert.doesNotMatch(session, /Secure/i, 'plain HTTP: not Secure (behind a TLS proxy it is, with DCP_TRUST_PROXY)');
+      assert.doesNotMatch(setCookie.find((c) => c.startsWith('dcp_csrf='))!, /HttpOnly/i);
+    });
+
+    test('a write with the session cookie needs the CSRF header', async () => {
+      const { cookie, csrf } = await signIn();
+      const slack = { workspace: 'acme', channel: '#payments-csrf' };
+      const without = await t.api('PUT', '/api/v1/teams/payments/notifications', slack, { cookie });
+      assert.equal(without.status, 403);
+      assert.match(without.body.detail, /x-csrf-token/);
+      const forged = await t.api('PUT', '/api/v1/teams/payments/notifications', slack, { cookie, 'x-csrf-token': 'forged' });
+      assert.equal(forged.status, 403);
+      const read = await t.api('GET', '/api/v1/session', undefined, { cookie });
+      assert.equal(read.status, 200, 'reads need no CSRF header');
+      const withHeader = await t.api('PUT', '/api/v1/teams/payments/notifications', slack, { cookie, 'x-csrf-token': csrf });
+      assert.equal(withHeader.status, 200);
+    });
+
+    test('sessions end when idle, at their absolute end, and at sign-out on the server', async () => {
+      const idle = await signIn();
+      clock.advance(11 * 3600_000);
+      assert.equal((await t.api('GET', '/api/v1/session', undefined, { cookie: idle.cookie })).status, 200, 'used within 12 h');
+      clock.advance(11 * 3600_000);
+      assert.equal((await t.api('GET', '/api/v1/session', undefined, { cookie: idle.cookie })).status, 200, 'used again within 12 h of the last use');
+      clock.advance(13 * 3600_000);
+      assert.equal((await t.api('GET', '/api/v1/session', undefined, { cookie: idle.cookie })).status, 401, 'idle for 13 h');
+
+      const busy = await signIn();
+      for (let day = 0; day < 7; day++) {
+        clock.advance(10 * 3600_000);
+        assert.equal((await t.api('GET', '/api/v1/session', undefined, { cookie: busy.cookie })).status, 200);
+      }
+      clock.advance(10 * 3600_000); // 80 h… keep going past 7 d of use
+      for (let i = 0; i < 10; i++) {
+        clock.advance(10 * 3600_000);
+        await t.api('GET', '/api/v1/session', undefined, { cookie: busy.cookie });
+      }
+      assert.equal((await t.api('GET', '/api/v1/session', undefined, { cookie: busy.cookie })).status, 401, 'past its 7 d, however busy');
+
+      const out = await signIn();
+      assert.equal((await t.api('DELETE', '/api/v1/session', undefined, { cookie: out.cookie })).status, 204);
+      assert.equal((await t.api('GET', '/api/v1/session', undefined, { cookie: out.cookie })).status, 401, 'the cookie kept after sign-out is worthless');
+    });
+
+    test('every answer carries security headers', async () => {
+      for (const path of ['/', '/api/v1/teams', '/healthz', '/api/v1/nope']) {
+        const res = await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        const csp = res.headers.get('content-security-policy') ?? '';
+        assert.match(csp, /frame-ancestors 'none'/, path);
+        assert.match(csp, /script-src 'self'(;|$)/, `${path}: no inline script`);
+        assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+      }
+    });
+
+    test('sign-in attempts are limited per address', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 22; i++) statuses.push((await t.api('POST', '/api/v1/session', { token: `dcp_guess-${i}` }, { authorization: '' })).status);
+      assert.ok(statuses.slice(0, 10).every((s) => s === 401 || s === 201));
+      const limited = await t.api('POST', '/api/v1/session', { token: 'dcp_guess' }, { authorization: '' });
+      assert.equal(limited.status, 429);
+      assert.equal(limited.body.title, 'Too many requests');
+    });
+  });
+}
