@@ -127,7 +127,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     }
   }
 
-  const configImport = createConfigImportService({ db, clock, configDir: settings.configDir });
+  const configImport = createConfigImportService({ db, clock, audit, configDir: settings.configDir });
   try {
     const result = await configImport.reload();
     log.info(`config ${result.changed ? 'imported' : 'unchanged'} from ${settings.configDir}`);

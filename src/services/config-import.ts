@@ -12,6 +12,8 @@ import type { Db } from '../store/db.ts';
 import { importConfig } from '../store/catalog.ts';
 import { CONFIG_LIMITS, uploadBodyLimit, type ConfigLimits } from '../config/limits.ts';
 import { checkUploadNames } from '../config/upload.ts';
+import type { AuditService, Caller } from './audit.ts';
+import { authorize } from './auth.ts';
 import { loadConfigInWorker } from '../config/worker-load.ts';
 
 export interface ImportResult {
@@ -22,10 +24,10 @@ export interface ImportResult {
 }
 
 export interface ConfigImportService {
-  /** Re-reads the configured folder. */
-  reload(): Promise<ImportResult>;
+  /** Re-reads the configured folder (for a caller: authorized and audited; without one: DCP's own start). */
+  reload(caller?: Caller): Promise<ImportResult>;
   /** Imports files sent by a client (`dcp import DIR`): paths relative to the config folder. */
-  importFiles(files: Record<string, string>, source: string): Promise<ImportResult>;
+  importFiles(files: Record<string, string>, source: string, caller: Caller): Promise<ImportResult>;
   /** The HTTP body limit of an upload, derived from the folder limit (config/limits.ts). */
   readonly uploadBodyLimit: number;
 }
@@ -34,18 +36,23 @@ export interface ConfigImportService {
  * Every path reads through the same worker with the same limits (config/limits.ts): the folder on
  * disk, and an upload, which is written to a temporary folder first (its names checked before).
  */
-export function createConfigImportService(deps: { db: Db; clock: Clock; configDir: string; limits?: ConfigLimits }): ConfigImportService {
+export function createConfigImportService(deps: { db: Db; clock: Clock; configDir: string; audit: AuditService; limits?: ConfigLimits }): ConfigImportService {
   const limits = deps.limits ?? CONFIG_LIMITS;
   // One import at a time: each worker may take limits.memoryMb, and the imports replace the same tables anyway.
   let previous: Promise<unknown> = Promise.resolve();
-  function importFolder(dir: string, source: string): Promise<ImportResult> {
-    const next = previous.then(() => importNow(dir, source));
+  function importFolder(dir: string, source: string, caller?: Caller): Promise<ImportResult> {
+    if (caller) authorize(caller.principal, 'config:write');
+    const next = previous.then(() => importNow(dir, source, caller));
     previous = next.catch(() => undefined);
     return next;
   }
-  async function importNow(dir: string, source: string): Promise<ImportResult> {
+  async function importNow(dir: string, source: string, caller?: Caller): Promise<ImportResult> {
     const snapshot = await loadConfigInWorker(dir, limits);
-    const { changed, importId } = await deps.db.transaction((tx) => importConfig(tx, snapshot, source, deps.clock.now()));
+    const { changed, importId } = await deps.db.transaction(async (tx) => {
+      const imported = await importConfig(tx, snapshot, source, deps.clock.now());
+      if (caller) await deps.audit.record(tx, caller, `config/imports/${imported.importId}`, { source, changed: imported.changed });
+      return imported;
+    });
     return {
       changed,
       importId,
@@ -63,8 +70,9 @@ export function createConfigImportService(deps: { db: Db; clock: Clock; configDi
 
   return {
     uploadBodyLimit: uploadBodyLimit(limits),
-    reload: () => importFolder(deps.configDir, deps.configDir),
-    async importFiles(files, source) {
+    reload: (caller) => importFolder(deps.configDir, deps.configDir, caller),
+    async importFiles(files, source, caller) {
+      authorize(caller.principal, 'config:write');
       checkUploadNames(Object.keys(files), limits);
       const dir = await mkdtemp(join(tmpdir(), 'dcp-import-'));
       try {
@@ -78,7 +86,7 @@ export function createConfigImportService(deps: { db: Db; clock: Clock; configDi
             throw new InputError(message, [{ file: name, field: `files[${JSON.stringify(name)}]`, message }]);
           }
         }
-        return await importFolder(dir, source);
+        return await importFolder(dir, source, caller);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

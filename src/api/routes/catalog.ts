@@ -86,6 +86,6 @@ export function catalogRoutes(app: Api, ctx: ApiContext): void {
     },
   }, async (request) => {
     const { files } = request.body;
-    return files ? ctx.configImport.importFiles(files, `upload by ${request.principal.name}`) : ctx.configImport.reload();
+    return files ? ctx.configImport.importFiles(files, `upload by ${request.principal.name}`, request.caller) : ctx.configImport.reload(request.caller);
   });
 }
