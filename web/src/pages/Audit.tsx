@@ -95,7 +95,7 @@ export default function Audit() {
       ) : (
         <>
           <Filters key={key} filter={filter} onApply={(f) => setQuery({ actor: f.actor, action: f.action, outcome: f.outcome })} />
-          <section aria-labelledby="records-title" className={layout.section}>
+          <section aria-labelledby="records-title" className={layout.section} aria-busy={records.loading} data-testid="audit-records">
             <h2 id="records-title">Records</h2>
             <ErrorNote error={records.error} onRetry={records.reload} />
             {!records.loaded && !records.error && <Loading />}
