@@ -136,4 +136,34 @@ describe('tokens and the audit trail', () => {
     await admin.getByText('No records match.').waitFor();
     await admin.context().close();
   });
+
+  test("an admin sees everyone's tokens a page at a time, and may make a token for a person", async () => {
+    // More than a page (50) of tokens: the rest comes with Load more.
+    for (let i = 0; i < 52; i++) {
+      const res = await t.api('POST', '/api/v1/tokens', { name: `bulk ${String(i).padStart(2, '0')}`, scopes: ['read'] });
+      assert.equal(res.status, 201);
+    }
+    const admin = await newPage(browser);
+    await signIn(admin, t.url, await personalToken(t, 'dana'));
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tokens' }).click();
+    const rows = admin.getByTestId('token');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 50, 'the first page');
+    await admin.getByRole('button', { name: 'Load more' }).click();
+    await rows.filter({ hasText: 'my laptop' }).waitFor();
+    await admin.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached' });
+    const all = await t.api('GET', '/api/v1/tokens?limit=500');
+    assert.ok(all.body.items.length > 50);
+    assert.deepEqual(await rows.locator('th').allTextContents(), all.body.items.map((item: { name: string; bootstrap: boolean }) => item.name + (item.bootstrap ? ' (first start)' : '')), 'every token once, newest first');
+
+    await admin.getByLabel('Name').fill('for bob');
+    await admin.getByLabel('For a person (optional)').fill('bob');
+    await admin.getByRole('button', { name: 'Make token' }).click();
+    const secret = await admin.getByTestId('new-token').getByLabel('Secret').inputValue();
+    const bob = await t.api('GET', '/api/v1/session', undefined, { authorization: `Bearer ${secret}` });
+    assert.equal(bob.status, 200);
+    assert.equal(bob.body.name, 'bob');
+    await rows.filter({ hasText: 'for bob' }).filter({ hasText: 'bob' }).first().waitFor();
+    await admin.context().close();
+  });
 });
