@@ -17,9 +17,10 @@ describe('tokens and the audit trail', () => {
   let browser: Browser;
   let page: Page;
   let tokenId = '';
+  const clock = new ManualClock(new Date());
 
   before(async () => {
-    ({ t, browser, page } = await openApp({ clock: new ManualClock(new Date()), configDir: DEFAULT_CONFIG_DIR, as: 'alice' }));
+    ({ t, browser, page } = await openApp({ clock, configDir: DEFAULT_CONFIG_DIR, as: 'alice' }));
   });
   after(() => closeApp({ t, browser }));
 
@@ -156,6 +157,8 @@ describe('tokens and the audit trail', () => {
     assert.ok(all.body.items.length > 50);
     assert.deepEqual(await rows.locator('th').allTextContents(), all.body.items.map((item: { name: string; bootstrap: boolean }) => item.name + (item.bootstrap ? ' (first start)' : '')), 'every token once, newest first');
 
+    // A moment later, so that it is the newest (tokens made at the same instant come in no set order).
+    clock.advance(1000);
     await admin.getByLabel('Name').fill('for bob');
     await admin.getByLabel('For a person (optional)').fill('bob');
     await admin.getByRole('button', { name: 'Make token' }).click();

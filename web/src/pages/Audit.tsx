@@ -23,7 +23,7 @@ function Detail({ detail }: { detail: AuditRecord['detail'] }) {
       {Object.entries(detail).map(([key, value]) => (
         <div key={key}>
           <dt>{key}</dt>
-          <dd className="mono">{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+          <dd className="mono">{value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value)}</dd>
         </div>
       ))}
     </dl>

@@ -173,7 +173,7 @@ export default function Tokens() {
   return (
     <div className={layout.page}>
       <PageHead title="API tokens">
-        Tokens sign in to this app and call the API. {admin ? 'As an admin you see everyone\'s.' : 'You see the tokens you made and those that act as you.'}
+        Tokens sign in to this app and call the API. {admin ? 'As an admin you see everyone\'s.' : 'You see your own.'} A token&apos;s secret is shown once, when it is made.
       </PageHead>
       <div className={`${layout.columns} ${layout.aside}`}>
         <div>
