@@ -25,6 +25,8 @@ const routes: [string, Page][] = [
   ['/services/:name', lazy(() => import('./pages/Service.tsx'))],
   ['/freezes', lazy(() => import('./pages/Freezes.tsx'))],
   ['/targets', lazy(() => import('./pages/Targets.tsx'))],
+  ['/tokens', lazy(() => import('./pages/Tokens.tsx'))],
+  ['/audit', lazy(() => import('./pages/Audit.tsx'))],
 ];
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 

@@ -8,7 +8,7 @@
  */
 import type { paths } from './api/schema.ts';
 import type {
-  ChangeCaseStatus, DcpEvent, Deployment, DeployWindow, FreezeRequest, ManualDeployment, NotificationSettings, Page, Strategies,
+  AuditFilter, ChangeCaseStatus, DcpEvent, Deployment, DeployWindow, FreezeRequest, ManualDeployment, NotificationSettings, Page, Strategies, TokenRequest,
 } from './types.ts';
 
 export interface FieldError {
@@ -152,6 +152,11 @@ export const api = {
   freezes: (signal?: AbortSignal) => call('get', '/api/v1/freezes', { query: { limit: 200 }, signal }),
   setFreeze: (body: FreezeRequest) => call('post', '/api/v1/freezes', { body }),
   liftFreeze: (id: string) => call('delete', '/api/v1/freezes/{id}', { path: { id } }),
+
+  tokens: (cursor?: string, signal?: AbortSignal) => call('get', '/api/v1/tokens', { query: cursor ? { limit: 50, cursor } : { limit: 50 }, signal }),
+  createToken: (body: TokenRequest) => call('post', '/api/v1/tokens', { body }),
+  revokeToken: (id: string) => call('delete', '/api/v1/tokens/{id}', { path: { id } }),
+  audit: (filter: AuditFilter, signal?: AbortSignal) => call('get', '/api/v1/audit', { query: { limit: 50, ...filter }, signal }),
 };
 
 /** An ApiError's field errors by field path ("artifactManifest.charts[0].version" → message); {} for any other error. */

@@ -42,6 +42,13 @@ export type OmittedEnvironment = Schemas['Deployment']['omittedEnvironments'][nu
 export type ManualDeployment = Schemas['ManualDeploymentRequest'];
 export type FreezeRequest = Schemas['FreezeRequest'];
 export type NotificationSettings = Schemas['NotificationSettings'];
+export type Token = Schemas['Token'];
+export type NewToken = Schemas['NewToken'];
+export type TokenRequest = Schemas['TokenRequest'];
+export type Scope = TokenRequest['scopes'][number];
+export type AuditRecord = Schemas['AuditRecord'];
+export type AuditOutcome = AuditRecord['outcome'];
+export type AuditFilter = NonNullable<paths['/api/v1/audit']['get']['parameters']['query']>;
 
 // Prerequisites: the server's core/gates.ts `Prerequisites`, until the document describes them.
 export interface Approval {

@@ -13,6 +13,9 @@ const NAV = [
   { to: '/teams', label: 'Teams', active: (p: string) => p.startsWith('/teams') || p.startsWith('/services') },
   { to: '/freezes', label: 'Freezes', active: (p: string) => p.startsWith('/freezes') },
   { to: '/targets', label: 'Targets', active: (p: string) => p.startsWith('/targets') },
+  { to: '/tokens', label: 'Tokens', active: (p: string) => p.startsWith('/tokens') },
+  // The audit trail is for admins (the API refuses anyone else): only they see the link.
+  { to: '/audit', label: 'Audit', active: (p: string) => p.startsWith('/audit'), admin: true },
 ];
 
 /** Keeps the shared stream open while signed in, and shows whether it is connected. */
@@ -52,7 +55,7 @@ export function Shell({ session, onSignOut, children }: Props) {
             <span className="visually-hidden"> (home)</span>
           </Link>
           <nav aria-label="Main" className={styles.nav}>
-            {NAV.map((item) => (
+            {NAV.filter((item) => !item.admin || session.role === 'admin').map((item) => (
               <Link key={item.to} to={item.to} className={styles.navLink} aria-current={item.active(pathname) ? 'page' : undefined}>
                 {item.label}
               </Link>
