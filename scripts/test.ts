@@ -152,9 +152,7 @@ async function main(): Promise<number> {
   let code: number;
   try {
     header(4, `node --test: ${files.length} file(s)${flags.length > 0 ? `, flags ${flags.join(' ')}` : ''}`);
-    // --test-force-exit: a test file whose tests have all finished ends, even if a handle it forgot
-    // (seen: a browser test file, once in several runs) would keep its process alive for ever.
-    code = await run(process.execPath, ['--test', '--test-concurrency=2', '--test-force-exit', ...flags, ...files], {
+    code = await run(process.execPath, ['--test', '--test-concurrency=2', ...flags, ...files], {
       ...childEnv,
       DCP_TEST_DATABASE_URL: server.url,
       DCP_TEST_CHROMIUM: chromium,

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { ManualClock } from '../../src/shared/clocks.ts';
 import { startOidcDcp, type OidcDcp } from '../helpers/oidc.ts';
-import { expectAccessible, launchBrowser, newPage, screenshot, waitForText } from './browser.ts';
+import { exitWhenDone, expectAccessible, launchBrowser, newPage, screenshot, waitForText } from './browser.ts';
 
 describe('the app: signing in with SSO', () => {
   let o: OidcDcp;
@@ -19,6 +19,7 @@ describe('the app: signing in with SSO', () => {
   after(async () => {
     await browser?.close();
     await o?.stop();
+    exitWhenDone();
   });
 
   test('"Sign in with SSO" goes by the provider and lands in the app, signed in as alice', async () => {
