@@ -34,14 +34,9 @@ export interface AuditService {
   list(filter: { actor?: string; action?: string; resource?: string; outcome?: string; limit: number; cursor?: string }): Promise<{ items: store.AuditRecord[]; nextCursor: string | null }>;
 }
 
-/** The caller that is no request: DCP itself (start-up import, engine). */
-export function systemCaller(action: string): Caller {
-  return { principal: null, action, address: null, userAgent: null, audited: false };
-}
-
 function actorOf(caller: Caller): Pick<store.AuditEntry, 'actor' | 'actorKind' | 'tokenId'> {
   const p = caller.principal;
-  if (!p) return { actor: caller.address === null ? 'dcp' : 'anonymous', actorKind: 'anonymous', tokenId: null };
+  if (!p) return { actor: 'anonymous', actorKind: 'anonymous', tokenId: null };
   return { actor: p.name, actorKind: p.kind, tokenId: p.tokenId };
 }
 
