@@ -118,11 +118,7 @@ export function createAuthService(deps: { db: Db; clock: Clock; ids: IdGenerator
 
   /** A person, with the teams and groups the catalog gives them and whether access.yaml names them admin. */
   async function personOf(name: string, via: { scopes: readonly Scope[] | null; tokenId: string | null; sessionId: string | null }): Promise<Principal> {
-    const user = await store.getUser(deps.db, name);
-    const groups = user?.groups ?? [];
-    const teams = await store.teamsAmong(deps.db, groups);
-    const admins = await store.listAdmins(deps.db);
-    const named = admins.includes(`user:${name}`) || groups.some((g) => admins.includes(`group:${g}`));
+    const { groups, teams, admin: named } = await store.loadPerson(deps.db, name);
     const admin = named && (via.scopes === null || via.scopes.includes('admin'));
     return { kind: 'person', name, teams, groups, admin, scopes: via.scopes, team: null, tokenId: via.tokenId, sessionId: via.sessionId };
   }

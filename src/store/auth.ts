@@ -189,14 +189,19 @@ function userOf(row: { name: string; email: string | null; display_name: string 
   return user;
 }
 
-/** The names of the teams (catalog Groups) among `groups`. */
-export async function teamsAmong(q: Queryable, groups: string[]): Promise<string[]> {
-  if (groups.length === 0) return [];
-  const rows = await q.query<{ name: string }>('SELECT name FROM teams WHERE name = ANY($1::text[]) ORDER BY name', [groups]);
-  return rows.map((r) => r.name);
-}
-
-export async function listAdmins(q: Queryable): Promise<string[]> {
-  const rows = await q.query<{ ref: string }>('SELECT ref FROM admins ORDER BY ref');
-  return rows.map((r) => r.ref);
+/**
+ * What a person is at this moment, in one round trip (this runs on every request of a person):
+ * their groups, the teams among them, and whether access.yaml names them (or a group of theirs) admin.
+ */
+export async function loadPerson(q: Queryable, name: string): Promise<{ groups: string[]; teams: string[]; admin: boolean }> {
+  const [row] = await q.query<{ groups: string[]; teams: string[]; admin: boolean }>(
+    `WITH person AS (SELECT COALESCE((SELECT groups FROM users WHERE name = $1), '[]'::jsonb) AS groups)
+     SELECT person.groups,
+            COALESCE((SELECT jsonb_agg(t.name ORDER BY t.name) FROM teams t WHERE person.groups ? t.name), '[]'::jsonb) AS teams,
+            EXISTS (SELECT 1 FROM admins a WHERE a.ref = 'user:' || $1
+                       OR (a.ref LIKE 'group:%' AND person.groups ? substr(a.ref, 7))) AS admin
+       FROM person`,
+    [name],
+  );
+  return row;
 }

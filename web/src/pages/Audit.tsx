@@ -11,6 +11,7 @@ import { useTitle } from '../hooks.ts';
 import { usePaged } from '../paging.ts';
 import { useQuery } from '../router.tsx';
 import type { AuditFilter, AuditOutcome, AuditRecord } from '../types.ts';
+import table from '../components/DataTable.module.css';
 import styles from './Audit.module.css';
 
 const OUTCOMES: Record<AuditOutcome, 'ok' | 'bad' | 'wait'> = { success: 'ok', denied: 'wait', failed: 'bad' };
@@ -101,8 +102,8 @@ export default function Audit() {
             {!records.loaded && !records.error && <Loading />}
             {records.loaded && records.items.length === 0 && <p className={layout.empty}>No records match.</p>}
             {records.items.length > 0 && (
-              <div className={styles.scroll}>
-                <table className={styles.table}>
+              <div className={table.scroll}>
+                <table className={table.table}>
                   <thead>
                     <tr>
                       <th scope="col">When</th>

@@ -15,6 +15,7 @@ import { useResource, useTitle } from '../hooks.ts';
 import { usePaged } from '../paging.ts';
 import type { NewToken, Scope, Token } from '../types.ts';
 import { useAction } from '../useAction.ts';
+import table from '../components/DataTable.module.css';
 import styles from './Tokens.module.css';
 
 const SCOPES: { scope: Scope; label: string }[] = [
@@ -184,8 +185,8 @@ export default function Tokens() {
             {!tokens.loaded && !tokens.error && <Loading />}
             {tokens.loaded && tokens.items.length === 0 && <p className={layout.empty}>No tokens yet.</p>}
             {tokens.items.length > 0 && (
-              <div className={styles.scroll}>
-                <table className={styles.table}>
+              <div className={table.scroll}>
+                <table className={table.table}>
                   <thead>
                     <tr>
                       <th scope="col">Name</th>
