@@ -1,19 +1,25 @@
 /**
  * Harnesses for the adapters that talk to a server: the check runner's http, prometheus and scan
- * checks against local servers, and the change-case providers (ServiceNow against its fake,
- * test/fakes/servicenow.ts). A new adapter adds its harness here (or beside its fake) and one
+ * checks against local servers, the change-case providers (ServiceNow against its fake,
+ * test/fakes/servicenow.ts) and the scan providers (Harbor against test/fakes/harbor.ts, the
+ * artifact API against test/fakes/artifact-api.ts). A new adapter adds its harness here (or beside its fake) and one
  * line in the port's *.test.ts.
  */
+import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
+import type { ArtifactManifest, Severity } from '../../src/core/types.ts';
 import type { CheckContext } from '../../src/integrations/checks/port.ts';
 import { createCheckRunner } from '../../src/integrations/checks/runner.ts';
 import { createBuiltinChangeCaseProvider } from '../../src/integrations/changecases/builtin.ts';
 import { createServiceNowChangeCaseProvider } from '../../src/integrations/changecases/servicenow.ts';
+import { createHarborScanProvider } from '../../src/integrations/scan/harbor.ts';
 import { createSimulatedScanProvider } from '../../src/integrations/scan/simulated.ts';
 import { ManualClock } from '../../src/shared/clocks.ts';
+import { FAKE_HARBOR_PASSWORD, FAKE_HARBOR_USER, startFakeHarbor, type FakeHarbor, type HarborSeverity } from '../fakes/harbor.ts';
 import { FAKE_SN_PASSWORD, FAKE_SN_TOKEN, FAKE_SN_USER, startFakeServiceNow } from '../fakes/servicenow.ts';
 import type { ChangeCaseProviderContractOptions, ChangeCaseProviderHarness } from './change-case-provider.ts';
 import type { CheckRunnerHarness } from './check-runner.ts';
+import type { ScanProviderContractOptions, ScanProviderHarness } from './scan-provider.ts';
 import { localServers } from './servers.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -130,5 +136,62 @@ export const serviceNowFailures: NonNullable<ChangeCaseProviderContractOptions<S
   },
   async badCredentials(harness) {
     return createServiceNowChangeCaseProvider({ baseUrl: harness.url, auth: { user: FAKE_SN_USER, password: 'wrong' } });
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Scan providers
+
+const HARBOR_SEVERITIES: Record<Severity, HarborSeverity> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' };
+
+/** Harbor against test/fakes/harbor.ts; `untilDone` plays Harbor's scan on push for artifacts DCP never asked about. */
+export async function harborScans(): Promise<ScanProviderHarness & { harbor: FakeHarbor }> {
+  const harbor = await startFakeHarbor();
+  const scanClock = new ManualClock();
+  let n = 0;
+  return {
+    harbor,
+    provider: createHarborScanProvider({ url: harbor.url, username: FAKE_HARBOR_USER, password: FAKE_HARBOR_PASSWORD, clock: scanClock }),
+    now: () => scanClock.now(),
+    request(findings = {}) {
+      n += 1;
+      // A nested repository, so every contract case also crosses Harbor's double encoding.
+      const digest = `sha256:${String(n).padStart(64, '0')}`;
+      harbor.add({
+        project: 'payments', repository: 'team/api', digest,
+        findings: Object.fromEntries(Object.entries(findings).map(([severity, count]) => [HARBOR_SEVERITIES[severity as Severity], count])),
+      });
+      const artifact: ArtifactManifest = {
+        name: 'payments-api', version: `1.${n}.0`, charts: [], annotations: {},
+        images: [{ name: 'harbor.example.com/payments/team/api', digest }],
+      };
+      return { deploymentId: `d-${n}`, artifact, since: scanClock.now() };
+    },
+    async untilDone() {
+      harbor.finishScans({ notScanned: true });
+    },
+    async close() {
+      await harbor.close();
+      assert.deepEqual(harbor.violations, [], 'every call and answer matched the Harbor swagger');
+    },
+  };
+}
+
+export const harborFailures: NonNullable<ScanProviderContractOptions['failures']> = {
+  async retryable() {
+    return createHarborScanProvider({ url: await localServers().closedPort(), username: FAKE_HARBOR_USER, password: FAKE_HARBOR_PASSWORD, clock: new ManualClock(), timeoutMs: 2000 });
+  },
+  async permanent() {
+    const harbor = await startFakeHarbor();
+    const provider = createHarborScanProvider({ url: harbor.url, username: FAKE_HARBOR_USER, password: 'wrong', clock: new ManualClock() });
+    return {
+      async status(request) {
+        try {
+          return await provider.status(request);
+        } finally {
+          await harbor.close();
+        }
+      },
+    };
   },
 };

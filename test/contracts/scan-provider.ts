@@ -5,7 +5,7 @@
  *   describeScanProviderContract('harbor', () => startHarborHarness());
  *
  * Promises checked:
- * - domain types out: `{ done: false, checkAgainAt? }` (a Date, not in the past) while the scan
+ * - domain types out: `{ done: false, checkAgainAt?, detail? }` (a Date, not in the past; one line of text) while the scan
  *   runs, then `{ done: true, findings: { counts } }` with counts by severity (low … critical),
  *   each a positive whole number — no vendor fields;
  * - it is a read: asking again (the engine polls, and retries after a crash) changes nothing and
@@ -38,7 +38,11 @@ export interface ScanProviderContractOptions {
 
 function assertStatus(h: ScanProviderHarness, status: ScanStatus): void {
   if (!status.done) {
-    assert.deepEqual(Object.keys(status).filter((k) => k !== 'checkAgainAt'), ['done'], `only domain fields, got ${JSON.stringify(status)}`);
+    assert.deepEqual(Object.keys(status).filter((k) => k !== 'checkAgainAt' && k !== 'detail'), ['done'], `only domain fields, got ${JSON.stringify(status)}`);
+    if (status.detail !== undefined) {
+      assert.equal(typeof status.detail, 'string', 'detail is a string');
+      assert.ok(status.detail.trim() !== '' && !/[\r\n]/.test(status.detail), `detail is one line of text, got ${JSON.stringify(status.detail)}`);
+    }
     if (status.checkAgainAt !== undefined) {
       assert.ok(status.checkAgainAt instanceof Date && !Number.isNaN(status.checkAgainAt.getTime()), 'checkAgainAt is a Date');
       assert.ok(status.checkAgainAt >= h.now(), 'checkAgainAt is not in the past');

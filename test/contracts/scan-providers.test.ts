@@ -1,5 +1,7 @@
 /** Every scan provider passes the ScanProvider contract (./scan-provider.ts): one line each. */
+import { harborFailures, harborScans } from './adapters.ts';
 import { describeScanProviderContract } from './scan-provider.ts';
 import { simulatedScanProvider } from './simulated.ts';
 
 describeScanProviderContract('simulated', simulatedScanProvider);
+describeScanProviderContract('harbor (against test/fakes/harbor.ts)', harborScans, { failures: harborFailures });
