@@ -13,8 +13,10 @@ import { createCheckRunner } from '../../src/integrations/checks/runner.ts';
 import { createBuiltinChangeCaseProvider } from '../../src/integrations/changecases/builtin.ts';
 import { createServiceNowChangeCaseProvider } from '../../src/integrations/changecases/servicenow.ts';
 import { createHarborScanProvider } from '../../src/integrations/scan/harbor.ts';
+import { createHttpScanProvider } from '../../src/integrations/scan/http.ts';
 import { createSimulatedScanProvider } from '../../src/integrations/scan/simulated.ts';
 import { ManualClock } from '../../src/shared/clocks.ts';
+import { startFakeArtifactApi, type FakeArtifactApi } from '../fakes/artifact-api.ts';
 import { FAKE_HARBOR_PASSWORD, FAKE_HARBOR_USER, startFakeHarbor, type FakeHarbor, type HarborSeverity } from '../fakes/harbor.ts';
 import { FAKE_SN_PASSWORD, FAKE_SN_TOKEN, FAKE_SN_USER, startFakeServiceNow } from '../fakes/servicenow.ts';
 import type { ChangeCaseProviderContractOptions, ChangeCaseProviderHarness } from './change-case-provider.ts';
@@ -190,6 +192,56 @@ export const harborFailures: NonNullable<ScanProviderContractOptions['failures']
           return await provider.status(request);
         } finally {
           await harbor.close();
+        }
+      },
+    };
+  },
+};
+
+const ARTIFACT_API_TOKEN = 'scan-token-123';
+
+/** The artifact API against test/fakes/artifact-api.ts: a scan is known (pending) from the request on. */
+export async function artifactApiScans(): Promise<ScanProviderHarness & { api: FakeArtifactApi }> {
+  const api = await startFakeArtifactApi({ token: ARTIFACT_API_TOKEN });
+  const scanClock = new ManualClock();
+  let n = 0;
+  return {
+    api,
+    provider: createHttpScanProvider({ url: `${api.url}/`, token: ARTIFACT_API_TOKEN }),
+    now: () => scanClock.now(),
+    request(findings = {}) {
+      n += 1;
+      const digests = [`sha256:${String(n).padStart(64, 'a')}`, `sha256:${String(n).padStart(64, 'b')}`];
+      api.add({ artifact: 'payments-api', version: `2.${n}.0`, digests, findings: { ...findings } });
+      const artifact: ArtifactManifest = {
+        name: 'payments-api', version: `2.${n}.0`, charts: [], annotations: {},
+        images: digests.map((digest, i) => ({ name: `registry.example.com/payments/image-${i}`, digest })),
+      };
+      return { deploymentId: `d-${n}`, artifact, since: scanClock.now() };
+    },
+    async untilDone() {
+      api.finishScans();
+    },
+    async close() {
+      await api.close();
+      assert.deepEqual(api.violations, [], 'every call and answer kept the artifact API contract');
+    },
+  };
+}
+
+export const artifactApiFailures: NonNullable<ScanProviderContractOptions['failures']> = {
+  async retryable() {
+    return createHttpScanProvider({ url: await localServers().closedPort(), token: ARTIFACT_API_TOKEN, timeoutMs: 2000 });
+  },
+  async permanent() {
+    const api = await startFakeArtifactApi({ token: ARTIFACT_API_TOKEN });
+    const provider = createHttpScanProvider({ url: api.url, token: 'wrong' });
+    return {
+      async status(request) {
+        try {
+          return await provider.status(request);
+        } finally {
+          await api.close();
         }
       },
     };
