@@ -20,6 +20,9 @@ import { createRelay } from './engine/relay.ts';
 import { createEmbeddedExecutor } from './integrations/executor/embedded.ts';
 import { createSimulatedReleaseDriver } from './integrations/release/simulated.ts';
 import { createSimulatedScanProvider } from './integrations/scan/simulated.ts';
+import { createHarborScanProvider } from './integrations/scan/harbor.ts';
+import { createHttpScanProvider } from './integrations/scan/http.ts';
+import type { ScanProvider } from './integrations/scan/port.ts';
 import { createCheckRunner } from './integrations/checks/runner.ts';
 import { createBuiltinChangeCaseProvider } from './integrations/changecases/builtin.ts';
 import { createServiceNowChangeCaseProvider } from './integrations/changecases/servicenow.ts';
@@ -104,6 +107,19 @@ function createChangeCaseProvider(settings: Settings): ChangeCaseProvider {
   return createBuiltinChangeCaseProvider();
 }
 
+/** DCP_SCAN_PROVIDER: settings.ts has checked that the chosen provider's settings are there. */
+export function createScanProvider(settings: Settings, deps: { clock: Clock }): ScanProvider {
+  if (settings.scanProvider === 'harbor') {
+    const harbor = settings.harbor!;
+    return createHarborScanProvider({ url: harbor.url, username: harbor.username ?? undefined, password: harbor.password ?? undefined, clock: deps.clock });
+  }
+  if (settings.scanProvider === 'http') {
+    const api = settings.scanHttp!;
+    return createHttpScanProvider({ url: api.url, token: api.token ?? undefined });
+  }
+  return createSimulatedScanProvider(deps);
+}
+
 export async function startDcp(options: DcpOptions): Promise<Dcp> {
   const { settings } = options;
   const log = options.log ?? consoleLogger;
@@ -138,10 +154,11 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
 
   const relay = createRelay({ db, log });
   const executor = createEmbeddedExecutor({ driver: createSimulatedReleaseDriver({ clock }) });
-  const scan = createSimulatedScanProvider({ clock });
+  const scan = createScanProvider(settings, { clock });
   const engine = createEngine({
     db, clock, ids, log, executor, scan, leaseMs: options.leaseMs ?? settings.leaseMs,
     checks: createCheckRunner({ scan }),
+    scanPollMs: settings.scanPollMs,
     changeCases: createChangeCaseProvider(settings),
     publicUrl: settings.publicUrl,
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,

@@ -120,4 +120,57 @@ describe('readSettings', () => {
       assert.equal(s.oidc?.claim, 'preferred_username');
     });
   });
+
+  describe('the scan provider', () => {
+    const problems = (env: Record<string, string>): string[] => {
+      try {
+        readSettings(env);
+        return [];
+      } catch (error) {
+        assert.ok(error instanceof InputError);
+        return error.issues.map((i) => `${i.field}: ${i.message}`);
+      }
+    };
+
+    test('defaults: simulated, nothing else set, polled every 60s', () => {
+      const s = readSettings({});
+      assert.deepEqual([s.scanProvider, s.harbor, s.scanHttp, s.scanPollMs], ['simulated', null, null, 60_000]);
+    });
+
+    test('harbor: the URL, a robot account, a password and webhook secret from files', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dcp-harbor-'));
+      try {
+        writeFileSync(join(dir, 'password'), 'p4ss\n');
+        writeFileSync(join(dir, 'secret'), 'whs\n');
+        const s = readSettings({
+          DCP_SCAN_PROVIDER: 'harbor', DCP_HARBOR_URL: 'https://harbor.example.com', DCP_HARBOR_USERNAME: 'robot$dcp',
+          DCP_HARBOR_PASSWORD: `file:${join(dir, 'password')}`, DCP_HARBOR_WEBHOOK_SECRET: `file:${join(dir, 'secret')}`, DCP_SCAN_POLL: '30s',
+        });
+        assert.deepEqual(s.harbor, { url: 'https://harbor.example.com', username: 'robot$dcp', password: 'p4ss', webhookSecret: 'whs' });
+        assert.equal(s.scanPollMs, 30_000);
+      } finally {
+        rmSync(dir, { recursive: true });
+      }
+    });
+
+    test('http: the artifact API and its token', () => {
+      const s = readSettings({ DCP_SCAN_PROVIDER: 'http', DCP_SCAN_URL: 'http://scans.internal:9000', DCP_SCAN_TOKEN: 't' });
+      assert.deepEqual(s.scanHttp, { url: 'http://scans.internal:9000', token: 't' });
+      assert.equal(readSettings({ DCP_SCAN_PROVIDER: 'http', DCP_SCAN_URL: 'http://scans.internal' }).scanHttp?.token, null);
+    });
+
+    const cases: [string, Record<string, string>, string[]][] = [
+      ['harbor without its URL', { DCP_SCAN_PROVIDER: 'harbor' }, ['DCP_HARBOR_URL: is required when DCP_SCAN_PROVIDER=harbor']],
+      ['http without its URL', { DCP_SCAN_PROVIDER: 'http' }, ['DCP_SCAN_URL: is required when DCP_SCAN_PROVIDER=http']],
+      ['a username without a password', { DCP_SCAN_PROVIDER: 'harbor', DCP_HARBOR_URL: 'https://h', DCP_HARBOR_USERNAME: 'robot$dcp' }, ['DCP_HARBOR_PASSWORD: is required when DCP_HARBOR_USERNAME is set']],
+      ['a password without a username', { DCP_SCAN_PROVIDER: 'harbor', DCP_HARBOR_URL: 'https://h', DCP_HARBOR_PASSWORD: 'p' }, ['DCP_HARBOR_USERNAME: is required when DCP_HARBOR_PASSWORD is set']],
+      ['a password file that is not there', { DCP_SCAN_PROVIDER: 'harbor', DCP_HARBOR_URL: 'https://h', DCP_HARBOR_USERNAME: 'u', DCP_HARBOR_PASSWORD: 'file:/nonexistent/pw' }, ['DCP_HARBOR_PASSWORD: names the file /nonexistent/pw, which cannot be read: ENOENT: no such file or directory, open \'/nonexistent/pw\'']],
+      ['a URL that is not http', { DCP_SCAN_PROVIDER: 'http', DCP_SCAN_URL: 'ftp://scans' }, ['DCP_SCAN_URL: must be an http or https URL; got "ftp://scans"']],
+      ['a Harbor URL while the simulated scan runs (it would pass everything)', { DCP_HARBOR_URL: 'https://h' }, ['DCP_HARBOR_URL: is set but DCP_SCAN_PROVIDER is simulated: set DCP_SCAN_PROVIDER=harbor, or unset it']],
+      ['an artifact API URL with harbor chosen', { DCP_SCAN_PROVIDER: 'harbor', DCP_HARBOR_URL: 'https://h', DCP_SCAN_URL: 'https://s' }, ['DCP_SCAN_URL: is set but DCP_SCAN_PROVIDER is harbor: set DCP_SCAN_PROVIDER=http, or unset it']],
+      ['an unknown provider', { DCP_SCAN_PROVIDER: 'trivy' }, ['DCP_SCAN_PROVIDER: must be one of simulated, harbor, http; got "trivy"']],
+      ['a poll that is not a duration', { DCP_SCAN_POLL: '60' }, ['DCP_SCAN_POLL: must be a duration such as 30m, 12h or 7d; got "60"']],
+    ];
+    for (const [name, env, expected] of cases) test(`refused: ${name}`, () => assert.deepEqual(problems(env), expected));
+  });
 });

@@ -16,7 +16,16 @@ export interface Settings {
   bootstrapToken: string | null;
   executor: 'embedded';
   releaseDriver: 'simulated';
-  scanProvider: 'simulated';
+  scanProvider: 'simulated' | 'harbor' | 'http';
+  /**
+   * DCP_HARBOR_URL, DCP_HARBOR_USERNAME, DCP_HARBOR_PASSWORD (or `file:PATH`) and
+   * DCP_HARBOR_WEBHOOK_SECRET (or `file:PATH`): Harbor for DCP_SCAN_PROVIDER=harbor; null when unset.
+   */
+  harbor: HarborSettings | null;
+  /** DCP_SCAN_URL and DCP_SCAN_TOKEN (or `file:PATH`): the artifact API for DCP_SCAN_PROVIDER=http; null when unset. */
+  scanHttp: { url: string; token: string | null } | null;
+  /** DCP_SCAN_POLL (default 60s): how often a scan that is not done is asked about again. */
+  scanPollMs: number;
   changeProvider: 'builtin' | 'servicenow';
   /** DCP_SERVICENOW_URL and either DCP_SERVICENOW_TOKEN or DCP_SERVICENOW_USER/_PASSWORD. */
   servicenow: { url: string; token?: string; user?: string; password?: string } | null;
@@ -34,6 +43,15 @@ export interface Settings {
   sessionMaxMs: number;
   /** Sign-in with OIDC (DCP_OIDC_*); null: only token sign-in. */
   oidc: OidcSettings | null;
+}
+
+export interface HarborSettings {
+  url: string;
+  /** Basic auth (a robot account such as `robot$dcp`); both null: anonymous (public projects, no scan requests). */
+  username: string | null;
+  password: string | null;
+  /** The Auth Header value of Harbor's webhook policy; null: the webhook is refused. */
+  webhookSecret: string | null;
 }
 
 export interface OidcSettings {
@@ -121,6 +139,48 @@ function readOidc(issues: FieldIssue[], env: NodeJS.ProcessEnv, publicUrl: strin
   };
 }
 
+function httpUrl(issues: FieldIssue[], name: string, value: string): void {
+  if (!URL.canParse(value) || !['http:', 'https:'].includes(new URL(value).protocol)) {
+    issues.push({ field: name, message: `must be an http or https URL; got "${value}"` });
+  }
+}
+
+/**
+ * The scan provider's settings. The chosen provider's URL is required; a URL set for a provider
+ * that is not chosen is a mistake too: DCP would silently run the simulated scan, which passes
+ * everything.
+ */
+function readScan(issues: FieldIssue[], env: NodeJS.ProcessEnv, provider: Settings['scanProvider']): Pick<Settings, 'harbor' | 'scanHttp'> {
+  const harborUrl = env.DCP_HARBOR_URL || '';
+  const scanUrl = env.DCP_SCAN_URL || '';
+  let harbor: HarborSettings | null = null;
+  let scanHttp: Settings['scanHttp'] = null;
+  if (harborUrl !== '') {
+    httpUrl(issues, 'DCP_HARBOR_URL', harborUrl);
+    harbor = {
+      url: harborUrl,
+      username: env.DCP_HARBOR_USERNAME || null,
+      password: secretValue(issues, 'DCP_HARBOR_PASSWORD', env.DCP_HARBOR_PASSWORD),
+      webhookSecret: secretValue(issues, 'DCP_HARBOR_WEBHOOK_SECRET', env.DCP_HARBOR_WEBHOOK_SECRET),
+    };
+    if (harbor.username && !harbor.password && !issues.some((i) => i.field === 'DCP_HARBOR_PASSWORD')) {
+      issues.push({ field: 'DCP_HARBOR_PASSWORD', message: 'is required when DCP_HARBOR_USERNAME is set' });
+    }
+    if (!harbor.username && harbor.password) issues.push({ field: 'DCP_HARBOR_USERNAME', message: 'is required when DCP_HARBOR_PASSWORD is set' });
+    if (provider !== 'harbor') issues.push({ field: 'DCP_HARBOR_URL', message: `is set but DCP_SCAN_PROVIDER is ${provider}: set DCP_SCAN_PROVIDER=harbor, or unset it` });
+  } else if (provider === 'harbor') {
+    issues.push({ field: 'DCP_HARBOR_URL', message: 'is required when DCP_SCAN_PROVIDER=harbor' });
+  }
+  if (scanUrl !== '') {
+    httpUrl(issues, 'DCP_SCAN_URL', scanUrl);
+    scanHttp = { url: scanUrl, token: secretValue(issues, 'DCP_SCAN_TOKEN', env.DCP_SCAN_TOKEN) };
+    if (provider !== 'http') issues.push({ field: 'DCP_SCAN_URL', message: `is set but DCP_SCAN_PROVIDER is ${provider}: set DCP_SCAN_PROVIDER=http, or unset it` });
+  } else if (provider === 'http') {
+    issues.push({ field: 'DCP_SCAN_URL', message: 'is required when DCP_SCAN_PROVIDER=http' });
+  }
+  return { harbor, scanHttp };
+}
+
 function readTrustProxy(value: string | undefined): boolean | string {
   if (value === undefined || value === '' || value === 'false') return false;
   if (value === 'true') return true;
@@ -155,7 +215,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     bootstrapToken: env.DCP_BOOTSTRAP_TOKEN || null,
     executor: oneOf(issues, 'DCP_EXECUTOR', env.DCP_EXECUTOR, ['embedded'] as const, ['argo']),
     releaseDriver: oneOf(issues, 'DCP_RELEASE_DRIVER', env.DCP_RELEASE_DRIVER, ['simulated'] as const, ['helm', 'cpc']),
-    scanProvider: oneOf(issues, 'DCP_SCAN_PROVIDER', env.DCP_SCAN_PROVIDER, ['simulated'] as const, ['http']),
+    scanProvider: oneOf(issues, 'DCP_SCAN_PROVIDER', env.DCP_SCAN_PROVIDER, ['simulated', 'harbor', 'http'] as const),
+    harbor: null,
+    scanHttp: null,
+    scanPollMs: duration(issues, 'DCP_SCAN_POLL', env.DCP_SCAN_POLL, 60_000),
     changeProvider: oneOf(issues, 'DCP_CHANGE_PROVIDER', env.DCP_CHANGE_PROVIDER, ['builtin', 'servicenow'] as const, ['gus']),
     servicenow: env.DCP_SERVICENOW_URL
       ? { url: env.DCP_SERVICENOW_URL, token: env.DCP_SERVICENOW_TOKEN, user: env.DCP_SERVICENOW_USER, password: env.DCP_SERVICENOW_PASSWORD }
@@ -169,6 +232,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     oidc: null,
   };
   settings.oidc = readOidc(issues, env, settings.publicUrl);
+  Object.assign(settings, readScan(issues, env, settings.scanProvider));
   if (!Number.isInteger(settings.leaseMs) || settings.leaseMs < 1000) {
     issues.push({ field: 'DCP_LEASE_MS', message: `must be a number of milliseconds, at least 1000; got "${env.DCP_LEASE_MS}"` });
   }
