@@ -57,17 +57,23 @@ export interface FakeHarbor {
   finishScans(options?: { notScanned?: boolean }): void;
   /** The next `n` requests answer 500. */
   failNext(n: number): void;
-  /** Every request as it came: method and raw path (still encoded). */
-  requests: { method: string; url: string }[];
+  /** Every request as it came: method, raw path (still encoded), and its X-Accept-Vulnerabilities. */
+  requests: FakeHarborRequest[];
   violations: string[];
   close(): Promise<void>;
+}
+
+export interface FakeHarborRequest {
+  method: string;
+  url: string;
+  acceptVulnerabilities: string | undefined;
 }
 
 const SEVERITY_ORDER: HarborSeverity[] = ['Critical', 'High', 'Medium', 'Low', 'Negligible', 'Unknown'];
 
 export async function startFakeHarbor(): Promise<FakeHarbor> {
   const artifacts: FakeArtifact[] = [];
-  const requests: { method: string; url: string }[] = [];
+  const requests: FakeHarborRequest[] = [];
   const violations: string[] = [];
   const basic = `Basic ${Buffer.from(`${FAKE_HARBOR_USER}:${FAKE_HARBOR_PASSWORD}`, 'utf8').toString('base64')}`;
   let failures = 0;
@@ -129,7 +135,8 @@ export async function startFakeHarbor(): Promise<FakeHarbor> {
     req.on('end', () => {
       const method = req.method ?? 'GET';
       const rawUrl = req.url ?? '/';
-      requests.push({ method, url: rawUrl });
+      const acceptHeader = req.headers['x-accept-vulnerabilities'];
+      requests.push({ method, url: rawUrl, acceptVulnerabilities: typeof acceptHeader === 'string' ? acceptHeader : undefined });
       const text = Buffer.concat(chunks).toString('utf8');
       let body: unknown;
       try {

@@ -12,7 +12,7 @@ export function createScanCheck(deps: { scan: ScanProvider }): CheckEvaluator<Sc
     const floor = SEVERITIES.indexOf(check.maxSeverity);
     if (floor < 0) return { status: 'Failed', detail: `unknown maxSeverity "${check.maxSeverity}": expected one of ${SEVERITIES.join(', ')}` };
     const scan = await deps.scan.status({ deploymentId: context.deploymentId, artifact: context.artifact, since: context.scanSince });
-    if (!scan.done) return { status: 'Unavailable', detail: "the artifact's scan is not done" };
+    if (!scan.done) return { status: 'Unavailable', detail: `the artifact's scan is not done${scan.detail ? `: ${scan.detail}` : ''}` };
 
     // Highest severity first: "1 critical, 3 high findings".
     const counted = [...SEVERITIES].reverse().map((severity) => ({ severity, n: scan.findings.counts[severity] ?? 0 })).filter((c) => c.n > 0);

@@ -55,6 +55,7 @@ test('double encoding on the wire: the fake finds team/svc and sees a%252Fb', as
   harbor.add({ project: 'library', repository: 'team/svc', digest: d, state: 'Success', findings: { High: 1 } });
   assert.deepEqual(await provider.status(request([{ name: 'harbor.example.com/library/team/svc', digest: d }])), { done: true, findings: { counts: { high: 1 } } });
   assert.equal(harbor.requests[0].url, `/api/v2.0/projects/library/repositories/team%252Fsvc/artifacts/${d}?with_scan_overview=true`);
+  assert.equal(harbor.requests[0].acceptVulnerabilities, 'application/vnd.security.vulnerability.report; version=1.1, application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0');
 });
 
 test('every image counts: not done until all are scanned, then the findings summed over them', async () => {
@@ -68,6 +69,13 @@ test('every image counts: not done until all are scanned, then the findings summ
   harbor.finishScans();
   // Negligible and Unknown count as low (see harbor.ts).
   assert.deepEqual(await provider.status(scan), { done: true, findings: { counts: { critical: 1, high: 5, medium: 1, low: 3 } } });
+});
+
+test('many images waiting: one line naming the first two', async () => {
+  const images = Array.from({ length: 5 }, (_, i) => ({ name: `harbor.example.com/payments/many-${i}`, digest: digest() }));
+  for (const [i, image] of images.entries()) harbor.add({ project: 'payments', repository: `many-${i}`, digest: image.digest, state: 'Running' });
+  const status = await provider.status(request(images));
+  assert.deepEqual(status, { done: false, detail: `Harbor is scanning payments/many-0@${images[0].digest}; Harbor is scanning payments/many-1@${images[1].digest}; and 3 more images` });
 });
 
 test('a scan is requested once: later polls, and a second poll at the same time, do not ask again', async () => {

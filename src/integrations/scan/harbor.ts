@@ -182,6 +182,8 @@ export function createHarborScanProvider(options: HarborOptions): ScanProvider {
       const scans: ImageScan[] = [];
       for (const image of artifact.images) scans.push(await scanImage(image));
       const waiting = scans.flatMap((scan) => (scan.done ? [] : [scan.detail]));
+      // One line of a readable length: an artifact of twenty images names the first two.
+      if (waiting.length > 3) return { done: false, detail: `${waiting.slice(0, 2).join('; ')}; and ${waiting.length - 2} more images` };
       if (waiting.length > 0) return { done: false, detail: waiting.join('; ') };
       const counts: ScanFindings['counts'] = {};
       for (const scan of scans) {
