@@ -125,6 +125,24 @@ test('an artifact Harbor does not have yet (404): not done, and no scan requeste
   assert.equal(harbor.requests.filter((r) => r.method === 'POST').length, 0);
 });
 
+test('an artifact deleted between the read and the scan request: not done, and asked again later', async () => {
+  const d = digest();
+  harbor.add({ project: 'payments', repository: 'gone', digest: d });
+  let deleteOnPost = true;
+  const racing: typeof fetch = async (url, init) => {
+    if (init?.method === 'POST' && deleteOnPost) {
+      deleteOnPost = false;
+      return new Response(JSON.stringify({ errors: [{ code: 'NOT_FOUND', message: 'gone' }] }), { status: 404 });
+    }
+    return fetch(url, init);
+  };
+  const racer = createHarborScanProvider({ url: harbor.url, username: FAKE_HARBOR_USER, password: FAKE_HARBOR_PASSWORD, clock, fetch: racing });
+  const scan = request([{ name: 'harbor.example.com/payments/gone', digest: d }]);
+  assert.deepEqual(await racer.status(scan), { done: false, detail: `Harbor did not start a scan of payments/gone@${d}: artifact not in Harbor yet` });
+  assert.deepEqual(await racer.status(scan), { done: false, detail: `Harbor is scanning payments/gone@${d}` });
+  assert.equal(harbor.get('payments', 'gone', d).scanRequests, 1);
+});
+
 test('401: PermanentIntegrationError; 500 and a closed port: RetryableIntegrationError', async () => {
   const d = digest();
   harbor.add({ project: 'payments', repository: 'auth', digest: d, state: 'Success' });

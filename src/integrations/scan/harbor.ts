@@ -19,7 +19,8 @@
  * Harbor's scan_status of an image → what DCP answers:
  *   no scan_overview, or "Not Scanned"  → ask Harbor to scan it, once per artifact in this process
  *                                         (a repeat POST while it runs is refused with 409; that is
- *                                         fine); not done
+ *                                         fine; a 412 refusal is shown in `detail` and not repeated;
+ *                                         a 404 — deleted meanwhile — is forgotten, to ask again); not done
  *   Pending, Scheduled, Running         → not done: "Harbor is scanning …"
  *   Error, Stopped (or any other value) → not done, the status in `detail`; never a pass. DCP does
  *                                         not ask again: a scan that failed once fails again until
@@ -109,6 +110,8 @@ export function harborArtifact(image: ArtifactManifest['images'][number]): Harbo
   return { project, repository, reference, path: `/projects/${encodeURIComponent(project)}/repositories/${repo}/artifacts/${ref}` };
 }
 
+type ScanRequestAnswer = { at: Date; refused?: string; forget?: boolean };
+
 type ImageScan = { done: true; counts: ScanFindings['counts'] } | { done: false; detail: string };
 
 export function createHarborScanProvider(options: HarborOptions): ScanProvider {
@@ -124,9 +127,9 @@ export function createHarborScanProvider(options: HarborOptions): ScanProvider {
    * polls at once join one POST. A request that failed (network, 5xx) is forgotten, so the next
    * poll asks again; one Harbor accepted or refused for good is not repeated.
    */
-  const asked = new Map<string, Promise<{ at: Date; refused?: string }>>();
+  const asked = new Map<string, Promise<ScanRequestAnswer>>();
 
-  function requestScan(ref: HarborArtifactRef, name: string): Promise<{ at: Date; refused?: string }> {
+  function requestScan(ref: HarborArtifactRef, name: string): Promise<ScanRequestAnswer> {
     let request = asked.get(ref.path);
     if (!request) {
       request = (async () => {
@@ -139,9 +142,11 @@ export function createHarborScanProvider(options: HarborOptions): ScanProvider {
         if (answer.status === 202 || answer.status === 409) return { at };
         // 412: Harbor refuses for now (e.g. no scanner set up for the project): say so, do not hammer it.
         if (answer.status === 412) return { at, refused: `HTTP 412${errorMessage(answer.text)}` };
+        // 404: deleted between our read and our request; forgotten below, so a re-push is scanned.
+        if (answer.status === 404) return { at, refused: 'artifact not in Harbor yet', forget: true };
         throw failure(label, answer, errorMessage(answer.text).slice(2));
       })();
-      request.catch(() => asked.delete(ref.path));
+      request.then((r) => r.forget && asked.delete(ref.path), () => asked.delete(ref.path));
       asked.set(ref.path, request);
       if (asked.size > ASKED_LIMIT) asked.delete(asked.keys().next().value!);
     }
