@@ -6,7 +6,8 @@
  * (test/fakes/argo-play.ts) — so a wrong field, id or status in a template fails here.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -223,5 +224,42 @@ describe('the callbacks the shipped templates send (rendered from deploy/argo)',
     assert.equal(result.phase, 'Failed');
     assert.deepEqual(sink.calls.map((c) => [c.body.kind, c.body.status]), [['phase', 'Cancelled']]);
     assert.match(sink.calls[0].body.detail, /Stopped with strategy 'Stop'/);
+  });
+
+  it('a template bug fails the play: a wrong id, a misspelt field, a status outside the contract', async () => {
+    const cases: [string, string, string, RegExp][] = [
+      ['dcp-phase.yaml', '"id": {{=toJson(inputs.parameters.id)}}', '"id": {{=toJson(workflow.parameters.deploymentId)}}', /release callback with id "dep-1"/],
+      ['dcp-phase.yaml', '"detail": {{=toJson(inputs.parameters.detail)}}', '"details": {{=toJson(inputs.parameters.detail)}}', /fields/],
+      ['dcp-phase.yaml', "'Succeeded' : 'Failed'}}", "'Succeeded' : 'Failure'}}", /status "Failure"/],
+      ['dcp-phase.yaml', '"release": {{=toJson(workflow.parameters.service)}}', '"releaseName": {{=toJson(workflow.parameters.service)}}', /CPC PUT body/],
+      ['dcp-phase.yaml', '{{item.releaseId}}', '{{item.release}}', /unresolved template tag \{\{item.release\}\}/],
+    ];
+    for (const [file, from, to, error] of cases) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'dcp-argo-bug-'));
+      try {
+        cpSync(DIR, dir, { recursive: true });
+        const text = readFileSync(path.join(dir, file), 'utf8');
+        assert.ok(text.includes(from), `${file} contains ${from}`);
+        writeFileSync(path.join(dir, file), text.replace(from, to));
+        const broken = await startFakeArgo({ namespace: 'argo', templatesDir: dir });
+        try {
+          const res = await fetch(`${broken.url}/api/v1/workflows/argo/submit`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+              resourceKind: 'WorkflowTemplate',
+              resourceName: 'dcp-phase',
+              submitOptions: { generateName: 'p-', parameters: [`deploymentId=dep-1`, `callbackUrl=${sink.url}`, 'callbackToken=t', 'phaseId=ph-x', 'environment=dev', `releases=${JSON.stringify([release('rel-x', 'c')])}`, 'service=svc'] },
+            }),
+          });
+          const name = ((await res.json()) as { metadata: { name: string } }).metadata.name;
+          await assert.rejects(broken.play(name, { releases: { 'rel-x': 'Failed' } }), error, `${from} → ${to}`);
+        } finally {
+          await broken.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 });

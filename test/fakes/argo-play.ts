@@ -155,6 +155,8 @@ export async function playWorkflow(
 
     let response: { statusCode: number; body: string };
     if (url === callbackUrl) {
+      checkCallback(body, workflow.name, t.name);
+      checkCallbackId(body as Json, workflow.parameters, releases(), t.name);
       if (dropped(body as Json)) return { phase: 'Succeeded', result: '', message: '' };
       const answer = await fetch(url, { method, headers, body: text });
       response = { statusCode: answer.status, body: await answer.text() };
@@ -245,6 +247,41 @@ export async function playWorkflow(
     await runTemplate(template.spec.onExit, {}, exitVars);
   }
   return { phase, message, callbacks, requests };
+}
+
+const KINDS = ['scan', 'phase', 'release'];
+const STATUSES = ['Running', 'Succeeded', 'Failed', 'Cancelled'];
+
+/**
+ * A rendered callback body must be contract §9's: exactly workflow, kind, id, status, detail (all
+ * strings), plus findings (an object of counts) with kind scan and status Succeeded only. A template
+ * that renders anything else fails the test that plays it.
+ */
+export function checkCallback(body: unknown, workflowName: string, templateName: string): void {
+  const problem = (what: string) => new Error(`play: template "${templateName}" renders a callback that breaks contract §9: ${what} — ${JSON.stringify(body)}`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw problem('not a JSON object');
+  const b = body as Json;
+  const findings = b.kind === 'scan' && b.status === 'Succeeded';
+  const expected = ['detail', 'id', 'kind', 'status', 'workflow', ...(findings ? ['findings'] : [])].sort();
+  const keys = Object.keys(b).sort();
+  if (keys.join() !== expected.join()) throw problem(`fields [${keys}], expected [${expected}]`);
+  for (const field of ['workflow', 'kind', 'id', 'status', 'detail']) if (typeof b[field] !== 'string') throw problem(`${field} is not a string`);
+  if (b.workflow !== workflowName) throw problem(`workflow is "${b.workflow}", not the workflow's name "${workflowName}"`);
+  if (!KINDS.includes(b.kind)) throw problem(`kind "${b.kind}"`);
+  if (!STATUSES.includes(b.status)) throw problem(`status "${b.status}"`);
+  if (b.id === '') throw problem('an empty id');
+  if (findings && (typeof b.findings !== 'object' || b.findings === null || Object.values(b.findings).some((n) => !Number.isInteger(n)))) {
+    throw problem('findings is not an object of counts');
+  }
+}
+
+/** The id names what the callback is about (contract §9): the deployment, the phase, or one of the releases. */
+function checkCallbackId(body: Json, parameters: Record<string, string>, releases: Json[], templateName: string): void {
+  const expected =
+    body.kind === 'scan' ? [parameters.deploymentId] : body.kind === 'phase' ? [parameters.phaseId] : releases.map((r) => String(r.releaseId));
+  if (!expected.includes(body.id)) {
+    throw new Error(`play: template "${templateName}" renders a ${body.kind} callback with id "${body.id}", expected ${expected.map((e) => `"${e}"`).join(' or ')} (contract §9)`);
+  }
 }
 
 function evaluateCondition(condition: string, env: Record<string, unknown>): boolean {
