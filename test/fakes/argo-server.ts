@@ -28,12 +28,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { argoSwagger, type SwaggerOperation } from './argo-schema.ts';
 import { playWorkflow, type PlayResult, type PlayScript, type ShippedTemplate } from './argo-play.ts';
 
 export const FAKE_ARGO_TOKEN = 'argo-sa-token-123';
+
+/** deploy/argo/ of this checkout, whatever the working directory. */
+const SHIPPED_TEMPLATES = fileURLToPath(new URL('../../deploy/argo/', import.meta.url));
 
 export type FakePhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error' | '';
 
@@ -57,7 +61,7 @@ export interface FakeArgoOptions {
   namespace: string;
   /** When set, every request needs `Authorization: Bearer <token>` (else 401). */
   token?: string;
-  /** Where the WorkflowTemplates are read from (every *.yaml; documents of kind WorkflowTemplate). */
+  /** Where the WorkflowTemplates are read from (every *.yaml; documents of kind WorkflowTemplate). Default: the shipped deploy/argo/. */
   templatesDir?: string;
 }
 
@@ -149,7 +153,7 @@ function routes(): Route[] {
 
 export async function startFakeArgo(options: FakeArgoOptions): Promise<FakeArgo> {
   const namespace = options.namespace;
-  const templatesDir = options.templatesDir ?? 'deploy/argo';
+  const templatesDir = options.templatesDir ?? SHIPPED_TEMPLATES;
   const store = new Map<string, FakeWorkflow>();
   const requests: FakeArgo['requests'] = [];
   let failures: { remaining: number; status: number } = { remaining: 0, status: 503 };
