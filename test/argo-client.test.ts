@@ -49,6 +49,7 @@ describe('Argo Server client', () => {
 
   it('submits from a WorkflowTemplate and reads the workflow back by name and by labels', async () => {
     const labels = { 'dcp.io/deployment': 'dep-1', 'dcp.io/kind': 'scan' };
+    const seen = argo.waitForWorkflow((w) => w.labels['dcp.io/deployment'] === 'dep-1');
     const { name } = await client().submit({
       template: 't-echo',
       generateName: 'dcp-scan-',
@@ -56,6 +57,7 @@ describe('Argo Server client', () => {
       parameters: { deploymentId: 'dep-1', note: 'a=b, with "quotes" and , commas' },
     });
     assert.match(name, /^dcp-scan-[a-z0-9]{5}$/);
+    assert.equal((await seen).name, name);
     const submitted = argo.workflow(name);
     assert.deepEqual(submitted?.parameters, { deploymentId: 'dep-1', note: 'a=b, with "quotes" and , commas' });
     assert.deepEqual(submitted?.labels, labels);

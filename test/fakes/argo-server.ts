@@ -19,9 +19,18 @@
  * generateName + 5 random characters. Stop of a finished workflow answers as Argo does
  * (500, "cannot shutdown a completed workflow: …").
  *
- * Test controls: `workflows()`, `setPhase`, `delete`, `down`/`up` (503 or refused connections),
- * `failNext`, `stopped`, and `play` (./argo-play.ts): DCP's callbacks as the shipped templates
- * would send them.
+ * Test controls: `workflows()`, `waitForWorkflow`, `setPhase`, `delete`, `down`/`up` (503 or
+ * refused connections), `failNext`, `stopped`, and `play` (./argo-play.ts): DCP's callbacks as the
+ * shipped templates would send them, to the callbackUrl DCP submitted.
+ *
+ * End to end (DCP wired with DCP_ARGO_URL = argo.url and a reachable DCP_PUBLIC_URL):
+ *   const argo = await startFakeArgo({ namespace: 'argo', token: FAKE_ARGO_TOKEN });
+ *   // … post a build; DCP submits the phase …
+ *   const wf = await argo.waitForWorkflow((w) => w.labels['dcp.io/phase'] === phaseId);
+ *   argo.setPhase(wf.name, 'Running');
+ *   const played = await argo.play(wf.name, { releases: { [releaseId]: { status: 'Failed', detail: 'helm: timeout' } } });
+ *   // played.callbacks[i].status: DCP's answers (204 expected); the workflow now ends Failed, so a
+ *   // reconcile reads the same outcome. `'drop'` loses a callback to exercise reconcile instead.
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -71,6 +80,8 @@ export interface FakeArgo {
   /** What was submitted (and not deleted), in submit order. */
   workflows(): FakeWorkflow[];
   workflow(name: string): FakeWorkflow | undefined;
+  /** Resolves with the first workflow (already submitted or still to come) that satisfies `predicate` — no polling. */
+  waitForWorkflow(predicate: (workflow: FakeWorkflow) => boolean): Promise<FakeWorkflow>;
   /** Moves a workflow, as the controller would; a terminal phase sets finishedAt. */
   setPhase(name: string, phase: FakePhase, message?: string): void;
   /** The workflow is gone (deleted, garbage-collected): get → 404, not listed. */
@@ -156,6 +167,8 @@ export async function startFakeArgo(options: FakeArgoOptions): Promise<FakeArgo>
   const templatesDir = options.templatesDir ?? SHIPPED_TEMPLATES;
   const store = new Map<string, FakeWorkflow>();
   const requests: FakeArgo['requests'] = [];
+  const waiters = new Set<{ predicate: (wf: FakeWorkflow) => boolean; resolve: (wf: FakeWorkflow) => void }>();
+  const copy = (wf: FakeWorkflow): FakeWorkflow => ({ ...wf, labels: { ...wf.labels }, parameters: { ...wf.parameters } });
   let failures: { remaining: number; status: number } = { remaining: 0, status: 503 };
   let unavailable = false;
   let port = 0;
@@ -242,6 +255,12 @@ export async function startFakeArgo(options: FakeArgoOptions): Promise<FakeArgo>
       stopMessage: null,
     };
     store.set(name, wf);
+    for (const waiter of waiters) {
+      if (waiter.predicate(copy(wf))) {
+        waiters.delete(waiter);
+        waiter.resolve(copy(wf));
+      }
+    }
     return wf;
   }
 
@@ -364,10 +383,15 @@ export async function startFakeArgo(options: FakeArgoOptions): Promise<FakeArgo>
     url,
     namespace,
     requests,
-    workflows: () => [...store.values()].map((wf) => ({ ...wf, labels: { ...wf.labels }, parameters: { ...wf.parameters } })),
+    workflows: () => [...store.values()].map(copy),
     workflow: (name) => {
       const wf = store.get(name);
-      return wf ? { ...wf, labels: { ...wf.labels }, parameters: { ...wf.parameters } } : undefined;
+      return wf ? copy(wf) : undefined;
+    },
+    waitForWorkflow(predicate) {
+      const found = [...store.values()].map(copy).find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve) => waiters.add({ predicate, resolve }));
     },
     setPhase,
     delete(name) {
