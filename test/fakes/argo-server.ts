@@ -14,8 +14,9 @@
  * Submit loads the WorkflowTemplate from `templatesDir` (the shipped deploy/argo/ by default):
  * an unknown template is a 404 (`workflowtemplates.argoproj.io "x" not found`); a parameter the
  * template does not declare, or a declared one without a default that is not given, is a 400
- * (Argo's validation refuses the second; for the first Argo would add a global parameter — the
- * fake refuses it so DCP never sends one the templates do not read). Workflow names are
+ * (Argo's validation refuses the second, "spec.arguments.X.value is required"; for the first we
+ * found no refusal in Argo — it would likely become an unused global parameter — so the fake
+ * refuses it, so DCP never sends one the templates do not read). Workflow names are
  * generateName + 5 random characters. Stop of a finished workflow answers as Argo does
  * (500, "cannot shutdown a completed workflow: …").
  *
