@@ -123,8 +123,7 @@ export async function helmReleaseDriver(): Promise<HelmHarness> {
 export const helmFailures: NonNullable<ReleaseDriverContractOptions['failures']> = {
   // The cluster's API server cannot be reached: helm status says so before anything ran.
   async retryable() {
-    const files = fakeHelmFiles();
-    return createHelmReleaseDriver({ timeoutMs: 60_000, env: files.env({ FAKE_HELM_SCENARIO: 'unreachable' }) });
+    return createHelmReleaseDriver({ timeoutMs: 60_000, env: { PATH: `${FAKE_HELM_DIR}:${process.env.PATH ?? ''}`, FAKE_HELM_SCENARIO: 'unreachable' } });
   },
   // No helm binary where DCP_HELM_BIN says.
   async permanent() {
