@@ -4,7 +4,7 @@
  * `helm status`, and which failures are the driver's. The contract suite covers the rest.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -142,8 +142,8 @@ describe('Helm release driver', () => {
   describe("the driver's own failures", () => {
     test('no helm binary (ENOENT): Permanent, naming DCP_HELM_BIN', async () => {
       await assert.rejects(driver({}, { bin: join(tmpdir(), 'nowhere', 'helm') }).release(request(), live()), (error: Error) => error instanceof PermanentIntegrationError && /DCP_HELM_BIN/.test(error.message));
-      const empty = mkdtempSync(join(tmpdir(), 'dcp-empty-path-'));
-      await assert.rejects(createHelmReleaseDriver({ timeoutMs: 1000, env: { PATH: empty } }).release(request(), live()), PermanentIntegrationError);
+      // `helm` looked up on a PATH without it.
+      await assert.rejects(createHelmReleaseDriver({ timeoutMs: 1000, env: { PATH: files.dir } }).release(request(), live()), PermanentIntegrationError);
     });
 
     test('a binary that is not helm (no version): Permanent', async () => {
