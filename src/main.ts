@@ -19,6 +19,9 @@ import { consoleLogger, type Logger } from './shared/logger.ts';
 import { createRelay } from './engine/relay.ts';
 import { createEmbeddedExecutor } from './integrations/executor/embedded.ts';
 import { createSimulatedReleaseDriver } from './integrations/release/simulated.ts';
+import { createCpcReleaseDriver } from './integrations/release/cpc.ts';
+import { createHelmReleaseDriver } from './integrations/release/helm.ts';
+import type { ReleaseDriver } from './integrations/release/port.ts';
 import { createSimulatedScanProvider } from './integrations/scan/simulated.ts';
 import { createHarborScanProvider } from './integrations/scan/harbor.ts';
 import { createHttpScanProvider } from './integrations/scan/http.ts';
@@ -120,6 +123,19 @@ export function createScanProvider(settings: Settings, deps: { clock: Clock }): 
   return createSimulatedScanProvider(deps);
 }
 
+/** DCP_RELEASE_DRIVER: the simulator (default), helm run by DCP, or each target's CPC. */
+export function createReleaseDriver(settings: Settings, deps: { clock: Clock; log: Logger }): ReleaseDriver {
+  if (settings.releaseDriver === 'cpc') {
+    deps.log.info(`releases through each target's CPC (cpcEndpoint), polled every ${settings.cpc.pollMs} ms${settings.cpc.token ? ', with a bearer token' : ''}`);
+    return createCpcReleaseDriver({ clock: deps.clock, token: settings.cpc.token, pollMs: settings.cpc.pollMs });
+  }
+  if (settings.releaseDriver === 'helm') {
+    deps.log.info(`releases with ${settings.helm.bin} upgrade --install, timeout ${settings.helm.timeoutMs} ms`);
+    return createHelmReleaseDriver({ bin: settings.helm.bin, timeoutMs: settings.helm.timeoutMs });
+  }
+  return createSimulatedReleaseDriver({ clock: deps.clock });
+}
+
 export async function startDcp(options: DcpOptions): Promise<Dcp> {
   const { settings } = options;
   const log = options.log ?? consoleLogger;
@@ -153,7 +169,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   }
 
   const relay = createRelay({ db, log });
-  const executor = createEmbeddedExecutor({ driver: createSimulatedReleaseDriver({ clock }) });
+  const executor = createExecutor(settings, { clock, log });
   const scan = createScanProvider(settings, { clock });
   const engine = createEngine({
     db, clock, ids, log, executor, scan, leaseMs: options.leaseMs ?? settings.leaseMs,

@@ -173,4 +173,48 @@ describe('readSettings', () => {
     ];
     for (const [name, env, expected] of cases) test(`refused: ${name}`, () => assert.deepEqual(problems(env), expected));
   });
+
+  describe('DCP_RELEASE_DRIVER and its drivers\' settings', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        readSettings(env);
+        return [];
+      } catch (error) {
+        assert.ok(error instanceof InputError);
+        return error.issues.map((i) => `${i.field}: ${i.message}`);
+      }
+    };
+
+    test('simulated by default; helm and cpc are accepted; anything else is refused', () => {
+      assert.equal(readSettings({}).releaseDriver, 'simulated');
+      assert.equal(readSettings({ DCP_RELEASE_DRIVER: 'helm' }).releaseDriver, 'helm');
+      assert.equal(readSettings({ DCP_RELEASE_DRIVER: 'cpc' }).releaseDriver, 'cpc');
+      assert.deepEqual(problems({ DCP_RELEASE_DRIVER: 'kubectl' }), ['DCP_RELEASE_DRIVER: must be one of simulated, helm, cpc; got "kubectl"']);
+    });
+
+    test('defaults: no CPC token, CPC polled every 5 s; helm on PATH with a 10 minute timeout', () => {
+      const s = readSettings({});
+      assert.deepEqual(s.cpc, { token: null, pollMs: 5000 });
+      assert.deepEqual(s.helm, { bin: 'helm', timeoutMs: 600_000 });
+      assert.ok(Object.isFrozen(s));
+    });
+
+    test('DCP_CPC_POLL, DCP_HELM_BIN and DCP_HELM_TIMEOUT are read; bad durations name the variable', () => {
+      const s = readSettings({ DCP_CPC_TOKEN: 'tok', DCP_CPC_POLL: '30s', DCP_HELM_BIN: '/usr/local/bin/helm', DCP_HELM_TIMEOUT: '15m' });
+      assert.deepEqual(s.cpc, { token: 'tok', pollMs: 30_000 });
+      assert.deepEqual(s.helm, { bin: '/usr/local/bin/helm', timeoutMs: 900_000 });
+      assert.deepEqual(problems({ DCP_CPC_POLL: 'often', DCP_HELM_TIMEOUT: '0s' }).map((p) => p.split(':')[0]), ['DCP_CPC_POLL', 'DCP_HELM_TIMEOUT']);
+    });
+
+    test('DCP_CPC_TOKEN may be read from a file (file:PATH), trimmed; an unreadable file is a start-up error', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dcp-settings-'));
+      try {
+        writeFileSync(join(dir, 'cpc'), 'cpc-secret\n');
+        assert.equal(readSettings({ DCP_CPC_TOKEN: `file:${join(dir, 'cpc')}` }).cpc.token, 'cpc-secret');
+        assert.match(problems({ DCP_CPC_TOKEN: `file:${join(dir, 'missing')}` })[0], /^DCP_CPC_TOKEN: names the file .*missing, which cannot be read/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
 });

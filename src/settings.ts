@@ -15,7 +15,11 @@ export interface Settings {
   configDir: string;
   bootstrapToken: string | null;
   executor: 'embedded';
-  releaseDriver: 'simulated';
+  releaseDriver: 'simulated' | 'helm' | 'cpc';
+  /** DCP_CPC_TOKEN (a value or `file:PATH`; null: no Authorization header) and DCP_CPC_POLL (default 5s). */
+  cpc: { token: string | null; pollMs: number };
+  /** DCP_HELM_BIN (default `helm` on PATH) and DCP_HELM_TIMEOUT (helm's --timeout, default 10m). */
+  helm: { bin: string; timeoutMs: number };
   scanProvider: 'simulated' | 'harbor' | 'http';
   /**
    * DCP_HARBOR_URL, DCP_HARBOR_USERNAME, DCP_HARBOR_PASSWORD (or `file:PATH`) and
@@ -214,7 +218,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     configDir: env.DCP_CONFIG || DEFAULT_CONFIG_DIR,
     bootstrapToken: env.DCP_BOOTSTRAP_TOKEN || null,
     executor: oneOf(issues, 'DCP_EXECUTOR', env.DCP_EXECUTOR, ['embedded'] as const, ['argo']),
-    releaseDriver: oneOf(issues, 'DCP_RELEASE_DRIVER', env.DCP_RELEASE_DRIVER, ['simulated'] as const, ['helm', 'cpc']),
+    releaseDriver: oneOf(issues, 'DCP_RELEASE_DRIVER', env.DCP_RELEASE_DRIVER, ['simulated', 'helm', 'cpc'] as const),
+    cpc: {
+      token: secretValue(issues, 'DCP_CPC_TOKEN', env.DCP_CPC_TOKEN),
+      pollMs: duration(issues, 'DCP_CPC_POLL', env.DCP_CPC_POLL, 5000),
+    },
+    helm: {
+      bin: env.DCP_HELM_BIN || 'helm',
+      timeoutMs: duration(issues, 'DCP_HELM_TIMEOUT', env.DCP_HELM_TIMEOUT, 10 * 60_000),
+    },
     scanProvider: oneOf(issues, 'DCP_SCAN_PROVIDER', env.DCP_SCAN_PROVIDER, ['simulated', 'harbor', 'http'] as const),
     harbor: null,
     scanHttp: null,

@@ -1,6 +1,7 @@
 /**
  * ReleaseDriver: installs one artifact on one target (a Helm release, through CPC or Helm).
- * Implementations: `SimulatedReleaseDriver` now; `HelmReleaseDriver`, `CpcReleaseDriver` later.
+ * Implementations: `SimulatedReleaseDriver` (simulated.ts), `CpcReleaseDriver` (cpc.ts: the target's
+ * CPC, docs/integrations/cpc.md), `HelmReleaseDriver` (helm.ts: runs helm, docs/integrations/helm.md).
  *
  * `release` is idempotent by `idempotencyKey`: a repeat (after a crash, a re-drive) must not
  * install twice. It resolves with the release's real outcome. When `signal` aborts, the driver
