@@ -18,6 +18,9 @@ import { createIdGenerator } from './shared/ids.ts';
 import { consoleLogger, type Logger } from './shared/logger.ts';
 import { createRelay } from './engine/relay.ts';
 import { createEmbeddedExecutor } from './integrations/executor/embedded.ts';
+import { createArgoExecutor } from './integrations/executor/argo.ts';
+import { createArgoClient } from './integrations/executor/argo-client.ts';
+import type { Executor } from './integrations/executor/port.ts';
 import { createSimulatedReleaseDriver } from './integrations/release/simulated.ts';
 import { createCpcReleaseDriver } from './integrations/release/cpc.ts';
 import { createHelmReleaseDriver } from './integrations/release/helm.ts';
@@ -40,6 +43,9 @@ import { createEventService } from './services/events.ts';
 import { createGateService, type GateService } from './services/gates.ts';
 import { createOidcService, type OidcService } from './services/oidc.ts';
 import { createSystemService } from './services/system.ts';
+import { createWorkflowCallbackService } from './services/workflow-callbacks.ts';
+import { createScanWebhookService, type HarborWebhook } from './services/scan-webhooks.ts';
+import { harborSecretMatches, parseHarborScanWebhook } from './integrations/scan/harbor-webhook.ts';
 import type { Db } from './store/db.ts';
 import { lockDataDir } from './store/datadir-lock.ts';
 import { latestImport } from './store/catalog.ts';
@@ -111,6 +117,24 @@ function createChangeCaseProvider(settings: Settings): ChangeCaseProvider {
 }
 
 /** DCP_SCAN_PROVIDER: settings.ts has checked that the chosen provider's settings are there. */
+/** DCP_EXECUTOR: the embedded executor over the release driver (default), or Argo. */
+function createExecutor(settings: Settings, deps: { clock: Clock; log: Logger }): Executor {
+  const argo = settings.argo;
+  if (settings.executor === 'argo' && argo) {
+    deps.log.info(`executor: Argo at ${argo.url}, namespace ${argo.namespace}, templates ${argo.scanTemplate} and ${argo.phaseTemplate}; callbacks to ${settings.publicUrl}`);
+    const client = createArgoClient({ url: argo.url, namespace: argo.namespace, token: argo.token });
+    return createArgoExecutor({ client, scanTemplate: argo.scanTemplate, phaseTemplate: argo.phaseTemplate });
+  }
+  return createEmbeddedExecutor({ driver: createReleaseDriver(settings, deps) });
+}
+
+/** Harbor's SCANNING_COMPLETED webhook, when DCP_HARBOR_WEBHOOK_SECRET is set. */
+function harborWebhook(settings: Settings): HarborWebhook | null {
+  const secret = settings.harbor?.webhookSecret;
+  if (!secret) return null;
+  return { verify: (authorization) => harborSecretMatches(authorization, secret), parse: parseHarborScanWebhook };
+}
+
 export function createScanProvider(settings: Settings, deps: { clock: Clock }): ScanProvider {
   if (settings.scanProvider === 'harbor') {
     const harbor = settings.harbor!;
@@ -175,6 +199,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     db, clock, ids, log, executor, scan, leaseMs: options.leaseMs ?? settings.leaseMs,
     checks: createCheckRunner({ scan }),
     scanPollMs: settings.scanPollMs,
+    workflows: { callbackUrl: `${settings.publicUrl.replace(/\/+$/, '')}/api/v1/workflow-callbacks`, reconcileMs: settings.argo?.reconcileMs ?? 30_000 },
     changeCases: createChangeCaseProvider(settings),
     publicUrl: settings.publicUrl,
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
@@ -193,6 +218,8 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       events: createEventService({ db, relay }),
       system: createSystemService({ db, clock, engine, started: () => started }),
       oidc: createOidc(settings, { db, clock, auth, log }),
+      workflowCallbacks: createWorkflowCallbackService({ db, clock, engine, audit }),
+      scanWebhooks: createScanWebhookService({ db, engine, audit, harbor: harborWebhook(settings) }),
     },
     { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT, trustProxy: settings.trustProxy },
   );

@@ -49,13 +49,26 @@ describe('readSettings', () => {
 
   test('invalid values are one InputError naming each variable', () => {
     assert.throws(
-      () => readSettings({ PORT: 'eighty', DCP_EXECUTOR: 'argo', DCP_LEASE_MS: '5', DCP_CHANGE_PROVIDER: 'servicenow' }),
+      () => readSettings({ PORT: 'eighty', DCP_EXECUTOR: 'nomad', DCP_LEASE_MS: '5', DCP_CHANGE_PROVIDER: 'servicenow' }),
       (error: unknown) => {
         assert.ok(error instanceof InputError);
         assert.deepEqual(error.issues.map((i) => i.field), ['PORT', 'DCP_EXECUTOR', 'DCP_LEASE_MS', 'DCP_SERVICENOW_URL']);
-        assert.match(error.message, /"argo" comes in a later release/);
+        assert.match(error.message, /DCP_EXECUTOR must be one of embedded, argo; got "nomad"/);
         return true;
       },
+    );
+  });
+
+  test('DCP_EXECUTOR=argo: DCP_ARGO_URL required; the defaults of contract §9; names and durations checked', () => {
+    assert.equal(readSettings({}).argo, null);
+    assert.throws(() => readSettings({ DCP_EXECUTOR: 'argo' }), /DCP_ARGO_URL is required/);
+    const s = readSettings({ DCP_EXECUTOR: 'argo', DCP_ARGO_URL: 'https://argo.example.com:2746/' });
+    assert.deepEqual(s.argo, {
+      url: 'https://argo.example.com:2746', namespace: 'argo', token: null, scanTemplate: 'dcp-scan-wait', phaseTemplate: 'dcp-phase', reconcileMs: 30_000,
+    });
+    assert.throws(
+      () => readSettings({ DCP_EXECUTOR: 'argo', DCP_ARGO_URL: 'ftp://x', DCP_ARGO_NAMESPACE: 'Bad_NS', DCP_ARGO_RECONCILE: 'soon' }),
+      (error: unknown) => error instanceof InputError && error.issues.map((i) => i.field).join() === 'DCP_ARGO_URL,DCP_ARGO_NAMESPACE,DCP_ARGO_RECONCILE',
     );
   });
 

@@ -14,7 +14,9 @@ export interface Settings {
   dataDir: string;
   configDir: string;
   bootstrapToken: string | null;
-  executor: 'embedded';
+  executor: 'embedded' | 'argo';
+  /** DCP_ARGO_*: the Argo Server workflows are submitted to (required with DCP_EXECUTOR=argo). */
+  argo: ArgoSettings | null;
   releaseDriver: 'simulated' | 'helm' | 'cpc';
   /** DCP_CPC_TOKEN (a value or `file:PATH`; null: no Authorization header) and DCP_CPC_POLL (default 5s). */
   cpc: { token: string | null; pollMs: number };
@@ -56,6 +58,20 @@ export interface HarborSettings {
   password: string | null;
   /** The Auth Header value of Harbor's webhook policy; null: the webhook is refused. */
   webhookSecret: string | null;
+}
+
+export interface ArgoSettings {
+  /** DCP_ARGO_URL: the Argo Server, e.g. https://argo.example.com:2746. */
+  url: string;
+  /** DCP_ARGO_NAMESPACE (default `argo`): where workflows are submitted. */
+  namespace: string;
+  /** DCP_ARGO_TOKEN: bearer token for the Argo Server (a value, or `file:PATH`). */
+  token: string | null;
+  /** DCP_ARGO_SCAN_TEMPLATE / DCP_ARGO_PHASE_TEMPLATE: the WorkflowTemplates (deploy/argo/). */
+  scanTemplate: string;
+  phaseTemplate: string;
+  /** DCP_ARGO_RECONCILE (default 30s): how often DCP reads a running workflow's status. */
+  reconcileMs: number;
 }
 
 export interface OidcSettings {
@@ -185,6 +201,27 @@ function readScan(issues: FieldIssue[], env: NodeJS.ProcessEnv, provider: Settin
   return { harbor, scanHttp };
 }
 
+/** DCP_ARGO_*, read when DCP_EXECUTOR=argo. */
+function readArgo(issues: FieldIssue[], env: NodeJS.ProcessEnv): ArgoSettings {
+  const url = env.DCP_ARGO_URL || '';
+  if (url === '') issues.push({ field: 'DCP_ARGO_URL', message: 'is required when DCP_EXECUTOR=argo: the Argo Server, e.g. https://argo.example.com:2746' });
+  else if (!URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol)) issues.push({ field: 'DCP_ARGO_URL', message: `must be an http(s) URL; got "${url}"` });
+  const name = (field: string, value: string | undefined, fallback: string): string => {
+    const v = value || fallback;
+    // Kubernetes names: DNS-1123 labels/subdomains.
+    if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(v)) issues.push({ field, message: `must be a Kubernetes name (lower-case letters, digits, '-', '.'); got "${v}"` });
+    return v;
+  };
+  return {
+    url: url.replace(/\/+$/, ''),
+    namespace: name('DCP_ARGO_NAMESPACE', env.DCP_ARGO_NAMESPACE, 'argo'),
+    token: secretValue(issues, 'DCP_ARGO_TOKEN', env.DCP_ARGO_TOKEN),
+    scanTemplate: name('DCP_ARGO_SCAN_TEMPLATE', env.DCP_ARGO_SCAN_TEMPLATE, 'dcp-scan-wait'),
+    phaseTemplate: name('DCP_ARGO_PHASE_TEMPLATE', env.DCP_ARGO_PHASE_TEMPLATE, 'dcp-phase'),
+    reconcileMs: duration(issues, 'DCP_ARGO_RECONCILE', env.DCP_ARGO_RECONCILE, 30_000),
+  };
+}
+
 function readTrustProxy(value: string | undefined): boolean | string {
   if (value === undefined || value === '' || value === 'false') return false;
   if (value === 'true') return true;
@@ -217,7 +254,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     dataDir: env.DCP_DATA_DIR || './.dcp',
     configDir: env.DCP_CONFIG || DEFAULT_CONFIG_DIR,
     bootstrapToken: env.DCP_BOOTSTRAP_TOKEN || null,
-    executor: oneOf(issues, 'DCP_EXECUTOR', env.DCP_EXECUTOR, ['embedded'] as const, ['argo']),
+    executor: oneOf(issues, 'DCP_EXECUTOR', env.DCP_EXECUTOR || undefined, ['embedded', 'argo'] as const),
+    argo: null,
     releaseDriver: oneOf(issues, 'DCP_RELEASE_DRIVER', env.DCP_RELEASE_DRIVER, ['simulated', 'helm', 'cpc'] as const),
     cpc: {
       token: secretValue(issues, 'DCP_CPC_TOKEN', env.DCP_CPC_TOKEN),
@@ -245,6 +283,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
   };
   settings.oidc = readOidc(issues, env, settings.publicUrl);
   Object.assign(settings, readScan(issues, env, settings.scanProvider));
+  if (settings.executor === 'argo') settings.argo = readArgo(issues, env);
   if (!Number.isInteger(settings.leaseMs) || settings.leaseMs < 1000) {
     issues.push({ field: 'DCP_LEASE_MS', message: `must be a number of milliseconds, at least 1000; got "${env.DCP_LEASE_MS}"` });
   }

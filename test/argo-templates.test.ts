@@ -230,7 +230,7 @@ describe('the callbacks the shipped templates send (rendered from deploy/argo)',
     const cases: [string, string, string, RegExp][] = [
       ['dcp-phase.yaml', '"id": {{=toJson(inputs.parameters.id)}}', '"id": {{=toJson(workflow.parameters.deploymentId)}}', /release callback with id "dep-1"/],
       ['dcp-phase.yaml', '"detail": {{=toJson(inputs.parameters.detail)}}', '"details": {{=toJson(inputs.parameters.detail)}}', /fields/],
-      ['dcp-phase.yaml', "'Succeeded' : 'Failed'}}", "'Succeeded' : 'Failure'}}", /status "Failure"/],
+      ['dcp-phase.yaml', "'Cancelled' : 'Failed')}}", "'Cancelled' : 'Failure')}}", /status "Failure"/],
       ['dcp-phase.yaml', '"release": {{=toJson(workflow.parameters.service)}}', '"releaseName": {{=toJson(workflow.parameters.service)}}', /CPC PUT body/],
       ['dcp-phase.yaml', '{{item.releaseId}}', '{{item.release}}', /unresolved template tag \{\{item.release\}\}/],
     ];

@@ -75,6 +75,9 @@ const MATRIX: Record<string, Row> = {
   // Someone else's token is not found; an admin's call finds it.
   'DELETE /api/v1/tokens/:id': { allowed: ['admin', 'tok:admin'], denied: (kind) => (READERS.includes(kind) ? 404 : 403) },
   'GET /api/v1/audit': { allowed: ['admin', 'tok:admin'] },
+  // Calls that prove themselves with their own credential (a workflow's callback token, Harbor's secret): no DCP token or session opens them.
+  'POST /api/v1/workflow-callbacks': { allowed: [], denied: () => 401 },
+  'POST /api/v1/webhooks/harbor': { allowed: [], denied: () => 401 },
 };
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -153,6 +156,8 @@ for (const backend of BACKENDS) {
         'POST /api/v1/change-cases/:id/transition': { status: 'submitted' },
         'POST /api/v1/freezes': { environments: ['gov-prod'], startsAt: clock.now().toISOString(), reason: 'matrix' },
         'POST /api/v1/tokens': { name: 'mine', scopes: ['read'] },
+        'POST /api/v1/workflow-callbacks': { workflow: 'dcp-scan-x', kind: 'scan', id: waiting.id, status: 'Running' },
+        'POST /api/v1/webhooks/harbor': { type: 'SCANNING_COMPLETED', event_data: { resources: [] } },
       };
       const auditCount = async () => Number((await t.dcp.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit'))[0].n);
 

@@ -57,7 +57,7 @@ export function installAccess(app: FastifyInstance, auth: AuthService): AccessCo
   });
   app.addHook('onRequest', async (request) => {
     const access = accessOf(request);
-    if (access === 'public' || access === undefined) return;
+    if (access === 'public' || access === 'callback' || access === undefined) return;
     const principal = await authenticate(request, auth);
     request.caller.principal = principal;
     if (!hasScope(principal, access)) {

@@ -11,6 +11,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { webRoutes } from './routes/web.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { callbackRoutes } from './routes/callbacks.ts';
 import { accessRoutes } from './routes/access.ts';
 import { installAccess, type RouteRule } from './access.ts';
 import { installAudit } from './audit.ts';
@@ -99,7 +100,13 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
         version: options.version,
         description: 'Builds become deployments that run through phases of releases. Every /api/v1 call needs `Authorization: Bearer <token>`.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          callbackToken: { type: 'http', scheme: 'bearer', description: 'The callback token DCP minted for one workflow (its `callbackToken` parameter); nothing else.' },
+          harborSecret: { type: 'apiKey', in: 'header', name: 'Authorization', description: "The shared secret of Harbor's webhook policy (DCP_HARBOR_WEBHOOK_SECRET)." },
+        },
+      },
       security: [{ bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -142,6 +149,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   systemRoutes(app, ctx);
   sessionRoutes(app, ctx);
   accessRoutes(app, ctx);
+  callbackRoutes(app, ctx);
   await webRoutes(app, options.webRoot, access);
   return app;
 }

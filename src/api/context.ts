@@ -13,6 +13,8 @@ import type { EventService } from '../services/events.ts';
 import type { GateService } from '../services/gates.ts';
 import type { OidcService } from '../services/oidc.ts';
 import type { SystemService } from '../services/system.ts';
+import type { WorkflowCallbackService } from '../services/workflow-callbacks.ts';
+import type { ScanWebhookService } from '../services/scan-webhooks.ts';
 import type { SchemaReferences } from './schemas.ts';
 
 export interface ApiContext {
@@ -24,6 +26,8 @@ export interface ApiContext {
   events: EventService;
   configImport: ConfigImportService;
   system: SystemService;
+  workflowCallbacks: WorkflowCallbackService;
+  scanWebhooks: ScanWebhookService;
   /** Sign-in with OIDC; null when DCP_OIDC_ISSUER is not set (token sign-in only). */
   oidc: OidcService | null;
 }

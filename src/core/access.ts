@@ -22,7 +22,12 @@
 export const SCOPES = ['read', 'builds:write', 'deployments:write', 'approvals:write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export type Access = 'public' | Scope;
+/**
+ * What a route needs: a scope; `public` (no one need be known); or `callback` — DCP's tokens and
+ * sessions do not apply, the caller proves itself with a credential of its own that the route's
+ * service checks (a workflow's callback token, a webhook's shared secret).
+ */
+export type Access = 'public' | 'callback' | Scope;
 
 export interface Principal {
   kind: 'person' | 'service';

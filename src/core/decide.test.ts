@@ -24,7 +24,8 @@ const finished = (releaseId: string, outcome: ReleaseOutcome = 'Succeeded'): Sig
 const cancel: Signal = { type: 'cancel', by: 'alice', reason: 'wrong build' };
 
 const moveLine = (m: Move): string => `${m.entity} ${m.id}: ${m.from} → ${m.to}`;
-const effectLine = (e: Decision['effects'][number]): string => ('releaseId' in e ? `${e.type} ${e.releaseId}` : e.type);
+const effectLine = (e: Decision['effects'][number]): string =>
+  'releaseId' in e ? `${e.type} ${e.releaseId}` : e.type === 'phase.run' ? `${e.type} ${e.phaseId}` : e.type;
 
 interface Step {
   view: DeploymentView;
@@ -156,7 +157,8 @@ const TABLE: Record<DeploymentStatus, Record<keyof typeof SIGNALS, Expected>> = 
   InProgress: {
     start: NOTHING,
     'scan.completed': NOTHING,
-    'release.started': { moves: ['release dev-2: Pending → Deploying'], effects: ['release.run dev-2'] },
+    // The last release of dev to hold its target: a workflow executor may run the phase now.
+    'release.started': { moves: ['release dev-2: Pending → Deploying'], effects: ['release.run dev-2', 'phase.run dev'] },
     'release.finished Succeeded': { moves: ['release dev-1: Deploying → Succeeded'], effects: ['lock.free dev-1'] },
     'release.finished Failed': failFirstPhase('Failed'),
     // A release cancelled outside a deployment cancel (by an operator on the cluster) fails its phase.
@@ -241,7 +243,7 @@ describe('decide: happy path', () => {
 
     assert.deepEqual([s3.moves, s3.effects], [['release dev-1: Pending → Deploying'], ['release.run dev-1']]);
     assert.equal(s3.view.phases[0].releases[0].statusDetail, 'Releasing to dev-1.cluster');
-    assert.deepEqual([s4.moves, s4.effects], [['release dev-2: Pending → Deploying'], ['release.run dev-2']]);
+    assert.deepEqual([s4.moves, s4.effects], [['release dev-2: Pending → Deploying'], ['release.run dev-2', 'phase.run dev']]);
     assert.deepEqual([s5.moves, s5.effects], [['release dev-1: Deploying → Succeeded'], ['lock.free dev-1']], 'dev-2 still runs: the phase waits');
 
     // The last release of dev completes the phase, and prod starts at once.
@@ -249,7 +251,7 @@ describe('decide: happy path', () => {
     assert.deepEqual(s6.effects, ['lock.free dev-2', 'release.acquire prod-1']);
     assert.equal(s6.view.phases[0].statusDetail, 'Released to dev-1.cluster, dev-2.cluster');
 
-    assert.deepEqual([s7.moves, s7.effects], [['release prod-1: Pending → Deploying'], ['release.run prod-1']]);
+    assert.deepEqual([s7.moves, s7.effects], [['release prod-1: Pending → Deploying'], ['release.run prod-1', 'phase.run prod']]);
     assert.deepEqual(s8.moves, ['release prod-1: Deploying → Succeeded', 'phase prod: Deploying → Completed', 'deployment d1: InProgress → Completed']);
     assert.deepEqual(s8.effects, ['lock.free prod-1']);
     assert.equal(statuses(s8.view), 'Completed dev:Completed[dev-1:Succeeded dev-2:Succeeded] prod:Completed[prod-1:Succeeded]');
@@ -448,5 +450,57 @@ describe('invariantViolations rejects inconsistent deployments', () => {
     assert.deepEqual(invariantViolations(deployment('Cancelled', p('Skipped', ['Skipped']), p('Skipped', ['Skipped'], 'other'))), []);
     assert.deepEqual(invariantViolations(deployment('Cancelled', p('Completed', ['Succeeded']), p('Cancelled', ['Deploying', 'Succeeded', 'Skipped']), p('Skipped', ['Skipped'], 'x'))), []);
     assert.deepEqual(invariantViolations(deployment('Failed', p('Failed', ['Failed', 'Deploying', 'Cancelled', 'Skipped']), p('Skipped', ['Skipped']))), []);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A workflow executor (Argo) runs a phase as one workflow and reports through callbacks.
+
+describe('decide: phases run as workflows', () => {
+  const deploying = (releases: Record<string, ReleaseStatus>, touched: string[] = []): DeploymentView => {
+    const view = deployment('InProgress', phase('dev', 'Deploying', releases), phase('prod', 'Pending', { 'prod-1': 'Pending' }));
+    for (const r of view.phases[0].releases) r.touched = touched.includes(r.id);
+    return view;
+  };
+
+  test('phase.run once, when the last release of the phase holds its target', () => {
+    const [first, second, repeat] = run(deploying({ 'dev-1': 'Pending', 'dev-2': 'Pending' }), started('dev-1'), started('dev-2'), started('dev-2'));
+    assert.deepEqual(first.effects, ['release.run dev-1']);
+    assert.deepEqual(second.effects, ['release.run dev-2', 'phase.run dev']);
+    assert.deepEqual(repeat.effects, [], 'a redelivered lock signal starts nothing again');
+  });
+
+  test('progress records the detail and that the release touched its target, without a move; a repeat records nothing', () => {
+    const progress: Signal = { type: 'release.progress', releaseId: 'dev-1', detail: 'Running (workflow w1)' };
+    const [s1] = run(deploying({ 'dev-1': 'Deploying', 'dev-2': 'Deploying' }), progress);
+    assert.deepEqual([s1.moves, s1.effects], [[], ['release.record dev-1']]);
+    assert.deepEqual(s1.decision.effects[0], { type: 'release.record', releaseId: 'dev-1', statusDetail: 'Running (workflow w1)', touched: true });
+    const again = step(s1.decision.view, progress);
+    assert.deepEqual([again.moves, again.effects], [[], []]);
+    const late = step(VIEWS.Completed, { type: 'release.progress', releaseId: 'dev-1', detail: 'late' });
+    assert.deepEqual([late.moves, late.effects], [[], []], 'progress of a release that ended changes nothing');
+  });
+
+  test('the workflow succeeded: the releases it did not report succeed, the phase completes, the next one starts', () => {
+    const view = deploying({ 'dev-1': 'Succeeded', 'dev-2': 'Deploying' });
+    const s = step(view, { type: 'workflow.ended', phaseId: 'dev', outcome: 'Succeeded', detail: 'workflow w1 succeeded' });
+    assert.deepEqual(s.moves, ['release dev-2: Deploying → Succeeded', 'phase dev: Deploying → Completed', 'phase prod: Pending → Checking', 'phase prod: Checking → Deploying']);
+  });
+
+  test('the workflow failed: its unreported releases fail with its message, and the phase and deployment fail', () => {
+    const s = step(deploying({ 'dev-1': 'Deploying', 'dev-2': 'Deploying' }), { type: 'workflow.ended', phaseId: 'dev', outcome: 'Failed', detail: 'workflow w1: step dev-2 failed' });
+    assert.deepEqual(s.moves.slice(0, 3), ['release dev-1: Deploying → Failed', 'phase dev: Deploying → Failed', 'phase prod: Pending → Skipped']);
+    assert.ok(s.moves.includes('release dev-2: Deploying → Failed'));
+    assert.equal(s.view.status, 'Failed');
+  });
+
+  test('the workflow was stopped: releases that had not touched their target end Cancelled, those that had end Failed (outcome unknown)', () => {
+    const cancelled = deployment('Cancelled', phase('dev', 'Cancelled', { 'dev-1': 'Deploying', 'dev-2': 'Deploying' }), phase('prod', 'Skipped', { 'prod-1': 'Skipped' }));
+    cancelled.phases[0].releases[0].touched = true;
+    const s = step(cancelled, { type: 'workflow.ended', phaseId: 'dev', outcome: 'Cancelled', detail: 'workflow w1 stopped' });
+    assert.deepEqual(s.moves, ['release dev-1: Deploying → Failed', 'release dev-2: Deploying → Cancelled']);
+    assert.match(s.view.phases[0].releases[0].statusDetail, /outcome there is unknown/);
+    assert.match(s.view.phases[0].releases[1].statusDetail, /^Stopped before it touched the target/);
+    assert.equal(step(s.view, { type: 'workflow.ended', phaseId: 'dev', outcome: 'Cancelled', detail: 'again' }).moves.length, 0, 'a repeat changes nothing');
   });
 });

@@ -29,6 +29,8 @@ export interface ReleaseView {
   target: string;
   status: ReleaseStatus;
   statusDetail: string;
+  /** A workflow reported it under way at its target (it may have changed the target). */
+  touched: boolean;
 }
 
 export interface PhaseView {
@@ -63,9 +65,19 @@ export type Signal =
   /** A new deployment: begin waiting for the artifact's scan. */
   | { type: 'start' }
   | { type: 'scan.completed'; findings: ScanFindings }
+  /** The registry says the artifact's scan may be done (Harbor's webhook): ask the scan provider now. */
+  | { type: 'scan.recheck' }
   /** The release holds its service×target lock and may start. */
   | { type: 'release.started'; releaseId: string }
   | { type: 'release.finished'; releaseId: string; outcome: ReleaseOutcome; detail: string }
+  /** A workflow reports a release under way at its target (no move: its detail, and that it touched the target). */
+  | { type: 'release.progress'; releaseId: string; detail: string }
+  /**
+   * A phase's workflow ended (its exit handler, or DCP reading its status): the releases it did not
+   * report end with it — Succeeded, Failed with the workflow's message, or, when it was stopped,
+   * Cancelled if they had not touched their target (else Failed: their real outcome is unknown).
+   */
+  | { type: 'workflow.ended'; phaseId: string; outcome: ReleaseOutcome; detail: string }
   | { type: 'cancel'; by: string; reason?: string }
   /** A round of checks has finished. */
   | { type: 'checks.completed'; phaseId: string; round: number; results: CheckResult[] }
@@ -83,12 +95,18 @@ export type Move =
   | { entity: 'release'; id: string; from: ReleaseStatus; to: ReleaseStatus; detail: string };
 
 export type Effect =
-  /** Ask the scan provider whether the artifact's scan is done. */
+  /** Begin waiting for the artifact's scan (polling the scan provider, or a scan workflow). */
   | { type: 'scan.poll' }
+  /** Ask the scan provider now whether the scan is done (once; the wait itself goes on as it was). */
+  | { type: 'scan.check' }
   /** Try to take the service×target lock for a release; on success the engine signals `release.started`. */
   | { type: 'release.acquire'; releaseId: string }
-  /** Hand the release to the executor. */
+  /** Hand the release to the executor (an executor that runs releases one by one). */
   | { type: 'release.run'; releaseId: string }
+  /** Every release of the phase holds its target: an executor that runs a phase as one workflow starts it now. */
+  | { type: 'phase.run'; phaseId: string }
+  /** What a release in flight shows besides its status (progress reported by a workflow). */
+  | { type: 'release.record'; releaseId: string; statusDetail: string; touched: boolean }
   /** Tell an in-flight release to stop. */
   | { type: 'release.stop'; releaseId: string }
   /** The release no longer needs (or never got to use) its lock: free it for the next in line. */
@@ -131,11 +149,15 @@ export function decide(deployment: DeploymentView, signal: Signal, now: Date): D
         act.deployment('InProgress', `Deploying ${d.phases.length} phase${d.phases.length === 1 ? '' : 's'}`);
       }
       break;
+    case 'scan.recheck':
+      if (d.status === 'Scanning') out.effects.push({ type: 'scan.check' });
+      break;
     case 'release.started': {
       const found = act.findRelease(signal.releaseId);
       if (found && found.release.status === 'Pending' && found.phase.status === 'Deploying') {
         act.release(found.release, 'Deploying', `Releasing to ${found.release.target}`);
         out.effects.push({ type: 'release.run', releaseId: found.release.id });
+        if (found.phase.releases.every((r) => r.status !== 'Pending')) out.effects.push({ type: 'phase.run', phaseId: found.phase.id });
       } else if (found?.release.status === 'Deploying') {
         // A redelivered signal: the release runs and holds its lock until it finishes. Freeing
         // the lock here would let another deployment release to the same target at once.
@@ -147,12 +169,25 @@ export function decide(deployment: DeploymentView, signal: Signal, now: Date): D
     }
     case 'release.finished': {
       const found = act.findRelease(signal.releaseId);
-      if (found && found.release.status === 'Deploying') {
-        act.release(found.release, signal.outcome, signal.detail);
-        out.effects.push({ type: 'lock.free', releaseId: found.release.id });
-        // A release that did not succeed while its phase still deploys fails the phase (a release
-        // cancelled outside a deployment cancel, by an operator on the cluster, counts as failed).
-        if (signal.outcome !== 'Succeeded' && found.phase.status === 'Deploying') act.failPhase(found.phase, found.release, signal.detail);
+      if (found && found.release.status === 'Deploying') act.finishRelease(found.phase, found.release, signal.outcome, signal.detail);
+      break;
+    }
+    case 'release.progress': {
+      const found = act.findRelease(signal.releaseId);
+      if (found && found.release.status === 'Deploying' && (found.release.statusDetail !== signal.detail || !found.release.touched)) {
+        found.release.statusDetail = signal.detail;
+        found.release.touched = true;
+        out.effects.push({ type: 'release.record', releaseId: found.release.id, statusDetail: signal.detail, touched: true });
+      }
+      break;
+    }
+    case 'workflow.ended': {
+      const phase = d.phases.find((p) => p.id === signal.phaseId);
+      for (const release of phase?.releases ?? []) {
+        if (release.status !== 'Deploying') continue;
+        if (signal.outcome !== 'Cancelled') act.finishRelease(phase!, release, signal.outcome, signal.detail);
+        else if (!release.touched) act.finishRelease(phase!, release, 'Cancelled', `Stopped before it touched the target: ${signal.detail}`);
+        else act.finishRelease(phase!, release, 'Failed', `Stopped while it ran at the target (its outcome there is unknown to DCP): ${signal.detail}`);
       }
       break;
     }
@@ -243,6 +278,14 @@ class Actor {
     release.status = to;
     release.statusDetail = detail;
     this.out.moves.push({ entity: 'release', id: release.id, from, to, detail });
+  }
+
+  /** A release in flight ended: it frees its target; one that did not succeed while its phase still deploys fails the phase. */
+  finishRelease(phase: PhaseView, release: ReleaseView, outcome: ReleaseOutcome, detail: string): void {
+    this.release(release, outcome, detail);
+    this.out.effects.push({ type: 'lock.free', releaseId: release.id });
+    // A release cancelled outside a deployment cancel (by an operator on the cluster) counts as failed.
+    if (outcome !== 'Succeeded' && phase.status === 'Deploying') this.failPhase(phase, release, detail);
   }
 
   /** The first failed release fails its phase, which fails the deployment. */

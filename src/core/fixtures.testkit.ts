@@ -23,8 +23,8 @@ export function gateFacts(overrides: Partial<GateFacts> = {}): GateFacts {
   return { approvals: [], changeCase: null, freezes: [], bakeReference: null, ...overrides };
 }
 
-export function releaseView(id: string, status: ReleaseStatus = 'Pending', target = `${id}.cluster`): ReleaseView {
-  return { id, target, status, statusDetail: '' };
+export function releaseView(id: string, status: ReleaseStatus = 'Pending', target = `${id}.cluster`, touched = false): ReleaseView {
+  return { id, target, status, statusDetail: '', touched };
 }
 
 /**

@@ -9,7 +9,8 @@
  * and wakes the workers. Services, the API and jobs change deployments only through it.
  *
  * The kinds of job (work.ts): `deployment.signal` (a lock handed over, a gate timer), `scan.poll`,
- * `release.run`, `checks.run`, `changecase.sync`. Each runner returns an outcome that `settle`
+ * `release.run`, `checks.run`, `changecase.sync`, and with a workflow executor (Argo)
+ * `workflow.submit`, `workflow.reconcile`, `workflow.stop`. Each runner returns an outcome that `settle`
  * carries out; one error policy for all: a permanent integration error ends the entity the job
  * served at once, with the reason; any other error is retried with backoff (capped at 5 min).
  *
@@ -34,6 +35,7 @@ import { applySignal, type Applied } from './transitions.ts';
 import { createRunners, type Outcome } from './work.ts';
 
 export type { Applied } from './transitions.ts';
+export { CALLBACK_GRACE_MS } from './transitions.ts';
 
 export interface EngineDeps {
   db: Db;
@@ -53,6 +55,8 @@ export interface EngineDeps {
   leaseMs?: number;
   /** How long to wait before asking the scan provider again when it does not say. */
   scanPollMs?: number;
+  /** With a workflow executor (Argo): the callback URL workflows report to, and how often a running one is read. */
+  workflows?: { callbackUrl: string; reconcileMs: number };
   maxInFlight?: number;
 }
 
@@ -72,9 +76,11 @@ export interface Engine {
   /** Look for due work now. */
   wake(): void;
   /** The one way to change a deployment (see the header); returns what changed. */
-  apply(deploymentId: string, signal: Signal, options?: ApplyOptions): Promise<Applied>;
+  apply(deploymentId: string, signal: Signal | Signal[], options?: ApplyOptions): Promise<Applied>;
   /** Called after every commit that applied a signal, with the moves it made (maybe none). */
   onMoves(listener: (moves: Move[]) => void): () => void;
+  /** Called after every job run has settled — done, rescheduled, or failed and set to retry (`error`). */
+  onJobSettled(listener: (job: Pick<jobs.Job, 'kind' | 'deploymentId' | 'payload' | 'attempts'>, error: string | null) => void): () => void;
   stats(): { transitions: number; jobsRun: number; inFlight: number };
 }
 
@@ -90,6 +96,7 @@ export function createEngine(deps: EngineDeps): Engine {
   /** Lease renewals of releases running here; a stop clears them (the jobs are re-driven later). */
   const heartbeats = new Set<NodeJS.Timeout>();
   const listeners = new Set<(moves: Move[]) => void>();
+  const jobListeners = new Set<(job: Pick<jobs.Job, 'kind' | 'deploymentId' | 'payload' | 'attempts'>, error: string | null) => void>();
   let wakeController = new AbortController();
   let dirty = true;
   /** Some release may have been asked to stop: look among the ones running here. */
@@ -123,14 +130,14 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
-  async function apply(deploymentId: string, signal: Signal, options: ApplyOptions = {}): Promise<Applied> {
+  async function apply(deploymentId: string, signal: Signal | Signal[], options: ApplyOptions = {}): Promise<Applied> {
     const applied = await withRetry(() =>
       deps.db.transaction(async (tx) => {
         const now = deps.clock.now();
         // Lock order everywhere: the deployment row, then whatever the caller and the signal touch.
         await lockDeployment(tx, deploymentId);
         if ((await options.before?.(tx, now)) === false) return { moves: [], view: null, wake: false, stops: false };
-        return applySignal({ tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl }, deploymentId, signal);
+        return applySignal({ tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode }, deploymentId, signal);
       }),
     );
     committed(applied);
@@ -159,6 +166,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const runners = createRunners({
     db: deps.db, clock: deps.clock, ids: deps.ids, log: deps.log, executor: deps.executor, scan: deps.scan, checks: deps.checks,
     changeCases: deps.changeCases, publicUrl: deps.publicUrl, scanPollMs, running,
+    workflows: deps.workflows ?? { callbackUrl: `${deps.publicUrl.replace(/\/+$/, '')}/api/v1/workflow-callbacks`, reconcileMs: 30_000 },
   });
 
   /** Carries out a runner's outcome. */
@@ -171,7 +179,11 @@ export function createEngine(deps: EngineDeps): Engine {
           await jobs.complete(tx, job);
         });
       case 'again':
-        return jobs.reschedule(deps.db, job, outcome.at, outcome.note);
+        if (!outcome.write) return jobs.reschedule(deps.db, job, outcome.at, outcome.note);
+        return deps.db.transaction(async (tx) => {
+          await outcome.write!(tx, deps.clock.now());
+          await jobs.reschedule(tx, job, outcome.at, outcome.note);
+        });
       case 'leave':
         return;
       case 'signal':
@@ -188,6 +200,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   async function runJob(job: jobs.Job): Promise<void> {
     const runner = runners[job.kind];
+    let failure: string | null = null;
     try {
       let outcome: Outcome;
       try {
@@ -202,10 +215,12 @@ export function createEngine(deps: EngineDeps): Engine {
       // Retry with backoff (capped at 5 min): a provider outage delays, it does not lose work.
       const delay = Math.min(300_000, 100 * 2 ** Math.min(job.attempts, 12));
       const message = error instanceof Error ? error.message : String(error);
+      failure = message;
       deps.log.warn(`job ${job.kind} ${job.id} failed (attempt ${job.attempts}), retrying in ${delay} ms: ${message}`);
       await jobs.reschedule(deps.db, job, new Date(deps.clock.now().getTime() + delay), message).catch(() => undefined);
     } finally {
       jobsRun++;
+      for (const listener of jobListeners) listener(job, failure);
       inFlight.delete(`${job.id}:${job.generation}`);
       wake();
     }
@@ -282,6 +297,10 @@ export function createEngine(deps: EngineDeps): Engine {
     onMoves(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onJobSettled(listener) {
+      jobListeners.add(listener);
+      return () => jobListeners.delete(listener);
     },
     stats: () => ({ transitions, jobsRun, inFlight: inFlight.size }),
   };

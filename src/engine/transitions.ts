@@ -9,11 +9,13 @@
 import { decide, type DeploymentView, type Move, type Signal } from '../core/decide.ts';
 import { eventTypeFor, type DeploymentEventData } from '../core/events.ts';
 import type { Queryable } from '../store/db.ts';
+import { isTerminalDeployment } from '../core/lifecycle.ts';
 import { loadCaseContext, loadView, persistMove, recordPhase, recordScanFindings, requestReleaseStop, setReleaseDetail } from '../store/deployments.ts';
 import { appendEvent } from '../store/events.ts';
 import { changeCasesOf, insertChangeCase, moveChangeCase } from '../store/gates.ts';
 import { deleteJobs, enqueue, notifyWorkers, schedule, unschedule } from '../store/jobs.ts';
 import { acquire, free } from '../store/locks.ts';
+import { expireWorkflowTokens, getWorkflow, insertWorkflow, workflowKey } from '../store/workflows.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 
 export interface TransitionContext {
@@ -24,7 +26,12 @@ export interface TransitionContext {
   changeProvider: string;
   /** The app's base URL, for links in change cases. */
   publicUrl: string;
+  /** How releases run: one by one in this process (`release`), or a workflow per phase on Argo (`workflow`). */
+  executorMode: 'release' | 'workflow';
 }
+
+/** How long a workflow's callback token still works once nothing of its deployment runs (late repeats answer 204). */
+export const CALLBACK_GRACE_MS = 10 * 60_000;
 
 export interface Applied {
   moves: Move[];
@@ -36,14 +43,15 @@ export interface Applied {
   stops: boolean;
 }
 
-export async function applySignal(ctx: TransitionContext, deploymentId: string, first: Signal): Promise<Applied> {
+export async function applySignal(ctx: TransitionContext, deploymentId: string, first: Signal | Signal[]): Promise<Applied> {
   let view = await loadView(ctx.tx, deploymentId, true, ctx.now);
   if (!view) return { moves: [], view: null, wake: false, stops: false };
   const moves: Move[] = [];
   let wake = false;
   let stops = false;
   // Acquiring a lock yields a follow-up signal for the same deployment, handled in this transaction.
-  const queue: Signal[] = [first];
+  const queue: Signal[] = Array.isArray(first) ? [...first] : [first];
+  const workflows = ctx.executorMode === 'workflow';
 
   for (let signal = queue.shift(); signal; signal = queue.shift()) {
     const decision = decide(view, signal, ctx.now);
@@ -61,11 +69,18 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
     for (const effect of effects) {
       switch (effect.type) {
         case 'scan.poll':
-          await enqueue(ctx.tx, { kind: 'scan.poll', deploymentId, dueAt: ctx.now, dedupeKey: `scan:${deploymentId}` }, ctx.now);
+          if (workflows) await startWorkflow(ctx, { kind: 'scan', deploymentId, phaseId: null });
+          else await enqueue(ctx.tx, { kind: 'scan.poll', deploymentId, dueAt: ctx.now, dedupeKey: `scan:${deploymentId}` }, ctx.now);
+          wake = true;
+          break;
+        case 'scan.check':
+          // Due now, whether a poll was waiting for its next turn or not (a scan workflow polls on its own).
+          await schedule(ctx.tx, { kind: 'scan.poll', deploymentId, payload: { once: workflows }, dueAt: ctx.now, dedupeKey: `scan:${deploymentId}` }, ctx.now);
           wake = true;
           break;
         case 'scan.stop':
           await deleteJobs(ctx.tx, deploymentId, 'scan.poll');
+          if (workflows) wake = (await stopWorkflow(ctx, deploymentId, workflowKey('scan', deploymentId))) || wake;
           break;
         case 'release.acquire': {
           const target = targetOf(view, effect.releaseId);
@@ -78,13 +93,31 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
           break;
         }
         case 'release.run':
+          if (workflows) break; // the phase's workflow runs it (phase.run)
           await enqueue(ctx.tx, { kind: 'release.run', deploymentId, payload: { releaseId: effect.releaseId }, dueAt: ctx.now, dedupeKey: `run:${effect.releaseId}` }, ctx.now);
+          wake = true;
+          break;
+        case 'phase.run':
+          if (!workflows) break; // each release already runs (release.run)
+          await startWorkflow(ctx, { kind: 'phase', deploymentId, phaseId: effect.phaseId });
           wake = true;
           break;
         case 'release.stop':
           await requestReleaseStop(ctx.tx, effect.releaseId, ctx.now);
-          wake = stops = true;
+          if (!workflows) wake = stops = true;
+          else if (await stopWorkflow(ctx, deploymentId, workflowKey('phase', phaseOf(view, effect.releaseId)))) wake = true;
+          else {
+            // The phase's workflow was never submitted (the phase did not hold all its targets yet): nothing touched the target.
+            queue.push({ type: 'release.finished', releaseId: effect.releaseId, outcome: 'Cancelled', detail: 'Stopped before it touched the target' });
+          }
           break;
+        case 'release.record': {
+          await setReleaseDetail(ctx.tx, effect.releaseId, effect.statusDetail, ctx.now, effect.touched);
+          // Progress without a move: watchers (the app, the stream) see it as a status event of the running release.
+          const progress: Move = { entity: 'release', id: effect.releaseId, from: 'Deploying', to: 'Deploying', detail: effect.statusDetail };
+          await appendEvent(ctx.tx, { id: ctx.ids(), type: 'ReleaseStatusChanged', time: ctx.now, data: eventData(view, progress) });
+          break;
+        }
         case 'checks.run':
           await enqueue(ctx.tx, {
             kind: 'checks.run', deploymentId, payload: { phaseId: effect.phaseId, round: effect.round, firstAt: ctx.now.toISOString() },
@@ -126,8 +159,32 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
     // Effects that changed the facts (a case created) are seen by the follow-up signal.
     if (refresh && queue.length > 0) view = (await loadView(ctx.tx, deploymentId, false, ctx.now))!;
   }
+  // A workflow's callback token lives as long as something of its deployment runs.
+  if (workflows && moves.length > 0 && isTerminalDeployment(view.status) && view.phases.every((p) => p.releases.every((r) => r.status !== 'Deploying'))) {
+    await expireWorkflowTokens(ctx.tx, deploymentId, ctx.now, CALLBACK_GRACE_MS);
+  }
   if (wake) await notifyWorkers(ctx.tx, stops);
   return { moves, view, wake, stops };
+}
+
+/** Records a workflow to run and queues its submission (a repeat is a no-op). */
+async function startWorkflow(ctx: TransitionContext, w: { kind: 'scan' | 'phase'; deploymentId: string; phaseId: string | null }): Promise<void> {
+  const key = await insertWorkflow(ctx.tx, w, ctx.now);
+  await enqueue(ctx.tx, { kind: 'workflow.submit', deploymentId: w.deploymentId, payload: { key }, dueAt: ctx.now, dedupeKey: `wf-submit:${key}` }, ctx.now);
+}
+
+/** Queues stopping a workflow DCP runs; whether there is one to stop. */
+async function stopWorkflow(ctx: TransitionContext, deploymentId: string, key: string): Promise<boolean> {
+  const workflow = await getWorkflow(ctx.tx, key);
+  if (!workflow || workflow.status === 'finished') return false;
+  await enqueue(ctx.tx, { kind: 'workflow.stop', deploymentId, payload: { key }, dueAt: ctx.now, dedupeKey: `wf-stop:${key}` }, ctx.now);
+  return true;
+}
+
+function phaseOf(view: DeploymentView, releaseId: string): string {
+  const phase = view.phases.find((p) => p.releases.some((r) => r.id === releaseId));
+  if (!phase) throw new Error(`release ${releaseId} is not part of deployment ${view.id}`);
+  return phase.id;
 }
 
 /** Opens a phase's change case in the team's queue; whether a job must sync it with the provider. */

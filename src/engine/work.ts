@@ -14,14 +14,18 @@ import type { Signal } from '../core/decide.ts';
 import type { CheckResult, CheckSpec } from '../core/types.ts';
 import type { CheckRunner } from '../integrations/checks/port.ts';
 import type { ChangeCaseProvider } from '../integrations/changecases/port.ts';
-import type { Executor } from '../integrations/executor/port.ts';
-import type { ScanProvider } from '../integrations/scan/port.ts';
+import type { Executor, WorkflowExecutor, WorkflowInput, WorkflowRef, WorkflowState } from '../integrations/executor/port.ts';
+import type { ScanProvider, ScanStatus } from '../integrations/scan/port.ts';
+import { PermanentIntegrationError, RetryableIntegrationError } from '../core/errors.ts';
 import type { Db, Queryable } from '../store/db.ts';
-import { loadCaseContext, loadCheckWork, loadReleaseWork, loadScanWork } from '../store/deployments.ts';
+import { loadCaseContext, loadCheckWork, loadReleaseWork, loadScanWork, setScanDetail } from '../store/deployments.ts';
 import { appendEvent } from '../store/events.ts';
 import { getChangeCase, moveChangeCase, refreshChangeCase, setChangeCaseDetail, setChangeCaseExternal } from '../store/gates.ts';
 import * as jobs from '../store/jobs.ts';
+import { finishWorkflow, getWorkflow, loadPhaseWork, markStopped, markSubmitted, setWorkflowToken, type WorkflowRecord } from '../store/workflows.ts';
 import type { IdGenerator } from '../shared/ids.ts';
+import { newSecret, secretHash } from '../shared/secrets.ts';
+import { CALLBACK_GRACE_MS } from './transitions.ts';
 import type { Logger } from '../shared/logger.ts';
 
 /** How long a check that cannot be evaluated is retried before it counts as failed. */
@@ -32,13 +36,14 @@ export const CASE_POLL_MS = 60_000;
 export type Outcome =
   /** Nothing (more) to do: complete the job (in one transaction with `write`, when given). */
   | { type: 'done'; write?: (tx: Queryable, now: Date) => Promise<void> }
-  /** Run the job again at `at`. */
-  | { type: 'again'; at: Date; note?: string }
+  /** Run the job again at `at` (in one transaction with `write`, when given). */
+  | { type: 'again'; at: Date; note?: string; write?: (tx: Queryable, now: Date) => Promise<void> }
   /**
-   * Apply `signal` and complete the job in one transaction (or, with `again`, run it again then);
-   * `before` writes first, under the deployment's lock (returning false: apply no signal).
+   * Apply `signal` (or several, in order) and complete the job in one transaction (or, with
+   * `again`, run it again then); `before` writes first, under the deployment's lock (returning
+   * false: apply no signal).
    */
-  | { type: 'signal'; deploymentId: string; signal: Signal; before?: (tx: Queryable, now: Date) => Promise<void | false>; again?: Date }
+  | { type: 'signal'; deploymentId: string; signal: Signal | Signal[]; before?: (tx: Queryable, now: Date) => Promise<void | false>; again?: Date }
   /** Leave the job as it is (this process is stopping: whoever claims it next drives it again). */
   | { type: 'leave' };
 
@@ -61,6 +66,8 @@ export interface WorkDeps {
   publicUrl: string;
   /** How long to wait before asking the scan provider again when it does not say. */
   scanPollMs: number;
+  /** With a workflow executor: where workflows call back, and how often DCP reads a running one. */
+  workflows: { callbackUrl: string; reconcileMs: number };
   /** Runs a release under the engine's care (its lease kept, abortable by a stop request). */
   running<T>(job: jobs.Job, releaseId: string, work: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; aborted: boolean; stopping: boolean }>;
 }
@@ -78,9 +85,21 @@ export function createRunners(deps: WorkDeps): Record<jobs.JobKind, JobRunner> {
         const deploymentId = job.deploymentId!;
         const work = await loadScanWork(deps.db, deploymentId);
         if (!work || work.status !== 'Scanning') return { type: 'done' };
-        const status = await deps.scan.status({ deploymentId, artifact: work.artifact, since: work.since ?? deps.clock.now() });
+        let status: ScanStatus;
+        try {
+          status = await deps.scan.status({ deploymentId, artifact: work.artifact, since: work.since ?? deps.clock.now() });
+        } catch (error) {
+          if (!(error instanceof RetryableIntegrationError)) throw error;
+          // Unreachable is not a pass: the deployment says why it still waits, and DCP asks again.
+          const detail = `Waiting for the artifact's security scan: the scan provider cannot be reached (${error.message}); retrying`;
+          const at = later(deps, Math.min(deps.scanPollMs, 1000 * 2 ** Math.min(job.attempts, 6)));
+          return { type: 'again', at, note: error.message, write: (tx, now) => setScanDetail(tx, deploymentId, detail, now) };
+        }
         if (status.done) return { type: 'signal', deploymentId, signal: { type: 'scan.completed', findings: status.findings } };
-        return { type: 'again', at: status.checkAgainAt ?? later(deps, deps.scanPollMs) };
+        const write = status.detail ? (tx: Queryable, now: Date) => setScanDetail(tx, deploymentId, `Waiting for the artifact's security scan: ${status.detail}`, now) : undefined;
+        // A one-off look (a registry's webhook while a scan workflow waits): the workflow polls on.
+        if (job.payload.once === true) return { type: 'done', write };
+        return { type: 'again', at: status.checkAgainAt ?? later(deps, deps.scanPollMs), note: status.detail, write };
       },
       permanent: async (job, reason) => ({
         type: 'signal', deploymentId: job.deploymentId!, signal: { type: 'integration.failed', detail: `The security scan could not be read: ${reason}` },
@@ -95,8 +114,10 @@ export function createRunners(deps: WorkDeps): Record<jobs.JobKind, JobRunner> {
           type: 'signal', deploymentId: work.deploymentId, signal: { type: 'release.finished', releaseId, outcome, detail },
         });
         if (work.stopRequested) return finished('Cancelled', 'Stopped before it touched the target');
+        const executor = deps.executor;
+        if (executor.mode !== 'release') return { type: 'done' }; // a job left from before the executor changed: the phase's workflow runs it
         const { result, aborted, stopping } = await deps.running(job, releaseId, (signal) =>
-          deps.executor.run(
+          executor.run(
             {
               releaseId, deploymentId: work.deploymentId, idempotencyKey: `release:${releaseId}`, startedAt: work.startedAt,
               service: work.service, environment: work.environment, target: work.target, artifact: work.artifactManifest,
@@ -105,7 +126,6 @@ export function createRunners(deps: WorkDeps): Record<jobs.JobKind, JobRunner> {
           ),
         );
         if (stopping && !aborted) return { type: 'leave' };
-        if (result.outcome === 'Accepted') return { type: 'done' };
         return finished(result.outcome, result.detail);
       },
       async permanent(job, reason) {
@@ -115,6 +135,7 @@ export function createRunners(deps: WorkDeps): Record<jobs.JobKind, JobRunner> {
         return { type: 'signal', deploymentId: work.deploymentId, signal: { type: 'release.finished', releaseId, outcome: 'Failed', detail: reason } };
       },
     },
+    ...workflowRunners(deps),
     'checks.run': {
       run: (job) => runChecks(deps, job),
       permanent: async (job, reason) => ({
@@ -218,6 +239,145 @@ async function syncChangeCase(deps: WorkDeps, job: jobs.Job): Promise<Outcome> {
         id: deps.ids(), type: 'ChangeCaseUpdated', time: now,
         data: { deploymentId: c.deploymentId, phaseId: c.phaseId, environment: c.environment, changeCaseId: c.id, from: c.status, to: state.status, statusDetail: state.detail ?? state.status },
       });
+    },
+  };
+}
+
+/** A workflow's end, as the releases it did not report (or the scan) see it. */
+function workflowEnded(deps: WorkDeps, workflow: WorkflowRecord, state: WorkflowState | null): Outcome {
+  const name = workflow.name ?? workflow.key;
+  const detail = !state ? `workflow ${name} deleted` : state.message ? `workflow ${name}: ${state.message}` : `workflow ${name} ${state.phase.toLowerCase()}`;
+  const finish = (tx: Queryable, now: Date) => finishWorkflow(tx, workflow.key, detail, now, CALLBACK_GRACE_MS);
+  if (workflow.kind === 'phase') {
+    const outcome = state?.phase === 'Succeeded' ? 'Succeeded' : workflow.stopped ? 'Cancelled' : 'Failed';
+    return { type: 'signal', deploymentId: workflow.deploymentId, signal: { type: 'workflow.ended', phaseId: workflow.phaseId!, outcome, detail }, before: finish };
+  }
+  if (state?.phase === 'Succeeded') {
+    // The callback with the findings did not come: DCP reads them from the scan provider itself.
+    return {
+      type: 'done',
+      async write(tx, now) {
+        await finish(tx, now);
+        await jobs.enqueue(tx, { kind: 'scan.poll', deploymentId: workflow.deploymentId, dueAt: now, dedupeKey: `scan:${workflow.deploymentId}` }, now);
+      },
+    };
+  }
+  if (workflow.stopped) return { type: 'done', write: finish };
+  return { type: 'signal', deploymentId: workflow.deploymentId, signal: { type: 'integration.failed', detail: `The security scan workflow failed: ${detail}` }, before: finish };
+}
+
+const RUNNING_PHASES = new Set(['Pending', 'Running']);
+
+/**
+ * Workflows on Argo: submit (never twice: look up by labels first, and the callback token's hash
+ * is committed before the submit so an adopted workflow authenticates), reconcile from the
+ * workflow's status while it runs (the safety net when callbacks are lost), stop on cancel.
+ */
+function workflowRunners(deps: WorkDeps): Pick<Record<jobs.JobKind, JobRunner>, 'workflow.submit' | 'workflow.reconcile' | 'workflow.stop'> {
+  const executor = (): WorkflowExecutor => {
+    if (deps.executor.mode !== 'workflow') throw new Error('a workflow job, but the executor runs releases one by one (DCP_EXECUTOR changed?)');
+    return deps.executor;
+  };
+  const refOf = (w: WorkflowRecord): WorkflowRef => (w.kind === 'scan' ? { kind: 'scan', deploymentId: w.deploymentId } : { kind: 'phase', deploymentId: w.deploymentId, phaseId: w.phaseId! });
+  const reconcileAt = (now: Date) => new Date(now.getTime() + deps.workflows.reconcileMs);
+  const running = (w: WorkflowRecord, name: string): Outcome => ({
+    type: 'done',
+    async write(tx, now) {
+      await markSubmitted(tx, w.key, name, now);
+      await jobs.schedule(tx, { kind: 'workflow.reconcile', deploymentId: w.deploymentId, payload: { key: w.key }, dueAt: reconcileAt(now), dedupeKey: `wf-reconcile:${w.key}` }, now);
+    },
+  });
+
+  /** What the workflow is given, or why it is not needed any more. */
+  async function inputOf(w: WorkflowRecord): Promise<WorkflowInput | Outcome> {
+    const notNeeded = (why: string): Outcome => ({ type: 'done', write: (tx, now) => finishWorkflow(tx, w.key, why, now, 0) });
+    if (w.kind === 'scan') {
+      const work = await loadScanWork(deps.db, w.deploymentId);
+      if (!work || work.status !== 'Scanning') return notNeeded('not submitted: the deployment no longer waits for its scan');
+      return { kind: 'scan', artifact: work.artifact, pollSeconds: Math.max(1, Math.round(deps.scanPollMs / 1000)) };
+    }
+    const work = await loadPhaseWork(deps.db, w.phaseId!);
+    const deploying = work?.releases.filter((r) => r.status === 'Deploying') ?? [];
+    if (!work || deploying.length === 0) return notNeeded('not submitted: no release of the phase is deploying');
+    if (deploying.every((r) => r.stopRequested)) {
+      // Cancelled before the workflow was submitted: nothing touched a target.
+      return {
+        type: 'signal', deploymentId: w.deploymentId, before: (tx, now) => finishWorkflow(tx, w.key, 'not submitted: the deployment was cancelled', now, 0),
+        signal: deploying.map((r): Signal => ({ type: 'release.finished', releaseId: r.id, outcome: 'Cancelled', detail: 'Stopped before it touched the target' })),
+      };
+    }
+    // The phase workflow releases through CPC (deploy/argo/dcp-phase.yaml): a target without one cannot be released.
+    const unreachable = deploying.filter((r) => !r.target.cpcEndpoint).map((r) => r.target.cluster);
+    if (unreachable.length > 0) throw new PermanentIntegrationError(`no cpcEndpoint for ${unreachable.join(', ')} in the target table: the dcp-phase workflow releases through CPC`);
+    return {
+      kind: 'phase', service: work.service, phaseId: w.phaseId!, environment: work.environment,
+      releases: deploying.map((r) => {
+        const chart = work.artifact.charts[0];
+        return {
+          releaseId: r.id, cluster: r.target.cluster, region: r.target.region, namespace: r.target.namespace ?? work.service,
+          kubeContext: r.target.kubeContext ?? '', cpcEndpoint: r.target.cpcEndpoint ?? '', chart: chart?.name ?? work.artifact.name,
+          chartVersion: chart?.version ?? work.artifact.version, repository: chart?.repository ?? '', idempotencyKey: `release:${r.id}`,
+        };
+      }),
+    };
+  }
+
+  return {
+    'workflow.submit': {
+      async run(job) {
+        const w = await getWorkflow(deps.db, String(job.payload.key));
+        if (!w || w.status !== 'submitting') return { type: 'done' };
+        const input = await inputOf(w);
+        if ('type' in input) return input;
+        const ref = refOf(w);
+        // Submitted before, and DCP stopped (or died) before it recorded the name: adopt it.
+        const existing = await executor().find(ref);
+        if (existing) return running(w, existing.name);
+        const token = newSecret('dcpwf_');
+        if (!(await setWorkflowToken(deps.db, w.key, secretHash(token), deps.clock.now()))) return { type: 'done' };
+        const { name } = await executor().submit(ref, input, { url: deps.workflows.callbackUrl, token });
+        deps.log.info(`submitted workflow ${name} for ${w.key}`);
+        return running(w, name);
+      },
+      async permanent(job, reason) {
+        const w = await getWorkflow(deps.db, String(job.payload.key));
+        if (!w) return { type: 'done' };
+        return workflowEnded(deps, w, { name: w.name ?? w.key, phase: 'Failed', message: `Argo refused it: ${reason}` });
+      },
+    },
+    'workflow.reconcile': {
+      async run(job) {
+        const w = await getWorkflow(deps.db, String(job.payload.key));
+        if (!w || w.status !== 'running' || !w.name) return { type: 'done' };
+        const state = await executor().read(w.name);
+        if (state && RUNNING_PHASES.has(state.phase)) return { type: 'again', at: reconcileAt(deps.clock.now()) };
+        return workflowEnded(deps, w, state);
+      },
+      async permanent(job, reason) {
+        const w = await getWorkflow(deps.db, String(job.payload.key));
+        if (!w || w.status === 'finished') return { type: 'done' };
+        return workflowEnded(deps, w, { name: w.name ?? w.key, phase: 'Error', message: `Argo refused to show it: ${reason}` });
+      },
+    },
+    'workflow.stop': {
+      async run(job) {
+        const w = await getWorkflow(deps.db, String(job.payload.key));
+        if (!w || w.status === 'finished') return { type: 'done' };
+        // Its submission is under way: it either submits (then this stops it) or finds it is not needed.
+        if (w.status === 'submitting' || !w.name) return { type: 'again', at: new Date(deps.clock.now().getTime() + 1000) };
+        // Marked first: whoever sees it end next (its exit handler's callback, a reconcile) reads "stopped", not "failed".
+        await markStopped(deps.db, w.key, deps.clock.now());
+        await executor().stop(w.name, 'the DCP deployment was cancelled');
+        return {
+          type: 'done',
+          // Read it back soon: its exit handler reports, and if that is lost, its status does.
+          write: (tx, now) => jobs.schedule(tx, {
+            kind: 'workflow.reconcile', deploymentId: w.deploymentId, payload: { key: w.key },
+            dueAt: new Date(now.getTime() + Math.min(5000, deps.workflows.reconcileMs)), dedupeKey: `wf-reconcile:${w.key}`,
+          }, now),
+        };
+      },
+      permanent: async () => ({ type: 'done' }),
     },
   };
 }

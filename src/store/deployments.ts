@@ -120,6 +120,7 @@ interface ViewReleaseRow {
   target: string;
   status: ReleaseStatus;
   status_detail: string;
+  touched: boolean;
 }
 
 /**
@@ -137,7 +138,7 @@ export async function loadView(tx: Queryable, id: string, forUpdate: boolean, no
     [id],
   );
   const releases = await tx.query<ViewReleaseRow>(
-    'SELECT id, phase_id, target, status, status_detail FROM releases WHERE deployment_id = $1 ORDER BY position',
+    'SELECT id, phase_id, target, status, status_detail, touched_at IS NOT NULL AS touched FROM releases WHERE deployment_id = $1 ORDER BY position',
     [id],
   );
   const facts = await loadGateFacts(
@@ -170,7 +171,7 @@ export async function loadView(tx: Queryable, id: string, forUpdate: boolean, no
         },
         releases: releases
           .filter((r) => r.phase_id === p.id)
-          .map((r): ReleaseView => ({ id: r.id, target: r.target, status: r.status, statusDetail: r.status_detail })),
+          .map((r): ReleaseView => ({ id: r.id, target: r.target, status: r.status, statusDetail: r.status_detail, touched: r.touched })),
       }),
     ),
   };
@@ -219,8 +220,16 @@ export async function recordPhase(
   );
 }
 
-export async function setReleaseDetail(tx: Queryable, releaseId: string, detail: string, now: Date): Promise<void> {
-  await tx.query('UPDATE releases SET status_detail = $2, updated_at = $3 WHERE id = $1', [releaseId, detail, now]);
+export async function setReleaseDetail(tx: Queryable, releaseId: string, detail: string, now: Date, touched = false): Promise<void> {
+  await tx.query(
+    `UPDATE releases SET status_detail = $2, updated_at = $3, touched_at = CASE WHEN $4::boolean THEN COALESCE(touched_at, $3) ELSE touched_at END WHERE id = $1`,
+    [releaseId, detail, now, touched],
+  );
+}
+
+/** Why a deployment still waits for its scan (a no-op once it no longer does). */
+export async function setScanDetail(q: Queryable, deploymentId: string, detail: string, now: Date): Promise<void> {
+  await q.query("UPDATE deployments SET status_detail = $2, updated_at = $3 WHERE id = $1 AND status = 'Scanning' AND status_detail <> $2", [deploymentId, detail, now]);
 }
 
 export async function recordScanFindings(tx: Queryable, deploymentId: string, findings: ScanFindings): Promise<void> {
@@ -322,6 +331,19 @@ export async function stopRequestedAmong(q: Queryable, releaseIds: string[]): Pr
   const rows = await q.query<{ id: string }>(
     'SELECT id FROM releases WHERE id = ANY($1::text[]) AND stop_requested_at IS NOT NULL',
     [releaseIds],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Deployments waiting for the scan of an artifact that holds an image with one of `digests`. */
+export async function scanningWithDigests(q: Queryable, digests: string[]): Promise<string[]> {
+  if (digests.length === 0) return [];
+  const rows = await q.query<{ id: string }>(
+    `SELECT id FROM deployments
+      WHERE status = 'Scanning'
+        AND EXISTS (SELECT 1 FROM jsonb_array_elements(artifact_manifest->'images') AS image WHERE image->>'digest' = ANY($1::text[]))
+      ORDER BY seq LIMIT 1000`,
+    [digests],
   );
   return rows.map((r) => r.id);
 }

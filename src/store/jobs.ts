@@ -15,7 +15,9 @@ export async function notifyWorkers(tx: Queryable, stops = false): Promise<void>
   await tx.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, stops ? STOP_PAYLOAD : '']);
 }
 
-export type JobKind = 'deployment.signal' | 'scan.poll' | 'release.run' | 'checks.run' | 'changecase.sync';
+export type JobKind =
+  | 'deployment.signal' | 'scan.poll' | 'release.run' | 'checks.run' | 'changecase.sync'
+  | 'workflow.submit' | 'workflow.reconcile' | 'workflow.stop';
 
 export interface Job {
   id: number;

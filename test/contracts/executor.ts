@@ -1,15 +1,15 @@
 /**
- * The Executor contract (src/integrations/executor/port.ts): what every executor — embedded now,
- * Argo later — promises the engine. Run it for an adapter with one line:
+ * The ReleaseExecutor contract (src/integrations/executor/port.ts): what every executor that runs
+ * releases one by one promises the engine. Run it for an adapter with one line:
  *
- *   describeExecutorContract('argo', () => startArgoHarness());
+ *   describeExecutorContract('embedded', () => startEmbeddedHarness());
  *
- * An executor either answers the release's outcome itself (embedded) or `Accepted`, after which
- * the outcome arrives through the workflow-callback API; the harness's `reported` reads that.
+ * (The workflow executor, Argo, runs whole phases and reports through callbacks: its contract is
+ * test/argo-executor.test.ts, against a fake Argo Server.)
  *
  * Promises checked:
  * - a `name` that says which executor runs the releases;
- * - domain types out: a ReleaseResult (`{ outcome, detail }`) or `{ outcome: 'Accepted' }`;
+ * - domain types out: a ReleaseResult (`{ outcome, detail }`);
  * - the release's outcome comes through unchanged: Succeeded, or Failed when the target refuses;
  * - idempotency: the same idempotency key twice at once, or again after it ended, is one release;
  * - cancellation: aborted before the release touched its target → Cancelled; once it has → its
@@ -17,18 +17,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Executor, ExecutorResult } from '../../src/integrations/executor/port.ts';
+import type { ReleaseExecutor } from '../../src/integrations/executor/port.ts';
 import type { ReleaseRequest, ReleaseResult } from '../../src/integrations/release/port.ts';
 import { assertReleaseResult, withDeadline } from './release-driver.ts';
 
 export interface ExecutorHarness {
-  executor: Executor;
+  executor: ReleaseExecutor;
   /** A request for a new release (a new idempotency key each call); `fails`: the target refuses it. */
   request(options?: { fails?: boolean }): ReleaseRequest;
   untilTouched(): Promise<void>;
   untilDone(): Promise<void>;
-  /** For executors that answer Accepted: the outcome the workflow reported for this release. */
-  reported?(request: ReleaseRequest): Promise<ReleaseResult>;
   appliedCount?(idempotencyKey: string): number;
   close?(): Promise<void>;
 }
@@ -45,14 +43,10 @@ export function describeExecutorContract(name: string, makeHarness: () => Promis
       await h?.close?.();
     });
 
-    /** Runs the release to its end: the executor's answer, or what the workflow reported after Accepted. */
-    async function outcome(request: ReleaseRequest, running: Promise<ExecutorResult>): Promise<ReleaseResult> {
+    /** Runs the release to its end: the executor's answer. */
+    async function outcome(_request: ReleaseRequest, running: Promise<ReleaseResult>): Promise<ReleaseResult> {
       await h.untilDone();
-      const result = await running;
-      if (result.outcome !== 'Accepted') return result;
-      assert.deepEqual(Object.keys(result), ['outcome'], 'Accepted carries nothing else');
-      assert.ok(h.reported, `${name} answered Accepted: its harness must say how the outcome is reported`);
-      return h.reported(request);
+      return running;
     }
 
     test('has a name', () => {
@@ -78,8 +72,7 @@ export function describeExecutorContract(name: string, makeHarness: () => Promis
       const request = h.request();
       const first = await outcome(request, h.executor.run(request, live()));
       const repeat = await withDeadline(h.executor.run(structuredClone(request), live()), 'the repeat released again');
-      const final = repeat.outcome === 'Accepted' ? await h.reported!(request) : repeat;
-      assert.equal(final.outcome, first.outcome);
+      assert.equal(repeat.outcome, first.outcome);
       if (h.appliedCount) assert.equal(h.appliedCount(request.idempotencyKey), 1);
     });
 

@@ -92,6 +92,13 @@ export interface FakeArgo {
   up(): Promise<void>;
   /** The next `n` requests answer `status` (default 503) with Argo's error body. */
   failNext(n: number, status?: number): void;
+  /**
+   * The next `n` submits are carried out but their answers never arrive (the connection is cut):
+   * the window between Argo creating a workflow and DCP committing that it did.
+   */
+  loseSubmitAnswers(n: number): void;
+  /** Resolves with the first request (already received or still to come) that satisfies `predicate` — no polling. */
+  waitForRequest(predicate: (request: FakeArgo['requests'][number]) => boolean): Promise<FakeArgo['requests'][number]>;
   stopped(name: string): boolean;
   /** Calls DCP's callbacks as the shipped template would (see ./argo-play.ts) and sets the final phase. */
   play(name: string, script?: PlayScript): Promise<PlayResult>;
@@ -169,6 +176,9 @@ export async function startFakeArgo(options: FakeArgoOptions): Promise<FakeArgo>
   const store = new Map<string, FakeWorkflow>();
   const requests: FakeArgo['requests'] = [];
   const waiters = new Set<{ predicate: (wf: FakeWorkflow) => boolean; resolve: (wf: FakeWorkflow) => void }>();
+  type Received = FakeArgo['requests'][number];
+  const requestWaiters = new Set<{ predicate: (r: Received) => boolean; resolve: (r: Received) => void }>();
+  let lostAnswers = 0;
   const copy = (wf: FakeWorkflow): FakeWorkflow => ({ ...wf, labels: { ...wf.labels }, parameters: { ...wf.parameters } });
   let failures: { remaining: number; status: number } = { remaining: 0, status: 503 };
   let unavailable = false;
@@ -296,7 +306,14 @@ export async function startFakeArgo(options: FakeArgoOptions): Promise<FakeArgo>
         throw new ArgoError(400, 'the request body is not JSON');
       }
     }
-    requests.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, authorization: req.headers.authorization, body });
+    const received = { method: req.method ?? '', path: `${url.pathname}${url.search}`, authorization: req.headers.authorization, body };
+    requests.push(received);
+    for (const waiter of requestWaiters) {
+      if (waiter.predicate(received)) {
+        requestWaiters.delete(waiter);
+        waiter.resolve(received);
+      }
+    }
     if (unavailable) throw new ArgoError(503, 'upstream connect error or disconnect/reset before headers');
     if (failures.remaining > 0) {
       failures.remaining -= 1;
@@ -345,7 +362,14 @@ export async function startFakeArgo(options: FakeArgoOptions): Promise<FakeArgo>
 
   const server = http.createServer((req, res) => {
     handle(req).then(
-      ({ status, body }) => send(res, status, body),
+      ({ status, body }) => {
+        if (lostAnswers > 0 && req.method === 'POST' && req.url?.endsWith('/submit') && status === 200) {
+          lostAnswers -= 1;
+          res.destroy();
+          return;
+        }
+        send(res, status, body);
+      },
       (error: unknown) => {
         const status = error instanceof ArgoError ? error.status : 500;
         const message = error instanceof Error ? error.message : String(error);
@@ -409,6 +433,14 @@ export async function startFakeArgo(options: FakeArgoOptions): Promise<FakeArgo>
     },
     failNext(n, status = 503) {
       failures = { remaining: n, status };
+    },
+    loseSubmitAnswers(n) {
+      lostAnswers = n;
+    },
+    waitForRequest(predicate) {
+      const found = requests.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve) => requestWaiters.add({ predicate, resolve }));
     },
     stopped: (name) => store.get(name)?.stopped ?? false,
     async play(name, script = {}) {

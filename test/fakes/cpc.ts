@@ -12,6 +12,7 @@
  * is in `failing`, else Succeeded (or Aborted when it was aborted untouched). `requireToken` makes
  * every call need `Authorization: Bearer <token>` (else 401). `down()` answers 503 until `up()`.
  * `appliedCount(key)` counts the PUTs that created a release (201), i.e. how often CPC really took it.
+ * `instant` finishes every release as it is created.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,7 +73,11 @@ function invalidBody(body: unknown): string | null {
   return null;
 }
 
-export async function startFakeCpc(options: { requireToken?: string } = {}): Promise<FakeCpc> {
+/**
+ * `instant`: a release is done as soon as it is asked for (the PUT answers its outcome), for end
+ * to end tests where nothing needs to happen in between.
+ */
+export async function startFakeCpc(options: { requireToken?: string; instant?: boolean } = {}): Promise<FakeCpc> {
   const releases = new Map<string, FakeRelease>();
   const requests: FakeCpcRequest[] = [];
   const applied = new Map<string, number>();
@@ -138,6 +143,7 @@ export async function startFakeCpc(options: { requireToken?: string } = {}): Pro
         const created: FakeRelease = { key, status: 'Pending', detail: 'Waiting to start', touched: false, body: release, abortRequested: false };
         releases.set(key, created);
         applied.set(key, (applied.get(key) ?? 0) + 1);
+        if (options.instant) finish(created);
         for (const wake of appliedWaiters.get(key) ?? []) wake();
         appliedWaiters.delete(key);
         return send(201, publicStatus(created));
