@@ -131,8 +131,8 @@ function escapeRegExp(text: string): string {
  * with. Signed in with the admin token, or `as` a person of the catalog with a token of their own
  * (approvals are a person's).
  */
-export async function openApp(options: { clock: ManualClock; configDir?: string; as?: string }): Promise<{ t: TestDcp; browser: Browser; page: Page }> {
-  const t = await startTestDcp({ backend: 'pglite', clock: options.clock, configDir: options.configDir });
+export async function openApp(options: { clock: ManualClock; configDir?: string; as?: string; env?: Record<string, string> }): Promise<{ t: TestDcp; browser: Browser; page: Page }> {
+  const t = await startTestDcp({ backend: 'pglite', clock: options.clock, configDir: options.configDir, env: options.env });
   const browser = await launchBrowser();
   const page = await newPage(browser);
   await signIn(page, t.url, options.as ? await personalToken(t, options.as) : TOKEN);
