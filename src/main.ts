@@ -42,6 +42,7 @@ import { createDeploymentService, type DeploymentService } from './services/depl
 import { createEventService } from './services/events.ts';
 import { createGateService, type GateService } from './services/gates.ts';
 import { createOidcService, type OidcService } from './services/oidc.ts';
+import { createWebhookService } from './services/webhooks.ts';
 import { createSystemService } from './services/system.ts';
 import { createWorkflowCallbackService } from './services/workflow-callbacks.ts';
 import { createScanWebhookService, type HarborWebhook } from './services/scan-webhooks.ts';
@@ -211,6 +212,9 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   await engine.start();
 
   let started = false;
+  // Where DCP listens, for refusing webhooks that point at DCP itself (the port is known once listening: PORT=0 picks one).
+  let listeningPort = settings.port;
+  const webhooks = createWebhookService({ db, clock, ids, audit, self: () => ({ publicUrl: settings.publicUrl, host: settings.host, port: listeningPort }) });
   const app = await buildApp(
     {
       auth, audit, deployments, gates, configImport,
@@ -220,6 +224,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       oidc: createOidc(settings, { db, clock, auth, log }),
       workflowCallbacks: createWorkflowCallbackService({ db, clock, engine, audit }),
       scanWebhooks: createScanWebhookService({ db, engine, audit, harbor: harborWebhook(settings) }),
+      webhooks,
     },
     { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT, trustProxy: settings.trustProxy },
   );
@@ -228,7 +233,10 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   return {
     app, db, engine, deployments, gates, auth, clock, settings, generatedToken,
     async listen() {
-      return app.listen({ port: settings.port, host: settings.host });
+      const url = await app.listen({ port: settings.port, host: settings.host });
+      const address = app.server.address();
+      if (address && typeof address === 'object') listeningPort = address.port;
+      return url;
     },
     async stop() {
       await app.close();

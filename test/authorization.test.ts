@@ -75,6 +75,10 @@ const MATRIX: Record<string, Row> = {
   // Someone else's token is not found; an admin's call finds it.
   'DELETE /api/v1/tokens/:id': { allowed: ['admin', 'tok:admin'], denied: (kind) => (READERS.includes(kind) ? 404 : 403) },
   'GET /api/v1/audit': { allowed: ['admin', 'tok:admin'] },
+  'GET /api/v1/webhooks': { allowed: ['admin', 'tok:admin'] },
+  'POST /api/v1/webhooks': { allowed: ['admin', 'tok:admin'] },
+  'DELETE /api/v1/webhooks/:id': { allowed: ['admin', 'tok:admin'] },
+  'GET /api/v1/webhooks/:id/deliveries': { allowed: ['admin', 'tok:admin'] },
   // Calls that prove themselves with their own credential (a workflow's callback token, Harbor's secret): no DCP token or session opens them.
   'POST /api/v1/workflow-callbacks': { allowed: [], denied: () => 401 },
   'POST /api/v1/webhooks/harbor': { allowed: [], denied: () => 401 },
@@ -137,10 +141,13 @@ for (const backend of BACKENDS) {
       const freeze = (await t.api('POST', '/api/v1/freezes', { environments: ['gov-prod'], startsAt: clock.now().toISOString(), reason: 'matrix' })).body;
       const someToken = (await t.api('POST', '/api/v1/tokens', { name: 'someone', scopes: ['read'] })).body;
       secrets.push(someToken.token);
+      const webhook = (await t.api('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/matrix', types: ['DeploymentFailed'] })).body;
+      secrets.push(webhook.secret);
       const ids: Record<string, string> = { id: waiting.id, phaseId: prod.id };
       const idFor: Record<string, string> = {
         '/api/v1/teams/:id': 'payments', '/api/v1/teams/:id/notifications': 'payments', '/api/v1/change-cases/:id': prod.prerequisites.changeCase!.id,
         '/api/v1/change-cases/:id/transition': prod.prerequisites.changeCase!.id, '/api/v1/freezes/:id': freeze.id, '/api/v1/tokens/:id': someToken.id,
+        '/api/v1/webhooks/:id': webhook.id, '/api/v1/webhooks/:id/deliveries': webhook.id,
       };
       const manual = { component: 'ledger-worker', channel: 'stable', strategy: 'fast', artifactManifest: waiting.artifactManifest };
       const bodies: Record<string, unknown> = {
@@ -156,6 +163,7 @@ for (const backend of BACKENDS) {
         'POST /api/v1/change-cases/:id/transition': { status: 'submitted' },
         'POST /api/v1/freezes': { environments: ['gov-prod'], startsAt: clock.now().toISOString(), reason: 'matrix' },
         'POST /api/v1/tokens': { name: 'mine', scopes: ['read'] },
+        'POST /api/v1/webhooks': { url: 'https://hooks.example.com/dcp?token=receivers-own', description: 'matrix' },
         'POST /api/v1/workflow-callbacks': { workflow: 'dcp-scan-x', kind: 'scan', id: waiting.id, status: 'Running' },
         'POST /api/v1/webhooks/harbor': { type: 'SCANNING_COMPLETED', event_data: { resources: [] } },
       };
@@ -174,6 +182,7 @@ for (const backend of BACKENDS) {
           const before = WRITES.has(method) ? await auditCount() : 0;
           const res = route === '/api/v1/stream' ? await streamStatus(callers.get(kind)!, path) : await callers.get(kind)!(method, path, body);
           sent++;
+          if (typeof res.body?.secret === 'string') secrets.push(res.body.secret); // a webhook's signing secret, shown once
           // A public route answers for itself (a wrong token at sign-in is its own 401): it is never refused by the access check.
           const allowed = row.allowed === 'everyone' || row.allowed.includes(kind);
           const expected = allowed ? 'through' : UNAUTHENTICATED.includes(kind) ? 401 : (row.denied?.(kind) ?? 403);
@@ -209,6 +218,10 @@ for (const backend of BACKENDS) {
       for (const secret of secrets) assert.ok(!all.includes(secret), 'a token secret reached the audit trail');
       const tokens = JSON.stringify((await t.api('GET', '/api/v1/tokens?limit=500')).body);
       for (const secret of secrets) assert.ok(!tokens.includes(secret), 'a token secret is listed');
+      const webhooks = JSON.stringify((await t.api('GET', '/api/v1/webhooks?limit=500')).body);
+      assert.ok(webhooks.includes('hooks.example.com'));
+      for (const secret of secrets) assert.ok(!webhooks.includes(secret), 'a webhook secret is listed');
+      assert.ok(!all.includes('receivers-own'), "a webhook URL's query (the receiver's own token) reached the audit trail");
     });
   });
 }

@@ -24,6 +24,7 @@ import { deploymentRoutes } from './routes/deployments.ts';
 import { eventRoutes } from './routes/events.ts';
 import { gateRoutes } from './routes/gates.ts';
 import { systemRoutes } from './routes/system.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -150,6 +151,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   sessionRoutes(app, ctx);
   accessRoutes(app, ctx);
   callbackRoutes(app, ctx);
+  webhookRoutes(app, ctx);
   await webRoutes(app, options.webRoot, access);
   return app;
 }

@@ -15,6 +15,7 @@ import type { OidcService } from '../services/oidc.ts';
 import type { SystemService } from '../services/system.ts';
 import type { WorkflowCallbackService } from '../services/workflow-callbacks.ts';
 import type { ScanWebhookService } from '../services/scan-webhooks.ts';
+import type { WebhookService } from '../services/webhooks.ts';
 import type { SchemaReferences } from './schemas.ts';
 
 export interface ApiContext {
@@ -28,6 +29,7 @@ export interface ApiContext {
   system: SystemService;
   workflowCallbacks: WorkflowCallbackService;
   scanWebhooks: ScanWebhookService;
+  webhooks: WebhookService;
   /** Sign-in with OIDC; null when DCP_OIDC_ISSUER is not set (token sign-in only). */
   oidc: OidcService | null;
 }
@@ -76,4 +78,6 @@ export type ServiceFits = Fits<SharedTypes['Service'], Returned<CatalogService['
 export type TargetFits = Fits<SharedTypes['Target'], Returned<CatalogService['listTargets']>['items'][number]>;
 export type StrategiesFits = Fits<SharedTypes['Strategies'], Returned<CatalogService['strategies']>>;
 export type EventFits = Fits<SharedTypes['Event'], Returned<EventService['after']>[number]>;
+export type WebhookFits = Fits<SharedTypes['Webhook'], Returned<WebhookService['remove']>>;
+export type WebhookDeliveryFits = Fits<SharedTypes['WebhookDelivery'], Returned<WebhookService['deliveries']>['items'][number]>;
 export type ConfigImportFits = Fits<SharedTypes['ConfigImport'], Returned<ConfigImportService['reload']>>;

@@ -61,7 +61,8 @@ export type Action =
   | 'config:write'
   | 'tokens:create-own'
   | 'tokens:manage'
-  | 'audit:read';
+  | 'audit:read'
+  | 'webhooks:manage';
 
 /** What an action is done to: the owning team, and for approvals the environment's approvers. */
 export interface Resource {
@@ -96,6 +97,7 @@ export const RULES: Readonly<Record<Action, Rule>> = {
   'tokens:create-own': { scope: 'read', role: 'viewer', services: false, what: 'create, list and revoke your own API tokens' },
   'tokens:manage': { scope: 'admin', role: 'admin', services: true, what: "create service tokens; list and revoke anyone's" },
   'audit:read': { scope: 'admin', role: 'admin', services: true, what: 'read the audit trail' },
+  'webhooks:manage': { scope: 'admin', role: 'admin', services: true, what: 'create, list and delete webhook subscriptions; read their delivery log' },
 };
 
 /** RULES as the Markdown table docs/security.md shows (a test keeps the two the same). */

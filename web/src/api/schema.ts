@@ -2990,6 +2990,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook subscriptions, newest first. Never their secrets. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Webhook"][];
+                            /** @description Send as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Subscribe a URL to DCP's events (signed CloudEvents, Standard Webhooks). The signing secret is shown once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookRequest"];
+                };
+            };
+            responses: {
+                /** @description The subscription, with its signing secret — shown this once. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NewWebhook"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/harbor": {
         parameters: {
             query?: never;
@@ -3087,6 +3263,198 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unsubscribe: nothing more is delivered, and the delivery log goes with it */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A webhook subscription. Never its secret: that is shown once, when it is made. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Webhook"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every try to deliver an event to the subscription, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description The `nextCursor` of the previous page. */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["WebhookDelivery"][];
+                            /** @description Send as `cursor` for the next page; null on the last page. */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3685,6 +4053,25 @@ export interface components {
             /** @description The secret: send it as `Authorization: Bearer <token>`. */
             token: string;
         };
+        /** @description The subscription, with its signing secret — shown this once. */
+        NewWebhook: {
+            id: string;
+            url: string;
+            /** @description The event types delivered; null: every type. */
+            types: null | ("DeploymentCreated" | "DeploymentScanned" | "DeploymentPhaseStarted" | "DeploymentPhaseAwaitingPrerequisites" | "DeploymentPhaseCompleted" | "DeploymentPhaseFailed" | "DeploymentPhaseCancelled" | "ReleaseStarted" | "ReleaseSucceeded" | "ReleaseFailed" | "DeploymentCompleted" | "DeploymentFailed" | "DeploymentCancelled" | "ChangeCaseCreated" | "ChangeCaseUpdated" | "DeploymentStatusChanged" | "DeploymentPhaseStatusChanged" | "ReleaseStatusChanged")[];
+            description: string | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When delivery gave up on the subscription (it kept failing for 24 h); null: enabled.
+             */
+            disabledAt: string | null;
+            disabledReason: string | null;
+            /** @description The Standard Webhooks signing secret, `whsec_<base64 key>`: verify `webhook-signature` with it. */
+            secret: string;
+        };
         NotificationSettings: {
             workspace: string | null;
             channel: string | null;
@@ -3968,6 +4355,49 @@ export interface components {
              * @description When the token stops working (default: never).
              */
             expiresAt?: string;
+        };
+        /** @description A webhook subscription. Never its secret: that is shown once, when it is made. */
+        Webhook: {
+            id: string;
+            url: string;
+            /** @description The event types delivered; null: every type. */
+            types: null | ("DeploymentCreated" | "DeploymentScanned" | "DeploymentPhaseStarted" | "DeploymentPhaseAwaitingPrerequisites" | "DeploymentPhaseCompleted" | "DeploymentPhaseFailed" | "DeploymentPhaseCancelled" | "ReleaseStarted" | "ReleaseSucceeded" | "ReleaseFailed" | "DeploymentCompleted" | "DeploymentFailed" | "DeploymentCancelled" | "ChangeCaseCreated" | "ChangeCaseUpdated" | "DeploymentStatusChanged" | "DeploymentPhaseStatusChanged" | "ReleaseStatusChanged")[];
+            description: string | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When delivery gave up on the subscription (it kept failing for 24 h); null: enabled.
+             */
+            disabledAt: string | null;
+            disabledReason: string | null;
+        };
+        /** @description One try to deliver one event to the subscription. */
+        WebhookDelivery: {
+            id: string;
+            subscriptionId: string;
+            /** @description The CloudEvent id (also the `webhook-id` header). */
+            eventId: string;
+            /** @description 1 for the first try of this event, then 2, 3, … */
+            attempt: number;
+            /** Format: date-time */
+            at: string;
+            /** @description Whether the receiver answered 2xx. */
+            ok: boolean;
+            /** @description The receiver's HTTP status; null when it did not answer (timeout, refused connection). */
+            status: null | number;
+            /** @description Why the try failed. */
+            error: string | null;
+            durationMs: number;
+        };
+        WebhookRequest: {
+            /** @description Where DCP POSTs each event: http(s), no credentials in it, not DCP itself. */
+            url: string;
+            /** @description The event types to deliver (DeploymentCreated, DeploymentScanned, DeploymentPhaseStarted, DeploymentPhaseAwaitingPrerequisites, DeploymentPhaseCompleted, DeploymentPhaseFailed, DeploymentPhaseCancelled, ReleaseStarted, ReleaseSucceeded, ReleaseFailed, DeploymentCompleted, DeploymentFailed, DeploymentCancelled, ChangeCaseCreated, ChangeCaseUpdated, DeploymentStatusChanged, DeploymentPhaseStatusChanged, ReleaseStatusChanged); all when left out. */
+            types?: string[];
+            /** @description What the subscription is for. */
+            description?: string;
         };
         WindowSpec: {
             /** @description An IANA time zone, e.g. Europe/Berlin. */
