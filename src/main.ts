@@ -42,7 +42,10 @@ import { createDeploymentService, type DeploymentService } from './services/depl
 import { createEventService } from './services/events.ts';
 import { createGateService, type GateService } from './services/gates.ts';
 import { createOidcService, type OidcService } from './services/oidc.ts';
-import { createWebhookService } from './services/webhooks.ts';
+import { createWebhookService, webhookSinkName, type WebhookService } from './services/webhooks.ts';
+import { createDelivery, type Delivery } from './engine/delivery.ts';
+import { createWebhookSink } from './integrations/sinks/webhook.ts';
+import type { EventSink } from './integrations/sinks/port.ts';
 import { createSystemService } from './services/system.ts';
 import { createWorkflowCallbackService } from './services/workflow-callbacks.ts';
 import { createScanWebhookService, type HarborWebhook } from './services/scan-webhooks.ts';
@@ -73,6 +76,8 @@ export interface Dcp {
   app: FastifyInstance;
   db: Db;
   engine: Engine;
+  /** The outbox's delivery to its sinks (webhooks, NATS). */
+  delivery: Delivery;
   deployments: DeploymentService;
   gates: GateService;
   auth: AuthService;
@@ -127,6 +132,29 @@ function createExecutor(settings: Settings, deps: { clock: Clock; log: Logger })
     return createArgoExecutor({ client, scanTemplate: argo.scanTemplate, phaseTemplate: argo.phaseTemplate });
   }
   return createEmbeddedExecutor({ driver: createReleaseDriver(settings, deps) });
+}
+
+const WEBHOOK_SINK = webhookSinkName('');
+
+/**
+ * The sinks of the outbox, asked at every delivery pass: one per enabled webhook subscription
+ * (kept while the subscription is unchanged).
+ */
+function eventSinks(webhooks: WebhookService): () => Promise<EventSink[]> {
+  const made = new Map<string, { key: string; sink: EventSink }>();
+  return async () => {
+    const sinks: EventSink[] = [];
+    for (const target of await webhooks.targets()) {
+      const key = JSON.stringify([target.url, target.types, target.secret]);
+      let entry = made.get(target.id);
+      if (entry?.key !== key) {
+        entry = { key, sink: createWebhookSink({ id: target.id, url: target.url, secret: target.secret, types: target.types }) };
+        made.set(target.id, entry);
+      }
+      sinks.push(entry.sink);
+    }
+    return sinks;
+  };
 }
 
 /** Harbor's SCANNING_COMPLETED webhook, when DCP_HARBOR_WEBHOOK_SECRET is set. */
@@ -194,6 +222,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   }
 
   const relay = createRelay({ db, log });
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const executor = createExecutor(settings, { clock, log });
   const scan = createScanProvider(settings, { clock });
   const engine = createEngine({
@@ -203,7 +232,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     workflows: { callbackUrl: `${settings.publicUrl.replace(/\/+$/, '')}/api/v1/workflow-callbacks`, reconcileMs: settings.argo?.reconcileMs ?? 30_000 },
     changeCases: createChangeCaseProvider(settings),
     publicUrl: settings.publicUrl,
-    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    owner,
     onCommitted: relay.kick,
   });
   const deployments = createDeploymentService({ db, ids, engine, audit });
@@ -215,6 +244,17 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   // Where DCP listens, for refusing webhooks that point at DCP itself (the port is known once listening: PORT=0 picks one).
   let listeningPort = settings.port;
   const webhooks = createWebhookService({ db, clock, ids, audit, self: () => ({ publicUrl: settings.publicUrl, host: settings.host, port: listeningPort }) });
+  const delivery = createDelivery({
+    db, clock, log, owner,
+    sinks: eventSinks(webhooks),
+    onTries: async (sink, tries) => {
+      if (sink.startsWith(WEBHOOK_SINK)) await webhooks.recordTries(sink.slice(WEBHOOK_SINK.length), tries);
+    },
+    // A webhook subscription failing for a day is disabled (contract §10); the bus and Slack are retried for as long as it takes.
+    giveUp: { afterMs: 24 * 3600_000, applies: (sink) => sink.startsWith(WEBHOOK_SINK), handle: (sink, error) => webhooks.disable(sink.slice(WEBHOOK_SINK.length), `failing for a day: ${error}`) },
+  });
+  relay.subscribe(delivery.kick);
+  await delivery.start();
   const app = await buildApp(
     {
       auth, audit, deployments, gates, configImport,
@@ -231,7 +271,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   started = true;
 
   return {
-    app, db, engine, deployments, gates, auth, clock, settings, generatedToken,
+    app, db, engine, delivery, deployments, gates, auth, clock, settings, generatedToken,
     async listen() {
       const url = await app.listen({ port: settings.port, host: settings.host });
       const address = app.server.address();
@@ -240,6 +280,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     },
     async stop() {
       await app.close();
+      await delivery.stop();
       await engine.stop();
       await relay.stop();
       if (!options.db) await db.close();

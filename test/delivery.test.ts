@@ -103,10 +103,8 @@ for (const backend of BACKENDS) {
       const tries: string[] = [];
       let bFailed!: () => void;
       const bFailedOnce = new Promise<void>((resolve) => (bFailed = resolve));
-      const delivery = start([a, b], clock, {
-        onTries: async (sink, t) => void tries.push(...t.map((x) => `${sink}:${x.ok ? 'ok' : 'fail'}`)),
-        onPass: (sink, error) => sink === 'b' && error && bFailed(),
-      });
+      const delivery = start([a, b], clock, { onTries: async (sink, t) => void tries.push(...t.map((x) => `${sink}:${x.ok ? 'ok' : 'fail'}`)) });
+      delivery.onPass((sink, error) => sink === 'b' && error && bFailed());
       b.failAfter = 2;
       await write(db, 'd1', 5);
       await write(db, 'd2', 4);
@@ -188,12 +186,12 @@ for (const backend of BACKENDS) {
       const failedPass = () => new Promise<void>((resolve) => passes.push(resolve));
       const delivery = start([sink], clock, {
         giveUp: { afterMs: 24 * 3600_000, applies: (n) => n.startsWith('webhook:'), handle: async (n, e) => void given.push(`${n}: ${e}`) },
-        onPass: (_sink, error) => {
-          if (!error) return;
-          const waiting = passes;
-          passes = [];
-          for (const resolve of waiting) resolve();
-        },
+      });
+      delivery.onPass((_sink, error) => {
+        if (!error) return;
+        const waiting = passes;
+        passes = [];
+        for (const resolve of waiting) resolve();
       });
       sink.failAfter = 0;
       let failed = failedPass();

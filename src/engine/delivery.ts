@@ -37,8 +37,6 @@ export interface DeliveryDeps {
    * keeps trying.
    */
   giveUp?: { afterMs: number; applies(sink: string): boolean; handle(sink: string, error: string): Promise<void> };
-  /** After every recorded delivery call (for metrics and tests): the sink, and the error it stopped on. */
-  onPass?(sink: string, error: string | null): void;
   /** Events per delivery call. */
   batch?: number;
   leaseMs?: number;
@@ -51,6 +49,8 @@ export interface Delivery {
   stop(): Promise<void>;
   /** Look for events to deliver now. */
   kick(): void;
+  /** Called after every recorded delivery call (its tries logged, its cursor moved): the sink, and the error it stopped on. */
+  onPass(listener: (sink: string, error: string | null) => void): () => void;
 }
 
 export function createDelivery(deps: DeliveryDeps): Delivery {
@@ -65,6 +65,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   let wakeController = new AbortController();
   let loopDone: Promise<void> = Promise.resolve();
   let stopController = new AbortController();
+  const passListeners = new Set<(sink: string, error: string | null) => void>();
+  const passed = (sink: string, error: string | null) => {
+    for (const listener of passListeners) listener(sink, error);
+  };
 
   function kick(): void {
     dirty = true;
@@ -104,7 +108,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       if (!failed) {
         const more = events.length === batch;
         await recordPass(deps.db, sink.name, deps.owner, { position: reached, delivered: result.delivered, error: null, nextAttemptAt: null, keepUntil: more ? new Date(at.getTime() + leaseMs) : undefined }, at);
-        deps.onPass?.(sink.name, null);
+        passed(sink.name, null);
         position = reached;
         attempts = 0;
         failingSince = null;
@@ -116,7 +120,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       const next = new Date(at.getTime() + backoff);
       await recordPass(deps.db, sink.name, deps.owner, { position: reached, delivered: result.delivered, error, nextAttemptAt: next }, at);
       retryAt.set(sink.name, next);
-      deps.onPass?.(sink.name, error);
+      passed(sink.name, error);
       deps.log.warn(`delivery to ${sink.name} failed (attempt ${attempts + 1}), next try at ${next.toISOString()}: ${error}`);
       const since = failingSince ?? at;
       if (deps.giveUp?.applies(sink.name) && at.getTime() - since.getTime() >= deps.giveUp.afterMs) {
@@ -165,5 +169,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       await loopDone;
     },
     kick,
+    onPass(listener) {
+      passListeners.add(listener);
+      return () => passListeners.delete(listener);
+    },
   };
 }

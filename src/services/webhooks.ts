@@ -17,6 +17,7 @@ import { EVENT_TYPES, type EventType } from '../core/events.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 import type { Db } from '../store/db.ts';
 import * as store from '../store/webhooks.ts';
+import { deleteCursor, ensureCursor } from '../store/sinks.ts';
 import type { AuditService, Caller } from './audit.ts';
 import { authorize } from './auth.ts';
 
@@ -42,7 +43,24 @@ export interface WebhookService {
   /** Unsubscribes, deleting the delivery log with it (audited). */
   remove(caller: Caller, id: string): Promise<store.WebhookRecord>;
   deliveries(principal: Principal | null, id: string, page: { limit: number; before?: number }): Promise<{ items: store.DeliveryRecord[]; next: number | null }>;
+
+  // For the outbox's delivery (engine/delivery.ts, wired in main.ts): not routes.
+  /** The enabled subscriptions, with their signing secrets. */
+  targets(): Promise<store.WebhookTarget[]>;
+  /** Appends a delivery call's tries to the subscription's delivery log. */
+  recordTries(subscriptionId: string, tries: readonly store.DeliveryTry[]): Promise<void>;
+  /** Disables a subscription that has failed for too long (audited as DCP's own act). */
+  disable(subscriptionId: string, reason: string): Promise<void>;
 }
+
+/** The outbox sink of a subscription (engine/delivery.ts keeps its cursor under this name). */
+export const webhookSinkName = (id: string): string => `webhook:${id}`;
+
+/** DCP itself, as the audit trail names it when it disables a failing subscription. */
+const DELIVERY_CALLER = (): Caller => ({
+  principal: { kind: 'service', name: 'dcp-delivery', teams: [], groups: [], admin: false, scopes: [], team: null, tokenId: null, sessionId: null },
+  action: 'webhook.disable', address: null, userAgent: null, audited: false,
+});
 
 /** A new signing secret: `whsec_` and 192 random bits, base64 (the Standard Webhooks form). */
 export function newWebhookSecret(): string {
@@ -110,6 +128,8 @@ export function createWebhookService(deps: { db: Db; clock: Clock; ids: IdGenera
         const row = await store.insertSubscription(tx, {
           id: deps.ids(), url: request.url, types, description: request.description ?? null, secret, createdBy: by,
         }, clock.now());
+        // It gets every event from now on: its place in the log is taken with it.
+        await ensureCursor(tx, webhookSinkName(row.id), clock.now());
         // The origin only: a URL's path or query may hold the receiver's own token. Never the secret.
         await deps.audit.record(tx, caller, `webhooks/${row.id}`, { origin: new URL(row.url).origin, types: row.types });
         return row;
@@ -128,8 +148,18 @@ export function createWebhookService(deps: { db: Db; clock: Clock; ids: IdGenera
       return db.transaction(async (tx) => {
         const gone = await store.deleteSubscription(tx, id);
         if (!gone) throw new NotFoundError(`no webhook subscription with id ${id}`);
+        await deleteCursor(tx, webhookSinkName(id));
         await deps.audit.record(tx, caller, `webhooks/${id}`, { origin: new URL(gone.url).origin });
         return gone;
+      });
+    },
+
+    targets: () => store.enabledSubscriptions(db),
+    recordTries: (subscriptionId, tries) => db.transaction((tx) => store.recordDeliveries(tx, subscriptionId, tries)),
+    async disable(subscriptionId, reason) {
+      await db.transaction(async (tx) => {
+        const disabled = await store.disableSubscription(tx, subscriptionId, reason, clock.now());
+        if (disabled) await deps.audit.record(tx, DELIVERY_CALLER(), `webhooks/${subscriptionId}`, { reason });
       });
     },
 
