@@ -34,7 +34,11 @@ import { createBuiltinChangeCaseProvider } from './integrations/changecases/buil
 import { createServiceNowChangeCaseProvider } from './integrations/changecases/servicenow.ts';
 import type { ChangeCaseProvider } from './integrations/changecases/port.ts';
 import { createOpenIdClientProvider } from './integrations/identity/openid-client.ts';
-import { createAuditService } from './services/audit.ts';
+import { createNatsSink } from './integrations/sinks/nats.ts';
+import type { EventSink } from './integrations/sinks/port.ts';
+import { startNatsBuildConsumer, type NatsBuildConsumer } from './integrations/bus/nats-builds.ts';
+import { createBuildIntake } from './api/build-intake.ts';
+import { createAuditService, type AuditService } from './services/audit.ts';
 import { createAuthService, type AuthService } from './services/auth.ts';
 import { createCatalogService } from './services/catalog.ts';
 import { createConfigImportService } from './services/config-import.ts';
@@ -79,6 +83,8 @@ export interface Dcp {
   settings: Settings;
   /** A token generated at this start (shown once), or null. */
   generatedToken: string | null;
+  /** The BuildCompleted consumer on NATS (DCP_NATS_URL), or null. */
+  natsBuilds: NatsBuildConsumer | null;
   listen(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -133,6 +139,28 @@ function harborWebhook(settings: Settings): HarborWebhook | null {
   const secret = settings.harbor?.webhookSecret;
   if (!secret) return null;
   return { verify: (authorization) => harborSecretMatches(authorization, secret), parse: parseHarborScanWebhook };
+}
+
+/**
+ * The NATS JetStream event sink (contract §10) when DCP_NATS_URL is set, else null: for the
+ * delivery of the outbox (engine/delivery.ts) to register under the name `nats`.
+ */
+export function natsSink(settings: Settings): (EventSink & { close(): Promise<void> }) | null {
+  if (!settings.nats) return null;
+  return createNatsSink({ servers: settings.nats.servers, stream: settings.nats.stream });
+}
+
+/** BuildCompleted events from NATS (DCP_NATS_BUILDS_SUBJECT) into the same intake as POST /api/v1/builds. */
+function startNatsBuilds(settings: Settings, deps: { deployments: DeploymentService; audit: AuditService; log: Logger }): NatsBuildConsumer | null {
+  const nats = settings.nats;
+  if (!nats) return null;
+  deps.log.info(`BuildCompleted events from NATS ${nats.servers.join(', ')} on ${nats.buildsSubject}`);
+  return startNatsBuildConsumer({
+    servers: nats.servers,
+    subject: nats.buildsSubject,
+    handle: createBuildIntake({ ...deps, subject: nats.buildsSubject }),
+    log: deps.log,
+  });
 }
 
 export function createScanProvider(settings: Settings, deps: { clock: Clock }): ScanProvider {
@@ -224,13 +252,16 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT, trustProxy: settings.trustProxy },
   );
   started = true;
+  const natsBuilds = startNatsBuilds(settings, { deployments, audit, log });
 
   return {
-    app, db, engine, deployments, gates, auth, clock, settings, generatedToken,
+    app, db, engine, deployments, gates, auth, clock, settings, generatedToken, natsBuilds,
     async listen() {
       return app.listen({ port: settings.port, host: settings.host });
     },
     async stop() {
+      // First: a build in hand is committed and acked (or nak'ed) while the database is still open.
+      await natsBuilds?.stop();
       await app.close();
       await engine.stop();
       await relay.stop();
