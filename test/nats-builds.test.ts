@@ -10,7 +10,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { startNatsBuildConsumer, streamNameFor, takesTermReason, type BuildMessageOutcome, type NatsBuildConsumer } from '../src/integrations/bus/nats-builds.ts';
 import { silentLogger } from '../src/shared/logger.ts';
 import { BACKENDS, build, startTestDcp, type TestDcp } from './helpers/dcp.ts';
-import { natsAdmin, testNatsUrl, uniqueName } from './helpers/nats.ts';
+import { natsAdmin, startPrivateNats, testNatsUrl, uniqueName } from './helpers/nats.ts';
 
 /** Every outcome of the consumer from its start, and a wait for the settling one (ack or term) of a stream seq. */
 function recordOutcomes(consumer: NatsBuildConsumer): (seq: number) => Promise<BuildMessageOutcome> {
@@ -166,6 +166,51 @@ describe('the NATS builds consumer alone', () => {
       await consumer.stop();
       await admin.jsm.streams.delete(streamNameFor(subject)).catch(() => undefined);
       await admin.close();
+    }
+  });
+
+  it('keeps consuming across a NATS restart (the durable and its stream survive on the store)', async () => {
+    const server = await startPrivateNats();
+    const handled: unknown[] = [];
+    const consumer = startNatsBuildConsumer({
+      servers: server.url, log: silentLogger, connect: { reconnectTimeWait: 100 },
+      handle: async (payload) => {
+        handled.push(payload);
+        return 'ack';
+      },
+    });
+    const outcomeOf = recordOutcomes(consumer);
+    try {
+      await consumer.ready();
+      await server.stop();
+      await server.start();
+      const admin = await natsAdmin(server.url);
+      try {
+        const ack = await jetstream(admin.nc).publish('dcp.builds', JSON.stringify({ n: 1 }));
+        assert.equal(ack.stream, 'DCP_BUILDS');
+        assert.equal((await outcomeOf(ack.seq)).outcome, 'ack');
+        assert.deepEqual(handled, [{ n: 1 }]);
+      } finally {
+        await admin.close();
+      }
+    } finally {
+      await consumer.stop();
+      await server.dispose();
+    }
+  });
+
+  it('starts while NATS is down, and consumes once it is up', async () => {
+    const server = await startPrivateNats();
+    await server.stop();
+    const warnings: string[] = [];
+    const consumer = startNatsBuildConsumer({ servers: server.url, log: { ...silentLogger, warn: (m) => warnings.push(m) }, handle: async () => 'ack' });
+    try {
+      await server.start();
+      await consumer.ready();
+      assert.ok(warnings.some((w) => w.includes('trying again')), `the outage was logged: ${warnings.join(' | ')}`);
+    } finally {
+      await consumer.stop();
+      await server.dispose();
     }
   });
 

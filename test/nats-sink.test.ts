@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DcpEvent, EventType } from '../src/core/events.ts';
 import { createNatsSink } from '../src/integrations/sinks/nats.ts';
+import { natsSink } from '../src/main.ts';
+import { readSettings } from '../src/settings.ts';
 import { natsAdmin, startPrivateNats, testNatsUrl, uniqueName } from './helpers/nats.ts';
 
 function event(n: number, type: EventType = 'DeploymentCreated'): DcpEvent {
@@ -122,5 +124,17 @@ describe('NATS sink (a server that stops and comes back)', () => {
     assert.equal(result.delivered, 0);
     assert.match(result.error ?? '', /not reachable/);
     await lonely.close();
+  });
+});
+
+describe('natsSink(settings): the sink the delivery engine registers', () => {
+  it('is null without DCP_NATS_URL, else the sink named nats on DCP_NATS_STREAM', async () => {
+    assert.equal(natsSink(readSettings({})), null);
+    const url = testNatsUrl();
+    const stream = uniqueName('DCP_EVENTS_FACTORY');
+    const sink = natsSink(readSettings({ DCP_NATS_URL: url, DCP_NATS_STREAM: stream }));
+    assert.ok(sink);
+    assert.equal(sink.name, 'nats');
+    await sink.close();
   });
 });
