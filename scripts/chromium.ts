@@ -62,8 +62,8 @@ function aptGet(args: string[]): Promise<{ code: number; output: string }> {
   });
 }
 
-/** `apt-get ARGS`, retried while another process holds the dpkg/apt lock (up to LOCK_WAIT_MS). */
-async function aptGetWaitingForLock(args: string[]): Promise<void> {
+/** `apt-get ARGS`, retried while another process holds the dpkg/apt lock (up to LOCK_WAIT_MS); scripts/nats-server.ts uses it too. */
+export async function aptGetWaitingForLock(args: string[]): Promise<void> {
   const command = `DEBIAN_FRONTEND=noninteractive apt-get ${args.join(' ')}`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {

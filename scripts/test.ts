@@ -8,9 +8,11 @@
  * Steps: (1) tsc --noEmit, and eslint when eslint.config.js exists; (2) Chromium for the browser
  * tests (scripts/chromium.ts: /usr/bin/chromium, installed with apt when missing and we are root);
  * (3) a PostgreSQL server (scripts/pg-server.ts: DCP_TEST_DATABASE_URL if set, else a private
- * cluster, installed with apt when missing and we are root); (4) `node --test` over
- * src/**\/*.test.ts and test/**\/*.test.ts, with DCP_TEST_DATABASE_URL and DCP_TEST_CHROMIUM set;
- * (5) stop the server. Exits with the test run's code. Nothing is
+ * cluster, installed with apt when missing and we are root); (4) a NATS server with JetStream
+ * (scripts/nats-server.ts: DCP_TEST_NATS_URL if set, else a private `nats-server -js` on a free
+ * loopback port, installed with apt when missing and we are root); (5) `node --test` over
+ * src/**\/*.test.ts and test/**\/*.test.ts, with DCP_TEST_DATABASE_URL, DCP_TEST_NATS_URL and
+ * DCP_TEST_CHROMIUM set; (6) stop the servers. Exits with the test run's code. Nothing is
  * ever skipped: a missing tool or server is an error, and so is finding no test file.
  */
 import { spawn } from 'node:child_process';
@@ -21,6 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { ensureChromium } from './chromium.ts';
 import { ensurePostgres } from './pg-server.ts';
 import type { PostgresServer } from './pg-server.ts';
+import { ensureNats } from './nats-server.ts';
+import type { NatsTestServer } from './nats-server.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -50,7 +54,7 @@ const childEnv: NodeJS.ProcessEnv = {
   PATH: [path.dirname(process.execPath), path.join(root, 'node_modules', '.bin'), process.env.PATH ?? ''].join(path.delimiter),
 };
 
-const STEPS = 5;
+const STEPS = 6;
 function header(step: number, text: string): void {
   process.stdout.write(`\n=== [${step}/${STEPS}] ${text}\n`);
 }
@@ -138,28 +142,32 @@ async function main(): Promise<number> {
 
   header(3, 'PostgreSQL for the integration tests');
   const server: PostgresServer = await ensurePostgres();
-  // Ctrl-C or a CI timeout: still stop the server and remove its files.
+  let nats: NatsTestServer | null = null;
+  // Ctrl-C or a CI timeout: still stop the servers and remove their files.
   let stopping: Promise<void> | null = null;
-  const stopServer = (): Promise<void> => (stopping ??= server.stop());
+  const stopServers = (): Promise<void> => (stopping ??= Promise.all([server.stop(), nats?.stop()]).then(() => {}));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      process.stderr.write(`\n${signal}: stopping the tests and PostgreSQL\n`);
+      process.stderr.write(`\n${signal}: stopping the tests, PostgreSQL and NATS\n`);
       current?.kill(signal);
-      stopServer().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      stopServers().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     });
   }
 
   let code: number;
   try {
-    header(4, `node --test: ${files.length} file(s)${flags.length > 0 ? `, flags ${flags.join(' ')}` : ''}`);
+    header(4, 'NATS (JetStream) for the integration tests');
+    nats = await ensureNats();
+    header(5, `node --test: ${files.length} file(s)${flags.length > 0 ? `, flags ${flags.join(' ')}` : ''}`);
     code = await run(process.execPath, ['--test', '--test-concurrency=2', ...flags, ...files], {
       ...childEnv,
       DCP_TEST_DATABASE_URL: server.url,
+      DCP_TEST_NATS_URL: nats.url,
       DCP_TEST_CHROMIUM: chromium,
     });
   } finally {
-    header(5, 'stopping PostgreSQL');
-    await stopServer();
+    header(6, 'stopping PostgreSQL and NATS');
+    await stopServers();
   }
   return code;
 }

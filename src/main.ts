@@ -34,7 +34,11 @@ import { createBuiltinChangeCaseProvider } from './integrations/changecases/buil
 import { createServiceNowChangeCaseProvider } from './integrations/changecases/servicenow.ts';
 import type { ChangeCaseProvider } from './integrations/changecases/port.ts';
 import { createOpenIdClientProvider } from './integrations/identity/openid-client.ts';
-import { createAuditService } from './services/audit.ts';
+import { createNatsSink } from './integrations/sinks/nats.ts';
+import type { EventSink } from './integrations/sinks/port.ts';
+import { startNatsBuildConsumer, type NatsBuildConsumer } from './integrations/bus/nats-builds.ts';
+import { createBuildIntake } from './api/build-intake.ts';
+import { createAuditService, type AuditService } from './services/audit.ts';
 import { createAuthService, type AuthService } from './services/auth.ts';
 import { createCatalogService } from './services/catalog.ts';
 import { createConfigImportService } from './services/config-import.ts';
@@ -45,7 +49,6 @@ import { createOidcService, type OidcService } from './services/oidc.ts';
 import { createWebhookService, webhookSinkName, type WebhookService } from './services/webhooks.ts';
 import { createDelivery, type Delivery } from './engine/delivery.ts';
 import { createWebhookSink } from './integrations/sinks/webhook.ts';
-import type { EventSink } from './integrations/sinks/port.ts';
 import { createSystemService } from './services/system.ts';
 import { createWorkflowCallbackService } from './services/workflow-callbacks.ts';
 import { createScanWebhookService, type HarborWebhook } from './services/scan-webhooks.ts';
@@ -85,6 +88,8 @@ export interface Dcp {
   settings: Settings;
   /** A token generated at this start (shown once), or null. */
   generatedToken: string | null;
+  /** The BuildCompleted consumer on NATS (DCP_NATS_URL), or null. */
+  natsBuilds: NatsBuildConsumer | null;
   listen(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -137,13 +142,13 @@ function createExecutor(settings: Settings, deps: { clock: Clock; log: Logger })
 const WEBHOOK_SINK = webhookSinkName('');
 
 /**
- * The sinks of the outbox, asked at every delivery pass: one per enabled webhook subscription
- * (kept while the subscription is unchanged).
+ * The sinks of the outbox, asked at every delivery pass: the fixed ones (NATS when
+ * DCP_NATS_URL is set) and one per enabled webhook subscription (kept while it is unchanged).
  */
-function eventSinks(webhooks: WebhookService): () => Promise<EventSink[]> {
+function eventSinks(webhooks: WebhookService, fixed: EventSink[]): () => Promise<EventSink[]> {
   const made = new Map<string, { key: string; sink: EventSink }>();
   return async () => {
-    const sinks: EventSink[] = [];
+    const sinks: EventSink[] = [...fixed];
     for (const target of await webhooks.targets()) {
       const key = JSON.stringify([target.url, target.types, target.secret]);
       let entry = made.get(target.id);
@@ -162,6 +167,28 @@ function harborWebhook(settings: Settings): HarborWebhook | null {
   const secret = settings.harbor?.webhookSecret;
   if (!secret) return null;
   return { verify: (authorization) => harborSecretMatches(authorization, secret), parse: parseHarborScanWebhook };
+}
+
+/**
+ * The NATS JetStream event sink (contract §10) when DCP_NATS_URL is set, else null: for the
+ * delivery of the outbox (engine/delivery.ts) to register under the name `nats`.
+ */
+export function natsSink(settings: Settings): (EventSink & { close(): Promise<void> }) | null {
+  if (!settings.nats) return null;
+  return createNatsSink({ servers: settings.nats.servers, stream: settings.nats.stream });
+}
+
+/** BuildCompleted events from NATS (DCP_NATS_BUILDS_SUBJECT) into the same intake as POST /api/v1/builds. */
+function startNatsBuilds(settings: Settings, deps: { deployments: DeploymentService; audit: AuditService; log: Logger }): NatsBuildConsumer | null {
+  const nats = settings.nats;
+  if (!nats) return null;
+  deps.log.info(`BuildCompleted events from NATS ${nats.servers.join(', ')} on ${nats.buildsSubject}`);
+  return startNatsBuildConsumer({
+    servers: nats.servers,
+    subject: nats.buildsSubject,
+    handle: createBuildIntake({ ...deps, subject: nats.buildsSubject }),
+    log: deps.log,
+  });
 }
 
 export function createScanProvider(settings: Settings, deps: { clock: Clock }): ScanProvider {
@@ -244,9 +271,10 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   // Where DCP listens, for refusing webhooks that point at DCP itself (the port is known once listening: PORT=0 picks one).
   let listeningPort = settings.port;
   const webhooks = createWebhookService({ db, clock, ids, audit, self: () => ({ publicUrl: settings.publicUrl, host: settings.host, port: listeningPort }) });
+  const bus = natsSink(settings);
   const delivery = createDelivery({
     db, clock, log, owner,
-    sinks: eventSinks(webhooks),
+    sinks: eventSinks(webhooks, bus ? [bus] : []),
     onTries: async (sink, tries) => {
       if (sink.startsWith(WEBHOOK_SINK)) await webhooks.recordTries(sink.slice(WEBHOOK_SINK.length), tries);
     },
@@ -269,9 +297,10 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT, trustProxy: settings.trustProxy },
   );
   started = true;
+  const natsBuilds = startNatsBuilds(settings, { deployments, audit, log });
 
   return {
-    app, db, engine, delivery, deployments, gates, auth, clock, settings, generatedToken,
+    app, db, engine, delivery, deployments, gates, auth, clock, settings, generatedToken, natsBuilds,
     async listen() {
       const url = await app.listen({ port: settings.port, host: settings.host });
       const address = app.server.address();
@@ -279,8 +308,11 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       return url;
     },
     async stop() {
+      // First: a build in hand is committed and acked (or nak'ed) while the database is still open.
+      await natsBuilds?.stop();
       await app.close();
       await delivery.stop();
+      await bus?.close();
       await engine.stop();
       await relay.stop();
       if (!options.db) await db.close();

@@ -231,3 +231,36 @@ describe('readSettings', () => {
     });
   });
 });
+
+describe('DCP_NATS_*: the bus', () => {
+  const problems = (env: Record<string, string>) => {
+    try {
+      readSettings(env);
+      return [];
+    } catch (error) {
+      assert.ok(error instanceof InputError);
+      return error.issues.map((i) => i.field);
+    }
+  };
+
+  test('unset: no bus', () => assert.equal(readSettings({}).nats, null));
+
+  test('servers comma-separated, with the defaults for the stream and the builds subject', () => {
+    assert.deepEqual(readSettings({ DCP_NATS_URL: 'nats://a:4222, tls://b:4222,127.0.0.1:4223' }).nats, {
+      servers: ['nats://a:4222', 'tls://b:4222', '127.0.0.1:4223'], stream: 'DCP_EVENTS', buildsSubject: 'dcp.builds',
+    });
+    const s = readSettings({ DCP_NATS_URL: 'nats://a:4222', DCP_NATS_STREAM: 'EVENTS-2', DCP_NATS_BUILDS_SUBJECT: 'ci.builds.>' });
+    assert.deepEqual([s.nats?.stream, s.nats?.buildsSubject], ['EVENTS-2', 'ci.builds.>']);
+  });
+
+  const refused: [string, Record<string, string>, string[]][] = [
+    ['an http URL', { DCP_NATS_URL: 'http://a:4222' }, ['DCP_NATS_URL']],
+    ['a stream name with a dot', { DCP_NATS_URL: 'nats://a', DCP_NATS_STREAM: 'dcp.events' }, ['DCP_NATS_STREAM']],
+    ['a subject with an empty token', { DCP_NATS_URL: 'nats://a', DCP_NATS_BUILDS_SUBJECT: 'dcp..builds' }, ['DCP_NATS_BUILDS_SUBJECT']],
+    ['a subject inside dcp.events.>', { DCP_NATS_URL: 'nats://a', DCP_NATS_BUILDS_SUBJECT: 'dcp.events.builds' }, ['DCP_NATS_BUILDS_SUBJECT']],
+    ['a subject that takes dcp.events.> too', { DCP_NATS_URL: 'nats://a', DCP_NATS_BUILDS_SUBJECT: 'dcp.>' }, ['DCP_NATS_BUILDS_SUBJECT']],
+    ['a stream without the URL', { DCP_NATS_STREAM: 'X' }, ['DCP_NATS_STREAM']],
+    ['a builds subject without the URL', { DCP_NATS_BUILDS_SUBJECT: 'x' }, ['DCP_NATS_BUILDS_SUBJECT']],
+  ];
+  for (const [name, env, expected] of refused) test(`refused: ${name}`, () => assert.deepEqual(problems(env), expected));
+});

@@ -49,6 +49,17 @@ export interface Settings {
   sessionMaxMs: number;
   /** Sign-in with OIDC (DCP_OIDC_*); null: only token sign-in. */
   oidc: OidcSettings | null;
+  /** NATS JetStream (DCP_NATS_*, contract §10); null: no bus. */
+  nats: NatsSettings | null;
+}
+
+export interface NatsSettings {
+  /** DCP_NATS_URL, comma-separated: `nats://host:4222`, `tls://…`, or `host:port`. */
+  servers: string[];
+  /** DCP_NATS_STREAM (default DCP_EVENTS): the events stream, created if missing over `dcp.events.>`. */
+  stream: string;
+  /** DCP_NATS_BUILDS_SUBJECT (default dcp.builds): BuildCompleted events, consumed by the durable `dcp-builds`. */
+  buildsSubject: string;
 }
 
 export interface HarborSettings {
@@ -222,6 +233,54 @@ function readArgo(issues: FieldIssue[], env: NodeJS.ProcessEnv): ArgoSettings {
   };
 }
 
+/** Whether some subject matches both patterns (`*` one token, `>` one or more at the end). */
+export function subjectsOverlap(a: string, b: string): boolean {
+  const x = a.split('.');
+  const y = b.split('.');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] === '>' || y[i] === '>') return x[i] !== undefined && y[i] !== undefined;
+    if (x[i] === undefined || y[i] === undefined) return false;
+    if (x[i] !== '*' && y[i] !== '*' && x[i] !== y[i]) return false;
+  }
+  return true;
+}
+
+const NATS_SCHEMES = new Set(['nats:', 'tls:', 'ws:', 'wss:']);
+
+/**
+ * DCP_NATS_*: the servers (each `scheme://host:port` with a NATS scheme, or `host:port`), a stream
+ * name JetStream accepts, and a subject of non-empty tokens outside `dcp.events.>` (the events
+ * stream owns those). DCP_NATS_STREAM or DCP_NATS_BUILDS_SUBJECT without DCP_NATS_URL is a mistake:
+ * it would silently leave the bus off.
+ */
+function readNats(issues: FieldIssue[], env: NodeJS.ProcessEnv): NatsSettings | null {
+  const url = env.DCP_NATS_URL?.trim() || '';
+  if (url === '') {
+    for (const name of ['DCP_NATS_STREAM', 'DCP_NATS_BUILDS_SUBJECT'].filter((n) => env[n])) {
+      issues.push({ field: name, message: 'is set but DCP_NATS_URL is not: set the NATS server(s) to use the bus, or unset it' });
+    }
+    return null;
+  }
+  const servers = url.split(',').map((server) => server.trim()).filter(Boolean);
+  for (const server of servers) {
+    const withScheme = /^[a-z]+:\/\//i.test(server) ? server : `nats://${server}`;
+    if (!URL.canParse(withScheme) || !NATS_SCHEMES.has(new URL(withScheme).protocol) || !new URL(withScheme).hostname) {
+      issues.push({ field: 'DCP_NATS_URL', message: `must be NATS server URLs (nats://host:4222, tls://…, comma-separated); got "${server}"` });
+    }
+  }
+  const stream = env.DCP_NATS_STREAM || 'DCP_EVENTS';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(stream)) {
+    issues.push({ field: 'DCP_NATS_STREAM', message: `must be a JetStream stream name (letters, digits, _ and -; at most 64); got "${stream}"` });
+  }
+  const buildsSubject = env.DCP_NATS_BUILDS_SUBJECT || 'dcp.builds';
+  if (!/^[^\s.]+(\.[^\s.]+)*$/.test(buildsSubject)) {
+    issues.push({ field: 'DCP_NATS_BUILDS_SUBJECT', message: `must be a NATS subject (dot-separated tokens, no spaces); got "${buildsSubject}"` });
+  } else if (subjectsOverlap(buildsSubject, 'dcp.events.>')) {
+    issues.push({ field: 'DCP_NATS_BUILDS_SUBJECT', message: `must not overlap dcp.events.> (the events DCP publishes); got "${buildsSubject}"` });
+  }
+  return { servers, stream, buildsSubject };
+}
+
 function readTrustProxy(value: string | undefined): boolean | string {
   if (value === undefined || value === '' || value === 'false') return false;
   if (value === 'true') return true;
@@ -280,10 +339,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     sessionIdleMs: duration(issues, 'DCP_SESSION_IDLE', env.DCP_SESSION_IDLE, 12 * 3600_000),
     sessionMaxMs: duration(issues, 'DCP_SESSION_MAX', env.DCP_SESSION_MAX, 7 * 24 * 3600_000),
     oidc: null,
+    nats: null,
   };
   settings.oidc = readOidc(issues, env, settings.publicUrl);
   Object.assign(settings, readScan(issues, env, settings.scanProvider));
   if (settings.executor === 'argo') settings.argo = readArgo(issues, env);
+  settings.nats = readNats(issues, env);
   if (!Number.isInteger(settings.leaseMs) || settings.leaseMs < 1000) {
     issues.push({ field: 'DCP_LEASE_MS', message: `must be a number of milliseconds, at least 1000; got "${env.DCP_LEASE_MS}"` });
   }

@@ -17,7 +17,8 @@ import { installAccess, type RouteRule } from './access.ts';
 import { installAudit } from './audit.ts';
 import type { ApiContext, TypeProvider } from './context.ts';
 import { sendProblem } from './problem.ts';
-import { clientErrorProblem, frameworkProblem, refuseInfiniteQueryNumbers, refuseUnstorableText, strictFormats } from './input-safety.ts';
+import { clientErrorProblem, frameworkProblem, refuseInfiniteQueryNumbers, refuseUnstorableText } from './input-safety.ts';
+import { AJV_OPTIONS, BODY_AJV_CUSTOM_OPTIONS } from './ajv.ts';
 import { ALL_SCHEMAS } from './schemas.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
@@ -53,7 +54,7 @@ const ajvCompilers = AjvCompiler();
 const coerceAllButBodies: ValidatorFactory = (externalSchemas, ajvOptions) => {
   const options = ajvOptions as { customOptions?: Record<string, unknown> } | undefined;
   const coercing = ajvCompilers(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: 'array' } });
-  const exact = ajvCompilers(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } });
+  const exact = ajvCompilers(externalSchemas, { ...options, customOptions: { ...options?.customOptions, ...BODY_AJV_CUSTOM_OPTIONS } });
   return (route) => (route.httpPart === 'body' ? exact : coercing)(route);
 };
 
@@ -74,7 +75,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
     // headers (Authorization, Cookie) are never logged.
     logger: options.logger === false ? false : { ...(options.logger === true ? {} : options.logger), serializers: { req: logRequest } },
     // Unknown fields are errors (not silently dropped), and every problem is reported at once.
-    ajv: { customOptions: { removeAdditional: false, allErrors: true }, onCreate: strictFormats },
+    ajv: AJV_OPTIONS,
     schemaController: { compilersFactory: { buildValidator: coerceAllButBodies } },
     bodyLimit: 5 * 1024 * 1024,
     trustProxy: options.trustProxy ?? false,

@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import { DEPLOYMENT_STATUSES } from '../../core/types.ts';
 import { InputError } from '../../core/errors.ts';
+import { unwrapBuildCloudEvent } from '../build-intake.ts';
 import type { Api, ApiContext } from '../context.ts';
 import type { ArtifactManifest } from '../../core/types.ts';
 import { idParams, listQuery, problemResponses } from '../schemas.ts';
@@ -15,15 +16,10 @@ export function parseCursor(cursor: string | undefined): number | undefined {
 /**
  * A structured CloudEvent (`specversion`, `type: BuildCompleted`, `data`) carries the build in
  * `data`. Runs before validation, on the body as parsed (so on `FastifyRequest`'s unknown body).
+ * The bus intake (api/build-intake.ts) unwraps with the same function.
  */
 async function unwrapCloudEvent(request: FastifyRequest): Promise<void> {
-  const body = request.body;
-  if (typeof body !== 'object' || body === null || !('specversion' in body)) return;
-  if (!('type' in body) || body.type !== 'BuildCompleted') {
-    const type = 'type' in body ? body.type : undefined;
-    throw new InputError('unsupported event', [{ field: 'type', message: `must be "BuildCompleted"; got ${JSON.stringify(type)}` }]);
-  }
-  request.body = 'data' in body ? body.data : undefined;
+  request.body = unwrapBuildCloudEvent(request.body);
 }
 
 const deployment = { $ref: 'Deployment#' } as const;
