@@ -9,6 +9,7 @@ import { latestImport } from '../store/catalog.ts';
 import type { Db } from '../store/db.ts';
 import { storeCounts } from '../store/metrics.ts';
 import { isMigrated } from '../store/migrate.ts';
+import { lastPosition, listCursors } from '../store/sinks.ts';
 
 export const READINESS_CHECKS = ['started', 'engine', 'database', 'migrated', 'config'] as const;
 export type ReadinessCheck = (typeof READINESS_CHECKS)[number];
@@ -22,6 +23,23 @@ export interface SystemService {
   readiness(): Promise<Readiness>;
   /** The Prometheus text exposition format (version 0.0.4). */
   metrics(): Promise<string>;
+}
+
+/** Each sink of the outbox: how far behind the log it is, whether it is failing, what it delivered. */
+async function sinkLines(db: Db): Promise<string[]> {
+  const [cursors, last] = await Promise.all([listCursors(db), lastPosition(db)]);
+  const label = (name: string) => `{sink="${name.replace(/["\\\n]/g, '_')}"}`;
+  return [
+    '# HELP dcp_sink_lag Events of the log a sink has not had yet.',
+    '# TYPE dcp_sink_lag gauge',
+    ...cursors.map((c) => `dcp_sink_lag${label(c.name)} ${Math.max(0, last - c.position)}`),
+    '# HELP dcp_sink_failing Whether a sink\'s last delivery failed (1) or not (0).',
+    '# TYPE dcp_sink_failing gauge',
+    ...cursors.map((c) => `dcp_sink_failing${label(c.name)} ${c.failingSince ? 1 : 0}`),
+    '# HELP dcp_sink_delivered_total Events delivered to a sink.',
+    '# TYPE dcp_sink_delivered_total counter',
+    ...cursors.map((c) => `dcp_sink_delivered_total${label(c.name)} ${c.delivered}`),
+  ];
 }
 
 export function createSystemService(deps: { db: Db; clock: Clock; engine: Engine; started: () => boolean }): SystemService {
@@ -62,6 +80,7 @@ export function createSystemService(deps: { db: Db; clock: Clock; engine: Engine
         '# HELP dcp_events_unrelayed Events written but not yet positioned by the relay.',
         '# TYPE dcp_events_unrelayed gauge',
         `dcp_events_unrelayed ${counts.unrelayedEvents}`,
+        ...(await sinkLines(db)),
       ];
       return `${lines.join('\n')}\n`;
     },
