@@ -1,7 +1,8 @@
 /**
  * DCP_EXECUTOR=argo end to end, over HTTP, on both databases: a loopback Argo Server
  * (test/fakes/argo-server.ts: every request checked against Argo's Swagger; workflows played by
- * rendering the shipped templates' callbacks) and DCP's callback API. A build → a scan workflow →
+ * rendering the shipped templates' callbacks, CPC's answers included) and DCP's callback API, with
+ * Harbor as the scan provider (a fake checked against Harbor's Swagger). A build → a scan workflow →
  * one workflow per phase → Completed; a failing target; cancel; Argo down; lost callbacks and a
  * deleted workflow (reconcile); forged, foreign and replayed callback tokens. The kill -9 between
  * submit and commit is in test/argo-restart.test.ts (a real process).
@@ -11,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../src/shared/clocks.ts';
 import type { DeploymentDto } from '../src/store/deployment-reads.ts';
 import { FAKE_ARGO_TOKEN, startFakeArgo, type FakeArgo, type FakeWorkflow } from './fakes/argo-server.ts';
+import { FAKE_HARBOR_PASSWORD, FAKE_HARBOR_USER, startFakeHarbor, type FakeHarbor } from './fakes/harbor.ts';
 import { freePort, guard } from './helpers/child.ts';
 import { configWithCpc } from './helpers/config.ts';
 import { BACKENDS, build, startTestDcp, type TestDcp } from './helpers/dcp.ts';
@@ -36,17 +38,24 @@ const phaseOf = (phaseId: string) => (w: FakeWorkflow) => w.labels['dcp.io/kind'
 for (const backend of BACKENDS) {
   describe(`Argo executor (${backend})`, () => {
     let argo: FakeArgo;
+    let harbor: FakeHarbor;
     let t: TestDcp;
     let clock: ManualClock;
 
     before(async () => {
       argo = await startFakeArgo({ namespace: 'argo', token: FAKE_ARGO_TOKEN });
+      // The scan provider DCP reads findings from when a scan workflow's callback is lost.
+      harbor = await startFakeHarbor();
       clock = new ManualClock(new Date('2026-03-02T10:00:00Z'));
-      t = await startArgoDcp(backend, clock, argo);
+      t = await startArgoDcp(backend, clock, argo, {
+        DCP_SCAN_PROVIDER: 'harbor', DCP_HARBOR_URL: harbor.url, DCP_HARBOR_USERNAME: FAKE_HARBOR_USER, DCP_HARBOR_PASSWORD: FAKE_HARBOR_PASSWORD,
+      });
     });
     after(async () => {
       await t.stop();
       await argo.close();
+      await harbor.close();
+      assert.deepEqual(harbor.violations, []);
     });
 
     /** A workflow DCP submits (or has), with a guard: a wait that fails says what never came. */
@@ -212,16 +221,23 @@ for (const backend of BACKENDS) {
 
     test('callbacks lost: DCP reconciles from the workflow status (scan findings read from the scan provider; releases succeed)', async () => {
       // The reconcile timer is set when DCP has recorded the submit: wait for that before moving the clock.
+      // The image is in Harbor, scanned with findings: the scan workflow's findings callback is lost.
+      const digest = 'sha256:'.padEnd(71, 'a');
+      harbor.add({ project: 'identity', repository: 'identity-gateway', digest, state: 'Success', findings: { Medium: 3 } });
+      const event = build({ component: 'identity-gateway', strategy: 'fast' });
+      event.artifactManifest.images = [{ name: 'harbor.example.com/identity/identity-gateway', digest }];
       const ref: { id?: string } = {};
       let submitted = settled('scan', () => ref.id);
-      const id = (ref.id = await submit({ component: 'identity-gateway' }));
+      const res = await t.api('POST', '/api/v1/builds', event);
+      assert.equal(res.status, 201);
+      const id = (ref.id = res.body.id as string);
       await submitted;
       const scan = await workflow(scanOf(id), 'scan');
       await argo.play(scan.name, { scan: 'drop' });
       submitted = settled('phase', () => id);
       clock.advance(RECONCILE_MS);
       let d = await t.waitFor(id, (x) => x.status === 'InProgress', 'reconciled scan');
-      assert.match(d.statusDetail, /Deploying/);
+      assert.match(d.history.find((h) => h.status === 'Scanned')?.detail ?? '', /3 medium/, 'the findings read from Harbor');
       await submitted;
       const wf = await phaseWorkflow(d, 'dev');
       await argo.play(wf.name, { releases: Object.fromEntries(d.phases[0].releases.map((r) => [r.id, 'drop' as const])), phase: 'drop' });
