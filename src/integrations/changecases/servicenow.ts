@@ -36,6 +36,7 @@
  */
 import { PermanentIntegrationError, RetryableIntegrationError } from '../../core/errors.ts';
 import type { ChangeCaseProvider, ChangeCaseState, ChangeCaseStatus, DeployWindow, NewChangeCase } from './port.ts';
+import { isObject, snippet, describeCause } from '../vendor-text.ts';
 
 export interface ServiceNowOptions {
   /** The instance, e.g. `https://acme.service-now.com`. */
@@ -267,10 +268,6 @@ function scalar(value: unknown): string {
   return '';
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** ServiceNow's error body: `{ error: { message, detail }, status: "failure" }`. */
 function errorMessage(text: string): string {
   try {
@@ -286,17 +283,3 @@ function errorMessage(text: string): string {
   return text.trim() === '' ? '' : `: ${snippet(text)}`;
 }
 
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
-}
-
-/** fetch's TypeError("fetch failed") hides the reason (ECONNREFUSED, ENOTFOUND, …) in `cause`. */
-function describeCause(error: Error): string {
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return `${error.message} (${typeof code === 'string' ? `${code}: ` : ''}${cause.message})`;
-  }
-  return error.message;
-}

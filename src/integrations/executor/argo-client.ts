@@ -18,6 +18,7 @@
  * JSON → PermanentIntegrationError.
  */
 import { PermanentIntegrationError, RetryableIntegrationError } from '../../core/errors.ts';
+import { isObject, snippet, describeCause } from '../vendor-text.ts';
 
 export type WorkflowPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error' | '';
 
@@ -227,10 +228,6 @@ function toSummary(workflow: unknown): WorkflowSummary | null {
   return { name, phase, message, labels, parameters, finishedAt };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** grpc-gateway's error body: `{ code, message, details }` (older servers: `{ error, code, message }`). */
 function errorMessage(text: string): string {
   try {
@@ -245,17 +242,3 @@ function errorMessage(text: string): string {
   return text.trim() === '' ? '' : `: ${snippet(text)}`;
 }
 
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
-}
-
-/** fetch's TypeError("fetch failed") hides the reason (ECONNREFUSED, ENOTFOUND, …) in `cause`. */
-function describeCause(error: Error): string {
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return `${error.message} (${typeof code === 'string' ? `${code}: ` : ''}${cause.message})`;
-  }
-  return error.message;
-}

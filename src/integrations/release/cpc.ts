@@ -26,6 +26,7 @@
 import type { Clock } from '../../core/clock.ts';
 import { PermanentIntegrationError, RetryableIntegrationError } from '../../core/errors.ts';
 import type { ReleaseDriver, ReleaseRequest, ReleaseResult } from './port.ts';
+import { isObject, describeCause } from '../vendor-text.ts';
 
 export interface CpcReleaseDriverOptions {
   clock: Clock;
@@ -216,16 +217,3 @@ export function oneLine(text: string, max = DETAIL_MAX): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** fetch's TypeError("fetch failed") hides the reason (ECONNREFUSED, ENOTFOUND, …) in `cause`. */
-function describeCause(error: Error): string {
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return `${error.message} (${typeof code === 'string' ? `${code}: ` : ''}${cause.message})`;
-  }
-  return error.message;
-}

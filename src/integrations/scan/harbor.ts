@@ -47,7 +47,8 @@ import type { Clock } from '../../core/clock.ts';
 import { PermanentIntegrationError } from '../../core/errors.ts';
 import type { ArtifactManifest, ScanFindings, Severity } from '../../core/types.ts';
 import type { ScanProvider, ScanStatus } from './port.ts';
-import { DEFAULT_TIMEOUT_MS, failure, isObject, parseJson, send, snippet } from './send.ts';
+import { DEFAULT_TIMEOUT_MS, failure, parseJson, send } from './send.ts';
+import { isObject, snippet } from '../vendor-text.ts';
 
 export interface HarborOptions {
   /** Harbor's base URL, e.g. `https://harbor.example.com` (the API is under `/api/v2.0`). */

@@ -29,7 +29,8 @@
 import { PermanentIntegrationError } from '../../core/errors.ts';
 import { SEVERITIES, type ScanFindings, type Severity } from '../../core/types.ts';
 import type { ScanProvider, ScanStatus } from './port.ts';
-import { DEFAULT_TIMEOUT_MS, failure, isObject, parseJson, send, snippet } from './send.ts';
+import { DEFAULT_TIMEOUT_MS, failure, parseJson, send } from './send.ts';
+import { isObject, snippet } from '../vendor-text.ts';
 
 export interface HttpScanOptions {
   /** DCP_SCAN_URL: the API's base; `/v1/scans` is under it. */

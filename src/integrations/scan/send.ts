@@ -5,6 +5,7 @@
  * its body read, for the adapter to judge (a 404 means "not there yet" to a scan provider).
  */
 import { PermanentIntegrationError, RetryableIntegrationError } from '../../core/errors.ts';
+import { describeCause, snippet } from '../vendor-text.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -47,22 +48,3 @@ export function parseJson(label: string, answer: Answer): unknown {
   }
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** One line, at most 200 characters: what a `detail` or an error message may quote of a vendor's text. */
-export function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
-}
-
-/** fetch's TypeError("fetch failed") hides the reason (ECONNREFUSED, ENOTFOUND, …) in `cause`. */
-function describeCause(error: Error): string {
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return `${error.message} (${typeof code === 'string' ? `${code}: ` : ''}${cause.message})`;
-  }
-  return error.message;
-}
