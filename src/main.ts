@@ -50,6 +50,7 @@ import { createWebhookService, webhookSinkName, type WebhookService } from './se
 import { createDelivery, type Delivery } from './engine/delivery.ts';
 import { createWebhookSink } from './integrations/sinks/webhook.ts';
 import { createSystemService } from './services/system.ts';
+import { createSinkService } from './services/sinks.ts';
 import { createWorkflowCallbackService } from './services/workflow-callbacks.ts';
 import { createScanWebhookService, type HarborWebhook } from './services/scan-webhooks.ts';
 import { harborSecretMatches, parseHarborScanWebhook } from './integrations/scan/harbor-webhook.ts';
@@ -293,6 +294,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       workflowCallbacks: createWorkflowCallbackService({ db, clock, engine, audit }),
       scanWebhooks: createScanWebhookService({ db, engine, audit, harbor: harborWebhook(settings) }),
       webhooks,
+      sinks: createSinkService({ db }),
     },
     { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT, trustProxy: settings.trustProxy },
   );

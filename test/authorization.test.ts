@@ -79,6 +79,7 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/webhooks': { allowed: ['admin', 'tok:admin'] },
   'DELETE /api/v1/webhooks/:id': { allowed: ['admin', 'tok:admin'] },
   'GET /api/v1/webhooks/:id/deliveries': { allowed: ['admin', 'tok:admin'] },
+  'GET /api/v1/sinks': { allowed: ['admin', 'tok:admin'] },
   // Calls that prove themselves with their own credential (a workflow's callback token, Harbor's secret): no DCP token or session opens them.
   'POST /api/v1/workflow-callbacks': { allowed: [], denied: () => 401 },
   'POST /api/v1/webhooks/harbor': { allowed: [], denied: () => 401 },

@@ -193,6 +193,14 @@ for (const backend of BACKENDS) {
       validate('get', '/api/v1/strategies', 200, strategies.body);
       assert.deepEqual(strategies.body, json(await catalog.strategies()));
 
+      const hook = await t.api('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/openapi', types: ['DeploymentFailed'] });
+      validate('post', '/api/v1/webhooks', 201, hook.body);
+      const sinks = await t.api('GET', '/api/v1/sinks');
+      validate('get', '/api/v1/sinks', 200, sinks.body);
+      const sink = sinks.body.items.find((s: any) => s.name === `webhook:${hook.body.id}`);
+      assert.equal(sink?.kind, 'webhook');
+      assert.equal(sink?.webhookId, hook.body.id);
+
       const plan = await t.api('POST', '/api/v1/plans', { component: 'payments-api', channel: 'stable', strategy: 'standard' });
       validate('post', '/api/v1/plans', 200, plan.body);
       assert.deepEqual(plan.body, json(await t.dcp.deployments.preview({ component: 'payments-api', channel: 'stable', strategy: 'standard' })));

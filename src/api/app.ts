@@ -26,6 +26,7 @@ import { eventRoutes } from './routes/events.ts';
 import { gateRoutes } from './routes/gates.ts';
 import { systemRoutes } from './routes/system.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { sinkRoutes } from './routes/sinks.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -153,6 +154,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   accessRoutes(app, ctx);
   callbackRoutes(app, ctx);
   webhookRoutes(app, ctx);
+  sinkRoutes(app, ctx);
   await webRoutes(app, options.webRoot, access);
   return app;
 }

@@ -16,6 +16,7 @@ import type { SystemService } from '../services/system.ts';
 import type { WorkflowCallbackService } from '../services/workflow-callbacks.ts';
 import type { ScanWebhookService } from '../services/scan-webhooks.ts';
 import type { WebhookService } from '../services/webhooks.ts';
+import type { SinkService } from '../services/sinks.ts';
 import type { SchemaReferences } from './schemas.ts';
 
 export interface ApiContext {
@@ -30,6 +31,7 @@ export interface ApiContext {
   workflowCallbacks: WorkflowCallbackService;
   scanWebhooks: ScanWebhookService;
   webhooks: WebhookService;
+  sinks: SinkService;
   /** Sign-in with OIDC; null when DCP_OIDC_ISSUER is not set (token sign-in only). */
   oidc: OidcService | null;
 }
@@ -80,4 +82,5 @@ export type StrategiesFits = Fits<SharedTypes['Strategies'], Returned<CatalogSer
 export type EventFits = Fits<SharedTypes['Event'], Returned<EventService['after']>[number]>;
 export type WebhookFits = Fits<SharedTypes['Webhook'], Returned<WebhookService['remove']>>;
 export type WebhookDeliveryFits = Fits<SharedTypes['WebhookDelivery'], Returned<WebhookService['deliveries']>['items'][number]>;
+export type SinkFits = Fits<SharedTypes['Sink'], Returned<SinkService['health']>['items'][number]>;
 export type ConfigImportFits = Fits<SharedTypes['ConfigImport'], Returned<ConfigImportService['reload']>>;

@@ -21,6 +21,7 @@ import { Problem, Readiness, Session } from './schemas/system.ts';
 import { str } from './schemas/primitives.ts';
 import { AuditRecord, NewToken, Token, TokenRequest } from './schemas/access.ts';
 import { NewWebhook, Webhook, WebhookDelivery, WebhookRequest } from './schemas/webhooks.ts';
+import { Sink, SinkList } from './schemas/sinks.ts';
 
 /** Every shared schema, in an order where each is registered before those that refer to it. */
 export const ALL_SCHEMAS = [
@@ -28,7 +29,7 @@ export const ALL_SCHEMAS = [
   ChangeCaseTransition, FreezeRequest, NotificationSettings, ConfigReloadRequest, SessionRequest,
   TargetSpec, Target, CheckSpec, WindowSpec, EnvironmentPolicy, Plan, Release, CheckResult, Prerequisites, Phase, ScanFindings,
   Deployment, DeploymentList, Event, EventList, ChangeCase, Freeze, Team, Service, Strategies, ConfigImport, Session, Readiness, Problem,
-  TokenRequest, Token, NewToken, AuditRecord, WebhookRequest, Webhook, NewWebhook, WebhookDelivery,
+  TokenRequest, Token, NewToken, AuditRecord, WebhookRequest, Webhook, NewWebhook, WebhookDelivery, Sink, SinkList,
 ] as const;
 
 /** The shared schemas as the type provider resolves `$ref: 'Name#'` (api/context.ts). */
@@ -40,7 +41,7 @@ export type SchemaReferences = [
   typeof Deployment, typeof DeploymentList, typeof Event, typeof EventList, typeof ChangeCase, typeof Freeze, typeof Team, typeof Service,
   typeof Strategies, typeof ConfigImport, typeof Session, typeof Readiness, typeof Problem,
   typeof TokenRequest, typeof Token, typeof NewToken, typeof AuditRecord,
-  typeof WebhookRequest, typeof Webhook, typeof NewWebhook, typeof WebhookDelivery,
+  typeof WebhookRequest, typeof Webhook, typeof NewWebhook, typeof WebhookDelivery, typeof Sink, typeof SinkList,
 ];
 
 const problem = { $ref: 'Problem#' } as const;

@@ -62,7 +62,8 @@ export type Action =
   | 'tokens:create-own'
   | 'tokens:manage'
   | 'audit:read'
-  | 'webhooks:manage';
+  | 'webhooks:manage'
+  | 'sinks:read';
 
 /** What an action is done to: the owning team, and for approvals the environment's approvers. */
 export interface Resource {
@@ -98,6 +99,8 @@ export const RULES: Readonly<Record<Action, Rule>> = {
   'tokens:manage': { scope: 'admin', role: 'admin', services: true, what: "create service tokens; list and revoke anyone's" },
   'audit:read': { scope: 'admin', role: 'admin', services: true, what: 'read the audit trail' },
   'webhooks:manage': { scope: 'admin', role: 'admin', services: true, what: 'create, list and delete webhook subscriptions; read their delivery log' },
+  // Admins only, not `read`: a sink's name holds a subscription's id, and its last error may name the receiver.
+  'sinks:read': { scope: 'admin', role: 'admin', services: true, what: "read the health of the outbox's sinks (NATS, webhooks): lag, failures, last error" },
 };
 
 /** RULES as the Markdown table docs/security.md shows (a test keeps the two the same). */

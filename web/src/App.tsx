@@ -27,6 +27,7 @@ const routes: [string, Page][] = [
   ['/targets', lazy(() => import('./pages/Targets.tsx'))],
   ['/tokens', lazy(() => import('./pages/Tokens.tsx'))],
   ['/audit', lazy(() => import('./pages/Audit.tsx'))],
+  ['/webhooks', lazy(() => import('./pages/Webhooks.tsx'))],
 ];
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 

@@ -9,6 +9,7 @@
 import type { paths } from './api/schema.ts';
 import type {
   AuditFilter, ChangeCaseStatus, DcpEvent, Deployment, DeployWindow, FreezeRequest, ManualDeployment, NotificationSettings, Page, Strategies, TokenRequest,
+  WebhookRequest,
 } from './types.ts';
 
 export interface FieldError {
@@ -157,6 +158,13 @@ export const api = {
   createToken: (body: TokenRequest) => call('post', '/api/v1/tokens', { body }),
   revokeToken: (id: string) => call('delete', '/api/v1/tokens/{id}', { path: { id } }),
   audit: (filter: AuditFilter, signal?: AbortSignal) => call('get', '/api/v1/audit', { query: { limit: 50, ...filter }, signal }),
+
+  webhooks: (cursor?: string, signal?: AbortSignal) => call('get', '/api/v1/webhooks', { query: cursor ? { limit: 50, cursor } : { limit: 50 }, signal }),
+  createWebhook: (body: WebhookRequest) => call('post', '/api/v1/webhooks', { body }),
+  deleteWebhook: (id: string) => call('delete', '/api/v1/webhooks/{id}', { path: { id } }),
+  deliveries: (id: string, cursor?: string, signal?: AbortSignal) =>
+    call('get', '/api/v1/webhooks/{id}/deliveries', { path: { id }, query: cursor ? { limit: 25, cursor } : { limit: 25 }, signal }),
+  sinks: (signal?: AbortSignal) => call('get', '/api/v1/sinks', { signal }),
 };
 
 /** An ApiError's field errors by field path ("artifactManifest.charts[0].version" → message); {} for any other error. */

@@ -110,3 +110,19 @@ export type DcpEvent = Omit<Schemas['Event'], 'data'> & {
     }
   >;
 };
+
+export type Webhook = Schemas['Webhook'];
+export type NewWebhook = Schemas['NewWebhook'];
+export type WebhookRequest = Schemas['WebhookRequest'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type EventType = NonNullable<Webhook['types']>[number];
+export type Sink = Schemas['Sink'];
+
+/** Every event type a subscription may take, in the order DCP emits them (fails to compile when the enum changes). */
+const EVENT_TYPE_ORDER: Record<EventType, number> = {
+  DeploymentCreated: 0, DeploymentScanned: 1, DeploymentPhaseStarted: 2, DeploymentPhaseAwaitingPrerequisites: 3, DeploymentPhaseCompleted: 4,
+  DeploymentPhaseFailed: 5, DeploymentPhaseCancelled: 6, ReleaseStarted: 7, ReleaseSucceeded: 8, ReleaseFailed: 9, DeploymentCompleted: 10,
+  DeploymentFailed: 11, DeploymentCancelled: 12, ChangeCaseCreated: 13, ChangeCaseUpdated: 14, DeploymentStatusChanged: 15,
+  DeploymentPhaseStatusChanged: 16, ReleaseStatusChanged: 17,
+};
+export const EVENT_TYPES = (Object.keys(EVENT_TYPE_ORDER) as EventType[]).sort((a, b) => EVENT_TYPE_ORDER[a] - EVENT_TYPE_ORDER[b]);

@@ -2151,6 +2151,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sinks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The outbox's sinks (NATS, each webhook subscription, Slack): lag, delivered, failing since, last error, next try */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SinkList"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/strategies": {
         parameters: {
             query?: never;
@@ -4260,6 +4350,52 @@ export interface components {
         };
         SessionRequest: {
             token: string;
+        };
+        /** @description A sink of the outbox (NATS, a webhook subscription, Slack) and how its delivery goes. */
+        Sink: {
+            /** @description The name delivery keeps the sink's cursor under: `nats`, `webhook:<subscription id>`, `slack`. */
+            name: string;
+            /**
+             * @description What the sink is.
+             * @enum {string}
+             */
+            kind: "nats" | "webhook" | "slack" | "other";
+            /** @description The webhook subscription of a `webhook` sink; null for other kinds. */
+            webhookId: string | null;
+            /** @description Events of the log the sink has not had yet. */
+            lag: number;
+            /** @description Events delivered to the sink, in all. */
+            delivered: number;
+            /** @description Whether the last delivery call failed (it is retried with backoff). */
+            failing: boolean;
+            /** @description Failed delivery calls in a row; 0 when the last one went through. */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When the failures in a row began; null when not failing.
+             */
+            failingSince: string | null;
+            /** @description The last failure's reason (kept after the sink recovers). */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description When the last failure was.
+             */
+            lastErrorAt: string | null;
+            /**
+             * Format: date-time
+             * @description When an event was last delivered; null: never.
+             */
+            lastDeliveredAt: string | null;
+            /**
+             * Format: date-time
+             * @description When a failing sink is tried again; null when not waiting to retry.
+             */
+            nextAttemptAt: string | null;
+        };
+        SinkList: {
+            /** @description Every sink, by name. */
+            items: components["schemas"]["Sink"][];
         };
         SourceInfo: {
             repository?: string;

@@ -14,8 +14,9 @@ const NAV = [
   { to: '/freezes', label: 'Freezes', active: (p: string) => p.startsWith('/freezes') },
   { to: '/targets', label: 'Targets', active: (p: string) => p.startsWith('/targets') },
   { to: '/tokens', label: 'Tokens', active: (p: string) => p.startsWith('/tokens') },
-  // The audit trail is for admins (the API refuses anyone else): only they see the link.
+  // The audit trail and webhooks are for admins (the API refuses anyone else): only they see the links.
   { to: '/audit', label: 'Audit', active: (p: string) => p.startsWith('/audit'), admin: true },
+  { to: '/webhooks', label: 'Webhooks', active: (p: string) => p.startsWith('/webhooks'), admin: true },
 ];
 
 /** Keeps the shared stream open while signed in, and shows whether it is connected. */
