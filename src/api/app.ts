@@ -26,6 +26,7 @@ import { eventRoutes } from './routes/events.ts';
 import { gateRoutes } from './routes/gates.ts';
 import { systemRoutes } from './routes/system.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { slackRoutes } from './routes/slack.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -107,6 +108,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
           bearer: { type: 'http', scheme: 'bearer' },
           callbackToken: { type: 'http', scheme: 'bearer', description: 'The callback token DCP minted for one workflow (its `callbackToken` parameter); nothing else.' },
           harborSecret: { type: 'apiKey', in: 'header', name: 'Authorization', description: "The shared secret of Harbor's webhook policy (DCP_HARBOR_WEBHOOK_SECRET)." },
+          slackSignature: { type: 'apiKey', in: 'header', name: 'X-Slack-Signature', description: "Slack's v0 request signature (with X-Slack-Request-Timestamp), made with DCP_SLACK_SIGNING_SECRET." },
         },
       },
       security: [{ bearer: [] }],
@@ -153,6 +155,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   accessRoutes(app, ctx);
   callbackRoutes(app, ctx);
   webhookRoutes(app, ctx);
+  await slackRoutes(app, ctx);
   await webRoutes(app, options.webRoot, access);
   return app;
 }

@@ -16,6 +16,7 @@ import type { SystemService } from '../services/system.ts';
 import type { WorkflowCallbackService } from '../services/workflow-callbacks.ts';
 import type { ScanWebhookService } from '../services/scan-webhooks.ts';
 import type { WebhookService } from '../services/webhooks.ts';
+import type { SlackInteractionService } from '../services/slack-interactions.ts';
 import type { SchemaReferences } from './schemas.ts';
 
 export interface ApiContext {
@@ -30,6 +31,8 @@ export interface ApiContext {
   workflowCallbacks: WorkflowCallbackService;
   scanWebhooks: ScanWebhookService;
   webhooks: WebhookService;
+  /** Slack's button presses (refused with 401 when DCP_SLACK_SIGNING_SECRET is not set). */
+  slackInteractions: SlackInteractionService;
   /** Sign-in with OIDC; null when DCP_OIDC_ISSUER is not set (token sign-in only). */
   oidc: OidcService | null;
 }
