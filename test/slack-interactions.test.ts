@@ -166,6 +166,12 @@ for (const backend of BACKENDS) {
       const unknownDeployment = await press(signedInteraction(SECRET, buttonPress({ userId: 'UALICE', action: 'dcp_approve', deploymentId: 'nope', phaseId: 'nope' }), clock.now()));
       assert.equal(unknownDeployment.status, 200);
       assert.equal(slack.lookups.filter((id) => id === 'UALICE').length, asked, 'alice is known for 10 minutes: no users.info');
+
+      // The first tests' requests expired when the clock moved 6 minutes: later requests deleted them.
+      const [seen] = await t.dcp.db.query<{ total: number; expired: number }>(
+        'SELECT count(*)::int AS total, count(*) FILTER (WHERE expires_at <= $1)::int AS expired FROM slack_seen_requests', [clock.now()]);
+      assert.ok(seen.total > 0);
+      assert.equal(seen.expired, 0);
     });
   });
 }
