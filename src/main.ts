@@ -54,6 +54,8 @@ import { createSinkService } from './services/sinks.ts';
 import { createWorkflowCallbackService } from './services/workflow-callbacks.ts';
 import { createScanWebhookService, type HarborWebhook } from './services/scan-webhooks.ts';
 import { harborSecretMatches, parseHarborScanWebhook } from './integrations/scan/harbor-webhook.ts';
+import { SLACK_WINDOW_MS, createSlackDirectory, createSlackResponder, parseSlackInteraction, verifySlackSignature } from './integrations/slack/interactions.ts';
+import { createSlackInteractionService, type SlackInteractions } from './services/slack-interactions.ts';
 import type { Db } from './store/db.ts';
 import { lockDataDir } from './store/datadir-lock.ts';
 import { latestImport } from './store/catalog.ts';
@@ -168,6 +170,22 @@ function harborWebhook(settings: Settings): HarborWebhook | null {
   const secret = settings.harbor?.webhookSecret;
   if (!secret) return null;
   return { verify: (authorization) => harborSecretMatches(authorization, secret), parse: parseHarborScanWebhook };
+}
+
+/** Slack's side of the interactions endpoint, when DCP_SLACK_SIGNING_SECRET is set (users.info needs DCP_SLACK_TOKEN too). */
+function slackInteractions(settings: Settings, log: Logger): SlackInteractions | null {
+  const slack = settings.slack;
+  if (!slack?.signingSecret) return null;
+  const secret = slack.signingSecret;
+  const directory = slack.token ? createSlackDirectory({ token: slack.token, apiUrl: slack.apiUrl }) : null;
+  const responder = createSlackResponder({ apiUrl: slack.apiUrl, warn: (message) => log.warn(message) });
+  return {
+    windowMs: SLACK_WINDOW_MS,
+    verify: (input) => verifySlackSignature({ ...input, secret }),
+    parse: parseSlackInteraction,
+    emailOf: directory ? (userId) => directory.emailOf(userId) : null,
+    reply: (url, text) => responder.reply(url, text),
+  };
 }
 
 /**
@@ -295,6 +313,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       scanWebhooks: createScanWebhookService({ db, engine, audit, harbor: harborWebhook(settings) }),
       webhooks,
       sinks: createSinkService({ db }),
+      slackInteractions: createSlackInteractionService({ db, clock, auth, gates, audit, slack: slackInteractions(settings, log) }),
     },
     { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT, trustProxy: settings.trustProxy },
   );

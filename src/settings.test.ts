@@ -264,3 +264,43 @@ describe('DCP_NATS_*: the bus', () => {
   ];
   for (const [name, env, expected] of refused) test(`refused: ${name}`, () => assert.deepEqual(problems(env), expected));
 });
+
+describe('DCP_SLACK_*: Slack', () => {
+  const problems = (env: Record<string, string>) => {
+    try {
+      readSettings(env);
+      return [];
+    } catch (error) {
+      assert.ok(error instanceof InputError);
+      return error.issues.map((i) => i.field);
+    }
+  };
+
+  test('unset: no Slack', () => assert.equal(readSettings({}).slack, null));
+
+  test('the token, the signing secret and the default API URL', () => {
+    assert.deepEqual(readSettings({ DCP_SLACK_TOKEN: 'xoxb-1', DCP_SLACK_SIGNING_SECRET: 'shh' }).slack, {
+      token: 'xoxb-1', apiUrl: 'https://slack.com/api/', signingSecret: 'shh',
+    });
+    assert.deepEqual(readSettings({ DCP_SLACK_SIGNING_SECRET: 'shh', DCP_SLACK_API_URL: 'http://127.0.0.1:9000/api' }).slack, {
+      token: null, apiUrl: 'http://127.0.0.1:9000/api/', signingSecret: 'shh',
+    });
+  });
+
+  test('the signing secret from a file (a mounted secret), trimmed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dcp-slack-'));
+    try {
+      writeFileSync(join(dir, 'secret'), 'from-a-file\n');
+      assert.equal(readSettings({ DCP_SLACK_SIGNING_SECRET: `file:${join(dir, 'secret')}` }).slack?.signingSecret, 'from-a-file');
+      assert.deepEqual(problems({ DCP_SLACK_SIGNING_SECRET: `file:${join(dir, 'missing')}` }), ['DCP_SLACK_SIGNING_SECRET']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const refused: [string, Record<string, string>, string[]][] = [
+    ['an API URL that is not http(s)', { DCP_SLACK_TOKEN: 'xoxb-1', DCP_SLACK_API_URL: 'ftp://slack' }, ['DCP_SLACK_API_URL']],
+    ['an API URL without a token or secret', { DCP_SLACK_API_URL: 'https://slack.example/api/' }, ['DCP_SLACK_API_URL']],
+  ];
+  for (const [name, env, expected] of refused) test(`refused: ${name}`, () => assert.deepEqual(problems(env), expected));
+});

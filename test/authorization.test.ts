@@ -83,6 +83,8 @@ const MATRIX: Record<string, Row> = {
   // Calls that prove themselves with their own credential (a workflow's callback token, Harbor's secret): no DCP token or session opens them.
   'POST /api/v1/workflow-callbacks': { allowed: [], denied: () => 401 },
   'POST /api/v1/webhooks/harbor': { allowed: [], denied: () => 401 },
+  // Slack's button presses: only Slack's signature opens it (this DCP has no signing secret: 401 for all).
+  'POST /api/v1/slack/interactions': { allowed: [], denied: () => 401 },
 };
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -167,6 +169,7 @@ for (const backend of BACKENDS) {
         'POST /api/v1/webhooks': { url: 'https://hooks.example.com/dcp?token=receivers-own', description: 'matrix' },
         'POST /api/v1/workflow-callbacks': { workflow: 'dcp-scan-x', kind: 'scan', id: waiting.id, status: 'Running' },
         'POST /api/v1/webhooks/harbor': { type: 'SCANNING_COMPLETED', event_data: { resources: [] } },
+        'POST /api/v1/slack/interactions': `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'UALICE' }, actions: [{ action_id: 'dcp_approve', value: JSON.stringify({ deploymentId: waiting.id, phaseId: prod.id }) }] }))}`,
       };
       const auditCount = async () => Number((await t.dcp.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit'))[0].n);
 

@@ -27,6 +27,7 @@ import { gateRoutes } from './routes/gates.ts';
 import { systemRoutes } from './routes/system.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { sinkRoutes } from './routes/sinks.ts';
+import { slackRoutes } from './routes/slack.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,6 +109,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
           bearer: { type: 'http', scheme: 'bearer' },
           callbackToken: { type: 'http', scheme: 'bearer', description: 'The callback token DCP minted for one workflow (its `callbackToken` parameter); nothing else.' },
           harborSecret: { type: 'apiKey', in: 'header', name: 'Authorization', description: "The shared secret of Harbor's webhook policy (DCP_HARBOR_WEBHOOK_SECRET)." },
+          slackSignature: { type: 'apiKey', in: 'header', name: 'X-Slack-Signature', description: "Slack's v0 request signature (with X-Slack-Request-Timestamp), made with DCP_SLACK_SIGNING_SECRET." },
         },
       },
       security: [{ bearer: [] }],
@@ -155,6 +157,7 @@ export async function buildApp(ctx: ApiContext, options: AppOptions): Promise<Fa
   callbackRoutes(app, ctx);
   webhookRoutes(app, ctx);
   sinkRoutes(app, ctx);
+  await slackRoutes(app, ctx);
   await webRoutes(app, options.webRoot, access);
   return app;
 }

@@ -17,6 +17,7 @@ import type { WorkflowCallbackService } from '../services/workflow-callbacks.ts'
 import type { ScanWebhookService } from '../services/scan-webhooks.ts';
 import type { WebhookService } from '../services/webhooks.ts';
 import type { SinkService } from '../services/sinks.ts';
+import type { SlackInteractionService } from '../services/slack-interactions.ts';
 import type { SchemaReferences } from './schemas.ts';
 
 export interface ApiContext {
@@ -32,6 +33,8 @@ export interface ApiContext {
   scanWebhooks: ScanWebhookService;
   webhooks: WebhookService;
   sinks: SinkService;
+  /** Slack's button presses (refused with 401 when DCP_SLACK_SIGNING_SECRET is not set). */
+  slackInteractions: SlackInteractionService;
   /** Sign-in with OIDC; null when DCP_OIDC_ISSUER is not set (token sign-in only). */
   oidc: OidcService | null;
 }

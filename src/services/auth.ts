@@ -105,6 +105,13 @@ export interface AuthService {
   endSession(sessionId: string): Promise<boolean>;
   /** The person behind an OIDC claim (email or user name), or null. */
   findPerson(claim: string): Promise<User | null>;
+  /** The person with this email (only by email), or null: whom a Slack user is. */
+  findPersonByEmail(email: string): Promise<User | null>;
+  /**
+   * A catalog person as a principal with no token or session (every scope: the roles decide), for
+   * a person proven by another credential (a Slack user's signed request). Loaded afresh each call.
+   */
+  personPrincipal(userName: string): Promise<Principal>;
   /** Ensures the bootstrap admin token; returns a newly generated one (to be shown once), else null. */
   bootstrap(fromEnvironment: string | null): Promise<string | null>;
   /** Makes a token (audited with the caller, in the same transaction); the secret is returned once. */
@@ -199,6 +206,8 @@ export function createAuthService(deps: { db: Db; clock: Clock; ids: IdGenerator
     },
     endSession: (sessionId) => store.deleteSession(deps.db, hashToken(sessionId)),
     findPerson: (claim) => store.findUser(deps.db, claim),
+    findPersonByEmail: (email) => store.findUserByEmail(deps.db, email),
+    personPrincipal: (userName) => personOf(userName, { scopes: null, tokenId: null, sessionId: null }),
     async bootstrap(fromEnvironment) {
       if (fromEnvironment) {
         await store.insertBootstrapToken(deps.db, { id: deps.ids(), tokenHash: hashToken(fromEnvironment) }, deps.clock.now());

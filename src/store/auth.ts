@@ -182,6 +182,15 @@ export async function findUser(q: Queryable, claim: string): Promise<User | null
   return row ? userOf(row) : null;
 }
 
+/** The person with this email (case-insensitive), and only by email: a Slack profile's email is no user name. */
+export async function findUserByEmail(q: Queryable, email: string): Promise<User | null> {
+  const [row] = await q.query<{ name: string; email: string | null; display_name: string | null; groups: string[] }>(
+    'SELECT name, email, display_name, groups FROM users WHERE lower(email) = lower($1) ORDER BY name LIMIT 1',
+    [email],
+  );
+  return row ? userOf(row) : null;
+}
+
 function userOf(row: { name: string; email: string | null; display_name: string | null; groups: string[] }): User {
   const user: User = { name: row.name, groups: row.groups };
   if (row.email) user.email = row.email;
