@@ -14,7 +14,7 @@ import { ManualClock } from '../src/shared/clocks.ts';
 import { silentLogger } from '../src/shared/logger.ts';
 import type { Db } from '../src/store/db.ts';
 import { appendEvent, relay } from '../src/store/events.ts';
-import { listCursors } from '../src/store/sinks.ts';
+import { ensureCursor, listCursors } from '../src/store/sinks.ts';
 import { BACKENDS, openTestDb } from './helpers/dcp.ts';
 
 /** A sink that records what it took; `failNext` makes its next calls take only a prefix and fail. */
@@ -89,10 +89,12 @@ for (const backend of BACKENDS) {
       await drop();
     });
 
-    function start(sinks: EventSink[], clock: ManualClock, more: Partial<DeliveryDeps> = {}, owner = 'p1'): Delivery {
+    /** Starts a delivery whose sinks' cursors exist already (as a subscription's does from its creation): they get what is written next. */
+    async function start(sinks: EventSink[], clock: ManualClock, more: Partial<DeliveryDeps> = {}, owner = 'p1'): Promise<Delivery> {
+      for (const sink of sinks) await ensureCursor(db, sink.name, clock.now());
       const delivery = createDelivery({ db, clock, log: silentLogger, owner, sinks: async () => sinks, batch: 4, ...more });
       running.push(delivery);
-      void delivery.start();
+      await delivery.start();
       return delivery;
     }
 
@@ -103,7 +105,7 @@ for (const backend of BACKENDS) {
       const tries: string[] = [];
       let bFailed!: () => void;
       const bFailedOnce = new Promise<void>((resolve) => (bFailed = resolve));
-      const delivery = start([a, b], clock, { onTries: async (sink, t) => void tries.push(...t.map((x) => `${sink}:${x.ok ? 'ok' : 'fail'}`)) });
+      const delivery = await start([a, b], clock, { onTries: async (sink, t) => void tries.push(...t.map((x) => `${sink}:${x.ok ? 'ok' : 'fail'}`)) });
       delivery.onPass((sink, error) => sink === 'b' && error && bFailed());
       b.failAfter = 2;
       await write(db, 'd1', 5);
@@ -132,14 +134,14 @@ for (const backend of BACKENDS) {
     test('the cursor survives a restart: what was taken is not offered again, what came meanwhile is', async () => {
       const clock = new ManualClock();
       const sink = new RecordingSink('restart');
-      const first = start([sink], clock);
+      const first = await start([sink], clock);
       await write(db, 'd3', 3);
       first.kick();
       await sink.until(3);
       await first.stop();
       await write(db, 'd3', 2);
       const again = new RecordingSink('restart');
-      const second = start([again], clock);
+      const second = await start([again], clock);
       second.kick();
       await again.until(2);
       assert.deepEqual(again.taken.map((e) => e.data.deploymentId), ['d3', 'd3']);
@@ -150,7 +152,7 @@ for (const backend of BACKENDS) {
     test('a sink takes only its types: the others are skipped, not waited for', async () => {
       const clock = new ManualClock();
       const failures = new RecordingSink('failures-only', (e) => e.type === 'DeploymentPhaseFailed');
-      const delivery = start([failures], clock);
+      const delivery = await start([failures], clock);
       await write(db, 'd4', 3, 'ReleaseStarted');
       await write(db, 'd4', 1, 'DeploymentPhaseFailed');
       await write(db, 'd4', 2, 'ReleaseStarted');
@@ -164,8 +166,8 @@ for (const backend of BACKENDS) {
       const clock = new ManualClock();
       const one = new RecordingSink('shared');
       const two = new RecordingSink('shared');
-      const p1 = start([one], clock, {}, 'p1');
-      const p2 = start([two], clock, {}, 'p2');
+      const p1 = await start([one], clock, {}, 'p1');
+      const p2 = await start([two], clock, {}, 'p2');
       await write(db, 'd5', 7);
       // Whoever holds the sink delivers all seven; the other finds it claimed (or nothing left).
       p1.kick();
@@ -184,7 +186,7 @@ for (const backend of BACKENDS) {
       const given: string[] = [];
       let passes: (() => void)[] = [];
       const failedPass = () => new Promise<void>((resolve) => passes.push(resolve));
-      const delivery = start([sink], clock, {
+      const delivery = await start([sink], clock, {
         giveUp: { afterMs: 24 * 3600_000, applies: (n) => n.startsWith('webhook:'), handle: async (n, e) => void given.push(`${n}: ${e}`) },
       });
       delivery.onPass((_sink, error) => {

@@ -157,6 +157,12 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   return {
     async start() {
       if (!stopped) return;
+      // A sink new to the database starts at the log's end as of now (before this start returns: nothing written after it is missed).
+      const now = deps.clock.now();
+      for (const sink of await deps.sinks()) {
+        await ensureCursor(deps.db, sink.name, now);
+        known.add(sink.name);
+      }
       stopped = false;
       stopController = new AbortController();
       loopDone = loop();
