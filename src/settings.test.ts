@@ -264,3 +264,40 @@ describe('DCP_NATS_*: the bus', () => {
   ];
   for (const [name, env, expected] of refused) test(`refused: ${name}`, () => assert.deepEqual(problems(env), expected));
 });
+
+describe('readSettings: Slack (DCP_SLACK_*)', () => {
+  const problems = (env: Record<string, string>): string[] => {
+    try {
+      readSettings(env);
+      return [];
+    } catch (error) {
+      assert.ok(error instanceof InputError);
+      return error.issues.map((i) => i.field);
+    }
+  };
+
+  test('unset: no Slack', () => assert.equal(readSettings({}).slack, null));
+
+  test('a token: posts to slack.com, no signing secret', () => {
+    assert.deepEqual(readSettings({ DCP_SLACK_TOKEN: 'xoxb-1' }).slack, { token: 'xoxb-1', signingSecret: null, apiUrl: 'https://slack.com/api/' });
+  });
+
+  test('the token and the signing secret from files; the API base always ends in /', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dcp-slack-'));
+    try {
+      writeFileSync(join(dir, 'token'), 'xoxb-from-file\n');
+      writeFileSync(join(dir, 'secret'), 'shh\n');
+      const s = readSettings({ DCP_SLACK_TOKEN: `file:${join(dir, 'token')}`, DCP_SLACK_SIGNING_SECRET: `file:${join(dir, 'secret')}`, DCP_SLACK_API_URL: 'http://127.0.0.1:9999/api' });
+      assert.deepEqual(s.slack, { token: 'xoxb-from-file', signingSecret: 'shh', apiUrl: 'http://127.0.0.1:9999/api/' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const refused: [string, Record<string, string>, string[]][] = [
+    ['an API URL without a token', { DCP_SLACK_API_URL: 'http://127.0.0.1:1/' }, ['DCP_SLACK_API_URL']],
+    ['an API URL that is not http(s)', { DCP_SLACK_TOKEN: 'x', DCP_SLACK_API_URL: 'ftp://slack' }, ['DCP_SLACK_API_URL']],
+    ['a token file that cannot be read', { DCP_SLACK_TOKEN: 'file:/nonexistent/dcp-slack-token' }, ['DCP_SLACK_TOKEN']],
+  ];
+  for (const [name, env, expected] of refused) test(`refused: ${name}`, () => assert.deepEqual(problems(env), expected));
+});

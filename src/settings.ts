@@ -51,6 +51,17 @@ export interface Settings {
   oidc: OidcSettings | null;
   /** NATS JetStream (DCP_NATS_*, contract §10); null: no bus. */
   nats: NatsSettings | null;
+  /** Slack (DCP_SLACK_*, contract §10); null: no Slack. */
+  slack: SlackSettings | null;
+}
+
+export interface SlackSettings {
+  /** DCP_SLACK_TOKEN (a value or `file:PATH`): the bot token messages are posted with; null: nothing is posted. */
+  token: string | null;
+  /** DCP_SLACK_API_URL (default `https://slack.com/api/`), always ending in `/`: the Web API base. */
+  apiUrl: string;
+  /** DCP_SLACK_SIGNING_SECRET (a value or `file:PATH`): verifies `POST /api/v1/slack/interactions`; null: refused. */
+  signingSecret: string | null;
 }
 
 export interface NatsSettings {
@@ -281,6 +292,23 @@ function readNats(issues: FieldIssue[], env: NodeJS.ProcessEnv): NatsSettings | 
   return { servers, stream, buildsSubject };
 }
 
+/**
+ * DCP_SLACK_*: Slack is on when the token (posting) or the signing secret (button presses) is
+ * set. DCP_SLACK_API_URL alone is a mistake: it would silently leave Slack off.
+ */
+function readSlack(issues: FieldIssue[], env: NodeJS.ProcessEnv): SlackSettings | null {
+  const token = secretValue(issues, 'DCP_SLACK_TOKEN', env.DCP_SLACK_TOKEN);
+  const signingSecret = secretValue(issues, 'DCP_SLACK_SIGNING_SECRET', env.DCP_SLACK_SIGNING_SECRET);
+  const apiUrl = env.DCP_SLACK_API_URL || '';
+  const failed = issues.some((i) => i.field === 'DCP_SLACK_TOKEN' || i.field === 'DCP_SLACK_SIGNING_SECRET');
+  if (!token && !signingSecret && !failed) {
+    if (apiUrl) issues.push({ field: 'DCP_SLACK_API_URL', message: 'is set but DCP_SLACK_TOKEN is not: set the bot token to post to Slack, or unset it' });
+    return null;
+  }
+  if (apiUrl) httpUrl(issues, 'DCP_SLACK_API_URL', apiUrl);
+  return { token, signingSecret, apiUrl: apiUrl ? apiUrl.replace(/\/*$/, '/') : 'https://slack.com/api/' };
+}
+
 function readTrustProxy(value: string | undefined): boolean | string {
   if (value === undefined || value === '' || value === 'false') return false;
   if (value === 'true') return true;
@@ -340,11 +368,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     sessionMaxMs: duration(issues, 'DCP_SESSION_MAX', env.DCP_SESSION_MAX, 7 * 24 * 3600_000),
     oidc: null,
     nats: null,
+    slack: null,
   };
   settings.oidc = readOidc(issues, env, settings.publicUrl);
   Object.assign(settings, readScan(issues, env, settings.scanProvider));
   if (settings.executor === 'argo') settings.argo = readArgo(issues, env);
   settings.nats = readNats(issues, env);
+  settings.slack = readSlack(issues, env);
   if (!Number.isInteger(settings.leaseMs) || settings.leaseMs < 1000) {
     issues.push({ field: 'DCP_LEASE_MS', message: `must be a number of milliseconds, at least 1000; got "${env.DCP_LEASE_MS}"` });
   }
