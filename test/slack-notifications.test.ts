@@ -72,7 +72,7 @@ for (const backend of BACKENDS) {
       assert.match(request.body.text, /ledger-worker 1\.42\.0 waits for an approval in prod/);
       assert.match(textOf(request), /ledger-worker/);
       assert.match(textOf(request), /1\.42\.0/);
-      assert.match(textOf(request), /Waiting for:\* .*1 more approval/);
+      assert.match(textOf(request), /:hourglass_flowing_sand: .*1 more approval/);
       assert.ok(textOf(request).includes(`<${PUBLIC_URL}/deployments/${prod.id}|`), 'links to the deployment');
       const [approve, reject] = buttons(request);
       assert.deepEqual([approve.action_id, approve.style, approve.text.text], ['dcp_approve', 'primary', 'Approve']);

@@ -78,7 +78,7 @@ export function approvalMessage(d: SlackDeployment, phase: SlackPhase): SlackMes
   const blocks: Block[] = [mrkdwn(`*${title}*`), facts(d, phase)];
   if (open) {
     const given = a!.given.filter((g) => g.decision === 'approve').map((g) => g.by);
-    blocks.push(mrkdwn(`*Waiting for:* ${escape(phase.statusDetail)}`));
+    blocks.push(mrkdwn(`:hourglass_flowing_sand: ${escape(phase.statusDetail)}`));
     blocks.push({
       type: 'context',
       elements: [{ type: 'mrkdwn', text: cut(`Approvers: ${escape(a!.approvers.join(', '))} · ${given.length} of ${a!.required} given${given.length ? ` (${escape(given.join(', '))})` : ''}`, SECTION_TEXT) }],
