@@ -7,6 +7,7 @@
  * team and holds up nobody else; a 429 is retried after its Retry-After, nothing posted twice.
  */
 import assert from 'node:assert/strict';
+import { WebClient } from '@slack/web-api';
 import { after, before, describe, test } from 'node:test';
 import { createSlackSink, type SlackContext, type SlackDeployment, type SlackMessageRecord } from '../src/integrations/sinks/slack.ts';
 import type { DcpEvent } from '../src/core/events.ts';
@@ -14,6 +15,7 @@ import { failureMessage } from '../src/integrations/sinks/slack-blocks.ts';
 import { DEFAULT_CONFIG_DIR } from '../src/settings.ts';
 import { ManualClock } from '../src/shared/clocks.ts';
 import type { DeploymentDto, PhaseDto } from '../src/store/deployment-reads.ts';
+import { lastPosition, listCursors } from '../src/store/sinks.ts';
 import { FAKE_SLACK_TOKEN, startFakeSlack, type FakeSlack, type FakeSlackCall } from './fakes/slack.ts';
 import { BACKENDS, build, ended, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 
@@ -187,6 +189,32 @@ for (const backend of BACKENDS) {
       assert.equal(mine.length, 2, 'the failure message and the end reply, once each');
       assert.notEqual(mine[0].answer!.ts, mine[1].answer!.ts);
     });
+
+    test('every event offered again (the cursor rewound, as after a crash before it moved): nothing is posted twice', async () => {
+      const before = slack.calls.filter(posted).length;
+      assert.ok(before > 5);
+      const last = await lastPosition(t.dcp.db);
+      const caughtUp = new Promise<void>((resolve, reject) => {
+        const off = t.dcp.delivery.onPass((sink, error) => {
+          if (sink !== 'slack') return;
+          if (error) {
+            off();
+            reject(new Error(error));
+            return;
+          }
+          void listCursors(t.dcp.db).then((cursors) => {
+            if (cursors.find((c) => c.name === 'slack')!.position >= last) {
+              off();
+              resolve();
+            }
+          });
+        });
+      });
+      await t.dcp.db.query("UPDATE sink_cursors SET position = 0 WHERE name = 'slack'");
+      t.dcp.delivery.kick();
+      await caughtUp;
+      assert.equal(slack.calls.filter(posted).length, before);
+    });
   });
 }
 
@@ -235,6 +263,14 @@ describe('the Slack sink on its own: idempotent by event, a broken token stops i
     assert.equal(result.delivered, 0);
     assert.match(result.error!, /invalid_auth/);
     assert.equal(ctx.errors.get('a'), undefined);
+  });
+
+  test('the fake answers users.info with the registered email (for the interactions half)', async () => {
+    slack.user('U123', { email: 'alice@example.com', name: 'alice' });
+    const client = new WebClient(FAKE_SLACK_TOKEN, { slackApiUrl: slack.url, retryConfig: { retries: 0 } });
+    const answer = await client.users.info({ user: 'U123' });
+    assert.equal(answer.user?.profile?.email, 'alice@example.com');
+    await assert.rejects(client.users.info({ user: 'U404' }), /user_not_found/);
   });
 
   test('a GOV environment is marked', () => {
