@@ -36,6 +36,7 @@ import type { ChangeCaseProvider } from './integrations/changecases/port.ts';
 import { createOpenIdClientProvider } from './integrations/identity/openid-client.ts';
 import { createNatsSink } from './integrations/sinks/nats.ts';
 import type { EventSink } from './integrations/sinks/port.ts';
+import { createSlackSink, type SlackContext } from './integrations/sinks/slack.ts';
 import { startNatsBuildConsumer, type NatsBuildConsumer } from './integrations/bus/nats-builds.ts';
 import { createBuildIntake } from './api/build-intake.ts';
 import { createAuditService, type AuditService } from './services/audit.ts';
@@ -59,6 +60,7 @@ import { createSlackInteractionService, type SlackInteractions } from './service
 import type { Db } from './store/db.ts';
 import { lockDataDir } from './store/datadir-lock.ts';
 import { latestImport } from './store/catalog.ts';
+import { putSlackMessage, setSlackChannelError, slackDeployment, slackMessages } from './store/slack.ts';
 import { migrate } from './store/migrate.ts';
 import { openPglite } from './store/pglite.ts';
 import { openPostgres } from './store/postgres.ts';
@@ -146,7 +148,7 @@ const WEBHOOK_SINK = webhookSinkName('');
 
 /**
  * The sinks of the outbox, asked at every delivery pass: the fixed ones (NATS when
- * DCP_NATS_URL is set) and one per enabled webhook subscription (kept while it is unchanged).
+ * DCP_NATS_URL is set, Slack when DCP_SLACK_TOKEN is) and one per enabled webhook subscription (kept while it is unchanged).
  */
 function eventSinks(webhooks: WebhookService, fixed: EventSink[]): () => Promise<EventSink[]> {
   const made = new Map<string, { key: string; sink: EventSink }>();
@@ -195,6 +197,26 @@ function slackInteractions(settings: Settings, log: Logger): SlackInteractions |
 export function natsSink(settings: Settings): (EventSink & { close(): Promise<void> }) | null {
   if (!settings.nats) return null;
   return createNatsSink({ servers: settings.nats.servers, stream: settings.nats.stream });
+}
+
+/**
+ * The Slack sink (contract §10) when DCP_SLACK_TOKEN is set, else null: its context reads the
+ * deployments and keeps its messages in this database.
+ */
+export function slackSink(settings: Settings, deps: { db: Db; clock: Clock; log: Logger }): EventSink | null {
+  const slack = settings.slack;
+  if (!slack?.token) return null;
+  const { db, clock } = deps;
+  const context: SlackContext = {
+    deployment: (id) => slackDeployment(db, id, settings.publicUrl),
+    messages: {
+      get: (deploymentId) => slackMessages(db, deploymentId),
+      put: (deploymentId, message) => putSlackMessage(db, deploymentId, message, clock.now()),
+    },
+    channelError: (team, error) => setSlackChannelError(db, team, error, clock.now()),
+  };
+  deps.log.info(`Slack: notifications through ${slack.apiUrl}; links to ${settings.publicUrl}`);
+  return createSlackSink({ token: slack.token, apiUrl: slack.apiUrl, context, log: deps.log });
 }
 
 /** BuildCompleted events from NATS (DCP_NATS_BUILDS_SUBJECT) into the same intake as POST /api/v1/builds. */
@@ -291,9 +313,10 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   let listeningPort = settings.port;
   const webhooks = createWebhookService({ db, clock, ids, audit, self: () => ({ publicUrl: settings.publicUrl, host: settings.host, port: listeningPort }) });
   const bus = natsSink(settings);
+  const slack = slackSink(settings, { db, clock, log });
   const delivery = createDelivery({
     db, clock, log, owner,
-    sinks: eventSinks(webhooks, bus ? [bus] : []),
+    sinks: eventSinks(webhooks, [bus, slack].filter((sink) => sink !== null)),
     onTries: async (sink, tries) => {
       if (sink.startsWith(WEBHOOK_SINK)) await webhooks.recordTries(sink.slice(WEBHOOK_SINK.length), tries);
     },

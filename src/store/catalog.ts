@@ -146,6 +146,8 @@ export async function listStrategies(q: Queryable): Promise<Record<string, strin
 }
 
 export interface TeamRecord extends Team {
+  /** As imported from the catalog, and whether DCP can post there: Slack's last error for the team's channel (null: none). */
+  slack: Team['slack'] & { error: string | null; errorAt: string | null };
   /** Slack settings in force: the app's override where set, else the catalog's. */
   notifications: { workspace: string | null; channel: string | null; source: 'catalog' | 'override'; updatedAt: string | null; updatedBy: string | null };
 }
@@ -153,6 +155,7 @@ export interface TeamRecord extends Team {
 interface TeamRow {
   name: string; title: string | null; slack_workspace: string | null; slack_channel: string | null; change_case_queue: string;
   members: string[]; o_workspace: string | null; o_channel: string | null; o_updated_at: Date | null; o_updated_by: string | null;
+  s_error: string | null; s_at: Date | null;
 }
 
 export async function listTeams(q: Queryable, name?: string): Promise<TeamRecord[]> {
@@ -162,8 +165,9 @@ export async function listTeams(q: Queryable, name?: string): Promise<TeamRecord
 /** Teams by name; the key is the name. */
 export async function pageTeams(q: Queryable, name?: string, page?: PageRequest<string>): Promise<Page<TeamRecord, string>> {
   const rows = await q.query<TeamRow>(
-    `SELECT t.*, n.slack_workspace AS o_workspace, n.slack_channel AS o_channel, n.updated_at AS o_updated_at, n.updated_by AS o_updated_by
-       FROM teams t LEFT JOIN team_notifications n ON n.team = t.name
+    `SELECT t.*, n.slack_workspace AS o_workspace, n.slack_channel AS o_channel, n.updated_at AS o_updated_at, n.updated_by AS o_updated_by,
+            s.error AS s_error, s.at AS s_at
+       FROM teams t LEFT JOIN team_notifications n ON n.team = t.name LEFT JOIN slack_channel_status s ON s.team = t.name
       WHERE ($1::text IS NULL OR t.name = $1) AND ($2::text IS NULL OR t.name > $2) ORDER BY t.name LIMIT $3`,
     [name ?? null, page?.after ?? null, page ? page.limit + 1 : null],
   );
@@ -174,7 +178,7 @@ function teamRecord(r: TeamRow): TeamRecord {
   return {
     name: r.name,
     title: r.title ?? undefined,
-    slack: { workspace: r.slack_workspace ?? undefined, channel: r.slack_channel ?? undefined },
+    slack: { workspace: r.slack_workspace ?? undefined, channel: r.slack_channel ?? undefined, error: r.s_error, errorAt: r.s_at?.toISOString() ?? null },
     changeCaseQueue: r.change_case_queue,
     members: r.members,
     notifications: r.o_updated_at
@@ -190,6 +194,11 @@ export async function setTeamNotifications(
   by: string,
   now: Date,
 ): Promise<void> {
+  // Null for both returns to the catalog's settings (the API's promise): no override row at all.
+  if (settings.workspace === null && settings.channel === null) {
+    await tx.query('DELETE FROM team_notifications WHERE team = $1', [team]);
+    return;
+  }
   await tx.query(
     `INSERT INTO team_notifications (team, slack_workspace, slack_channel, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (team) DO UPDATE SET slack_workspace = $2, slack_channel = $3, updated_at = $4, updated_by = $5`,
@@ -224,7 +233,7 @@ export async function loadConfig(q: Queryable): Promise<ConfigSnapshot> {
     channels,
     environments: await listEnvironments(q),
     strategies: await listStrategies(q),
-    teams: teams.map(({ notifications: _, ...team }) => team),
+    teams: teams.map(({ notifications: _, slack: { workspace, channel }, ...team }) => ({ ...team, slack: { workspace, channel } })),
     services: await listServices(q),
     users: await listUsers(q),
     admins: (await q.query<{ ref: string }>('SELECT ref FROM admins ORDER BY ref')).map((r) => r.ref),

@@ -13,9 +13,15 @@ export const Team = {
     members: strings,
     slack: {
       type: 'object',
-      description: 'As imported from the catalog.',
+      description: "The team's Slack workspace and channel as imported from the catalog, and whether DCP can post to the channel in force.",
+      required: ['error', 'errorAt'],
       additionalProperties: false,
-      properties: { workspace: str, channel: str },
+      properties: {
+        workspace: str,
+        channel: str,
+        error: { ...nullableStr, description: "Slack's error the last time DCP could not post to the team's channel (channel_not_found, not_in_channel, is_archived …); null once a message goes through, or when none failed." },
+        errorAt: { ...nullableDateTime, description: 'When DCP last failed to post to the channel; null with no error.' },
+      },
     },
     notifications: {
       type: 'object',

@@ -4531,10 +4531,17 @@ export interface components {
             title?: string;
             changeCaseQueue: string;
             members: string[];
-            /** @description As imported from the catalog. */
+            /** @description The team's Slack workspace and channel as imported from the catalog, and whether DCP can post to the channel in force. */
             slack: {
                 workspace?: string;
                 channel?: string;
+                /** @description Slack's error the last time DCP could not post to the team's channel (channel_not_found, not_in_channel, is_archived …); null once a message goes through, or when none failed. */
+                error: string | null;
+                /**
+                 * Format: date-time
+                 * @description When DCP last failed to post to the channel; null with no error.
+                 */
+                errorAt: string | null;
             };
             /** @description The Slack settings in force: an override set in the app, else the catalog. */
             notifications: {

@@ -51,6 +51,20 @@ export function SlackForm({ team, onSaved }: { team: Team; onSaved: (team: Team)
         )}{' '}
         Now: {n.channel ? <strong>{`${n.workspace ?? '—'} ${n.channel}`}</strong> : <span className="muted">no channel — failures are not sent to Slack</span>}
       </p>
+      {team.slack.error && (
+        <Note tone="error">
+          <span data-testid="slack-error">
+            DCP cannot post to {n.channel ?? 'the channel'}: Slack answered <code>{team.slack.error}</code>
+            {team.slack.errorAt && (
+              <>
+                {' '}
+                (<Time iso={team.slack.errorAt} />)
+              </>
+            )}
+            . Invite DCP&rsquo;s Slack app to the channel, or set another one here.
+          </span>
+        </Note>
+      )}
       <form onSubmit={submit} className={styles.form} noValidate>
         <div className={fieldStyles.grid2}>
           <Field label="Slack workspace" error={errors.workspace}>
