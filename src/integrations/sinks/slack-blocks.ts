@@ -11,10 +11,42 @@
  * The buttons' `value` is `{"deploymentId","phaseId"}` (JSON): what `POST /api/v1/slack/interactions`
  * reads back; their `action_id`s are `dcp_approve` and `dcp_reject`.
  */
-import type { SlackDeployment, SlackPhase } from './slack.ts';
 
 export const APPROVE_ACTION = 'dcp_approve';
 export const REJECT_ACTION = 'dcp_reject';
+
+/** A phase as the messages show it. */
+export interface SlackPhase {
+  id: string;
+  environment: string;
+  isGov: boolean;
+  status: string;
+  statusDetail: string;
+  /** The phase's approval prerequisite, when its policy has one. */
+  approvals?: {
+    required: number;
+    approvers: string[];
+    given: { by: string; decision: 'approve' | 'reject'; comment: string | null }[];
+    met: boolean;
+    rejectedBy: string | null;
+  };
+  releases: { target: string; status: string; statusDetail: string }[];
+}
+
+/** A deployment as the messages show it, with where they go. */
+export interface SlackDeployment {
+  id: string;
+  team: string;
+  /** The team's channel in force (the app's override, else the catalog's); null: the team gets nothing. */
+  channel: string | null;
+  service: string;
+  version: string;
+  status: string;
+  statusDetail: string;
+  /** The deployment's page in the app (DCP_PUBLIC_URL + /deployments/<id>). */
+  url: string;
+  phases: SlackPhase[];
+}
 
 export type Block = Record<string, unknown> & { type: string };
 export interface SlackMessage {

@@ -29,40 +29,8 @@ import { WebClient, WebAPIPlatformError, WebAPIRateLimitedError } from '@slack/w
 import type { DcpEvent } from '../../core/events.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { EventSink, SinkDelivery, SinkTry } from './port.ts';
-import { approvalMessage, endMessage, failureMessage, needsDecision, type SlackMessage } from './slack-blocks.ts';
-
-/** A phase as the messages show it. */
-export interface SlackPhase {
-  id: string;
-  environment: string;
-  isGov: boolean;
-  status: string;
-  statusDetail: string;
-  /** The phase's approval prerequisite, when its policy has one. */
-  approvals?: {
-    required: number;
-    approvers: string[];
-    given: { by: string; decision: 'approve' | 'reject'; comment: string | null }[];
-    met: boolean;
-    rejectedBy: string | null;
-  };
-  releases: { target: string; status: string; statusDetail: string }[];
-}
-
-/** A deployment as the messages show it, with where they go. */
-export interface SlackDeployment {
-  id: string;
-  team: string;
-  /** The team's channel in force (the app's override, else the catalog's); null: the team gets nothing. */
-  channel: string | null;
-  service: string;
-  version: string;
-  status: string;
-  statusDetail: string;
-  /** The deployment's page in the app (DCP_PUBLIC_URL + /deployments/<id>). */
-  url: string;
-  phases: SlackPhase[];
-}
+import { approvalMessage, endMessage, failureMessage, needsDecision, type SlackDeployment, type SlackMessage } from './slack-blocks.ts';
+export type { SlackDeployment, SlackPhase } from './slack-blocks.ts';
 
 /** A message DCP posted about a deployment. */
 export interface SlackMessageRecord {
