@@ -18,7 +18,7 @@
 import type { Clock } from '../core/clock.ts';
 import type { EventSink, SinkTry } from '../integrations/sinks/port.ts';
 import type { Db } from '../store/db.ts';
-import { claimSink, ensureCursor, eventsAfter, recordPass } from '../store/sinks.ts';
+import { claimSink, ensureCursor, eventsAfter, recordPass, resetSinkLeases } from '../store/sinks.ts';
 import type { Logger } from '../shared/logger.ts';
 
 export interface DeliveryDeps {
@@ -55,7 +55,10 @@ export interface Delivery {
 
 export function createDelivery(deps: DeliveryDeps): Delivery {
   const batch = deps.batch ?? 50;
-  const leaseMs = deps.leaseMs ?? 5 * 60_000;
+  // Long enough for one delivery call (a webhook's timeout is 10 s); renewed batch by batch. A
+  // process that died holding it holds up its sinks this long on PostgreSQL (on the embedded
+  // database a start frees it at once).
+  const leaseMs = deps.leaseMs ?? 60_000;
   const maxBackoffMs = deps.maxBackoffMs ?? 60 * 60_000;
   const known = new Set<string>();
   /** When each failing sink may be tried again (as this process last recorded it). */
@@ -157,6 +160,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   return {
     async start() {
       if (!stopped) return;
+      // One process per embedded database: a lease left is from a process that died.
+      if (deps.db.kind === 'pglite') await resetSinkLeases(deps.db);
       // A sink new to the database starts at the log's end as of now (before this start returns: nothing written after it is missed).
       const now = deps.clock.now();
       for (const sink of await deps.sinks()) {

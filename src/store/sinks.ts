@@ -96,3 +96,8 @@ export async function lastPosition(q: Queryable): Promise<number> {
   const [row] = await q.query<{ p: string | null }>('SELECT max(position) AS p FROM events');
   return Number(row?.p ?? 0);
 }
+
+/** Frees every sink's lease (the embedded database at start: no other process can hold one). */
+export async function resetSinkLeases(q: Queryable): Promise<void> {
+  await q.query('UPDATE sink_cursors SET locked_by = NULL, locked_until = NULL WHERE locked_by IS NOT NULL');
+}
