@@ -14,7 +14,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { DeploymentDto } from '../src/store/deployment-reads.ts';
 import { api, startChild, stream, type DcpChild } from './helpers/child.ts';
 import { build, UNGATED_CONFIG } from './helpers/dcp.ts';
-import { natsAdmin, testNatsUrl, uniqueName } from './helpers/nats.ts';
+import { natsAdmin, startPrivateNats, uniqueName } from './helpers/nats.ts';
 
 const TOKEN = 't';
 const GUARD_MS = 30_000;
@@ -25,8 +25,15 @@ after(async () => {
 });
 
 test('DCP killed with SIGKILL mid-deployment and restarted: every event in JetStream once, in order', async () => {
-  const nats = testNatsUrl();
+  // A server of its own: on the shared one another file's DCP may hold a stream over dcp.events.> already.
+  const server = await startPrivateNats();
+  cleanups.push(() => server.dispose());
+  const nats = server.url;
   const streamName = uniqueName('DCP_EVENTS');
+  // The stream is there before DCP is (DCP uses a stream that exists as it is): the test can read it whenever it likes.
+  const setup = await natsAdmin(nats);
+  await setup.jsm.streams.add({ name: streamName, subjects: ['dcp.events.>'] });
+  await setup.close();
   const dir = mkdtempSync(path.join(tmpdir(), 'dcp-nats-restart-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const env = { DCP_DATA_DIR: dir, DCP_BOOTSTRAP_TOKEN: TOKEN, DCP_CONFIG: UNGATED_CONFIG, DCP_NATS_URL: nats, DCP_NATS_STREAM: streamName };
