@@ -1,5 +1,5 @@
 /** API tokens: yours (or, for admins, everyone's), making one (its secret shown once), revoking one. */
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { useCatalog } from '../catalog.ts';
 import { btn } from '../components/Button.tsx';
@@ -8,6 +8,7 @@ import { Dialog } from '../components/Dialog.tsx';
 import { ErrorNote, Loading } from '../components/ErrorNote.tsx';
 import { Choices, Field, fieldStyles } from '../components/Field.tsx';
 import { layout, PageHead } from '../components/Page.tsx';
+import { SecretOnce } from '../components/SecretOnce.tsx';
 import { Badge } from '../components/StatusBadge.tsx';
 import { Time } from '../components/Time.tsx';
 import { fromLocalInput } from '../format.ts';
@@ -112,42 +113,20 @@ function TokenForm({ admin, onCreated }: { admin: boolean; onCreated: (token: Ne
   );
 }
 
-/** The new token's secret, once: a read-only field to copy it from. */
+/** The new token's secret, once. */
 function Secret({ token, onDone }: { token: NewToken; onDone: () => void }) {
-  const id = useId();
-  const input = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<boolean | null>(null);
-  const copy = async () => {
-    input.current?.select();
-    try {
-      await navigator.clipboard.writeText(token.token);
-      setCopied(true);
-    } catch {
-      // No clipboard (plain HTTP, or refused): the text is selected for the person to copy.
-      setCopied(false);
-    }
-  };
   return (
-    <section className={styles.secret} aria-labelledby={`${id}-title`} data-testid="new-token">
-      <h2 id={`${id}-title`}>Token “{token.name}” made</h2>
-      <p className={styles.warning}>
+    <SecretOnce
+      title={<>Token “{token.name}” made</>}
+      warning={<>
         <strong>This is the only time you will see it.</strong> Copy the secret now and keep it somewhere safe: DCP keeps only its hash and cannot show it
         again. Send it as <code className="mono">Authorization: Bearer …</code>.
-      </p>
-      <label htmlFor={id}>Secret</label>
-      <div className={styles.copyRow}>
-        <input ref={input} id={id} type="text" readOnly value={token.token} className="mono" onFocus={(e) => e.target.select()} spellCheck={false} />
-        <button type="button" className={btn()} onClick={() => void copy()}>
-          Copy
-        </button>
-      </div>
-      <p className="small muted" role="status">
-        {copied === true ? 'Copied to the clipboard.' : copied === false ? 'Selected: press Ctrl+C (⌘C) to copy.' : ''}
-      </p>
-      <button type="button" className={btn('primary')} onClick={onDone}>
-        I have copied it
-      </button>
-    </section>
+      </>}
+      label="Secret"
+      secret={token.token}
+      testId="new-token"
+      onDone={onDone}
+    />
   );
 }
 

@@ -6,7 +6,7 @@
  * Sink health is not pushed live (delivery runs after the event, with its own retries): it is
  * loaded again when events arrive on the live stream, and by Refresh.
  */
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { btn } from '../components/Button.tsx';
 import { Chip } from '../components/Chip.tsx';
@@ -14,6 +14,7 @@ import { Dialog } from '../components/Dialog.tsx';
 import { ErrorNote, Loading, Note } from '../components/ErrorNote.tsx';
 import { Choices, Field } from '../components/Field.tsx';
 import { layout, PageHead } from '../components/Page.tsx';
+import { SecretOnce } from '../components/SecretOnce.tsx';
 import { Badge } from '../components/StatusBadge.tsx';
 import { Time } from '../components/Time.tsx';
 import { useBatcher, useLiveEvents, useResource, useTitle } from '../hooks.ts';
@@ -86,42 +87,20 @@ function WebhookForm({ onCreated }: { onCreated: (webhook: NewWebhook) => void }
   );
 }
 
-/** The new subscription's signing secret, once: a read-only field to copy it from. */
+/** The new subscription's signing secret, once. */
 function Secret({ webhook, onDone }: { webhook: NewWebhook; onDone: () => void }) {
-  const id = useId();
-  const input = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<boolean | null>(null);
-  const copy = async () => {
-    input.current?.select();
-    try {
-      await navigator.clipboard.writeText(webhook.secret);
-      setCopied(true);
-    } catch {
-      // No clipboard (plain HTTP, or refused): the text is selected for the person to copy.
-      setCopied(false);
-    }
-  };
   return (
-    <section className={styles.secret} aria-labelledby={`${id}-title`} data-testid="new-webhook">
-      <h2 id={`${id}-title`}>Subscribed {webhook.url}</h2>
-      <p className={styles.warning}>
+    <SecretOnce
+      title={<>Subscribed {webhook.url}</>}
+      warning={<>
         <strong>This is the only time you will see the signing secret.</strong> Give it to the receiver now: it verifies the{' '}
         <code className="mono">webhook-signature</code> header with it. DCP cannot show it again.
-      </p>
-      <label htmlFor={id}>Signing secret</label>
-      <div className={styles.copyRow}>
-        <input ref={input} id={id} type="text" readOnly value={webhook.secret} className="mono" onFocus={(e) => e.target.select()} spellCheck={false} />
-        <button type="button" className={btn()} onClick={() => void copy()}>
-          Copy
-        </button>
-      </div>
-      <p className="small muted" role="status">
-        {copied === true ? 'Copied to the clipboard.' : copied === false ? 'Selected: press Ctrl+C (⌘C) to copy.' : ''}
-      </p>
-      <button type="button" className={btn('primary')} onClick={onDone}>
-        I have copied it
-      </button>
-    </section>
+      </>}
+      label="Signing secret"
+      secret={webhook.secret}
+      testId="new-webhook"
+      onDone={onDone}
+    />
   );
 }
 
