@@ -44,7 +44,7 @@ import { createAuthService, type AuthService } from './services/auth.ts';
 import { createCatalogService } from './services/catalog.ts';
 import { createConfigImportService } from './services/config-import.ts';
 import { createDeploymentService, type DeploymentService } from './services/deployments.ts';
-import { createEventService } from './services/events.ts';
+import { createEventService, type EventService } from './services/events.ts';
 import { createGateService, type GateService } from './services/gates.ts';
 import { createOidcService, type OidcService } from './services/oidc.ts';
 import { createWebhookService, webhookSinkName, type WebhookService } from './services/webhooks.ts';
@@ -150,7 +150,7 @@ const WEBHOOK_SINK = webhookSinkName('');
  * The sinks of the outbox, asked at every delivery pass: the fixed ones (NATS when
  * DCP_NATS_URL is set, Slack when DCP_SLACK_TOKEN is) and one per enabled webhook subscription (kept while it is unchanged).
  */
-function eventSinks(webhooks: WebhookService, fixed: EventSink[]): () => Promise<EventSink[]> {
+function eventSinks(webhooks: WebhookService, fixed: EventSink[], timeoutMs: number): () => Promise<EventSink[]> {
   const made = new Map<string, { key: string; sink: EventSink }>();
   return async () => {
     const sinks: EventSink[] = [...fixed];
@@ -158,7 +158,7 @@ function eventSinks(webhooks: WebhookService, fixed: EventSink[]): () => Promise
       const key = JSON.stringify([target.url, target.types, target.secret]);
       let entry = made.get(target.id);
       if (entry?.key !== key) {
-        entry = { key, sink: createWebhookSink({ id: target.id, url: target.url, secret: target.secret, types: target.types }) };
+        entry = { key, sink: createWebhookSink({ id: target.id, url: target.url, secret: target.secret, types: target.types, timeoutMs }) };
         made.set(target.id, entry);
       }
       sinks.push(entry.sink);
@@ -220,7 +220,7 @@ export function slackSink(settings: Settings, deps: { db: Db; clock: Clock; log:
 }
 
 /** BuildCompleted events from NATS (DCP_NATS_BUILDS_SUBJECT) into the same intake as POST /api/v1/builds. */
-function startNatsBuilds(settings: Settings, deps: { deployments: DeploymentService; audit: AuditService; log: Logger }): NatsBuildConsumer | null {
+function startNatsBuilds(settings: Settings, deps: { deployments: DeploymentService; audit: AuditService; events: EventService; log: Logger }): NatsBuildConsumer | null {
   const nats = settings.nats;
   if (!nats) return null;
   deps.log.info(`BuildCompleted events from NATS ${nats.servers.join(', ')} on ${nats.buildsSubject}`);
@@ -228,6 +228,8 @@ function startNatsBuilds(settings: Settings, deps: { deployments: DeploymentServ
     servers: nats.servers,
     subject: nats.buildsSubject,
     handle: createBuildIntake({ ...deps, subject: nats.buildsSubject }),
+    rejected: ({ reason, buildId, subject, seq, message }) =>
+      deps.events.recordBuildRejected({ reason, buildId, busSubject: subject, streamSequence: seq }, message),
     log: deps.log,
   });
 }
@@ -311,12 +313,13 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   let started = false;
   // Where DCP listens, for refusing webhooks that point at DCP itself (the port is known once listening: PORT=0 picks one).
   let listeningPort = settings.port;
-  const webhooks = createWebhookService({ db, clock, ids, audit, self: () => ({ publicUrl: settings.publicUrl, host: settings.host, port: listeningPort }) });
+  const webhooks = createWebhookService({ db, clock, ids, audit, self: () => ({ publicUrl: settings.publicUrl, host: settings.host, port: listeningPort }), onCommitted: relay.kick });
   const bus = natsSink(settings);
   const slack = slackSink(settings, { db, clock, log });
+  const events = createEventService({ db, relay, clock });
   const delivery = createDelivery({
     db, clock, log, owner,
-    sinks: eventSinks(webhooks, [bus, slack].filter((sink) => sink !== null)),
+    sinks: eventSinks(webhooks, [bus, slack].filter((sink) => sink !== null), settings.webhookTimeoutMs),
     onTries: async (sink, tries) => {
       if (sink.startsWith(WEBHOOK_SINK)) await webhooks.recordTries(sink.slice(WEBHOOK_SINK.length), tries);
     },
@@ -329,7 +332,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     {
       auth, audit, deployments, gates, configImport,
       catalog: createCatalogService({ db, clock, audit }),
-      events: createEventService({ db, relay }),
+      events,
       system: createSystemService({ db, clock, engine, started: () => started }),
       oidc: createOidc(settings, { db, clock, auth, log }),
       workflowCallbacks: createWorkflowCallbackService({ db, clock, engine, audit }),
@@ -341,7 +344,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT, trustProxy: settings.trustProxy },
   );
   started = true;
-  const natsBuilds = startNatsBuilds(settings, { deployments, audit, log });
+  const natsBuilds = startNatsBuilds(settings, { deployments, audit, events, log });
 
   return {
     app, db, engine, delivery, deployments, gates, auth, clock, settings, generatedToken, natsBuilds,

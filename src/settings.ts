@@ -32,6 +32,8 @@ export interface Settings {
   scanHttp: { url: string; token: string | null } | null;
   /** DCP_SCAN_POLL (default 60s): how often a scan that is not done is asked about again. */
   scanPollMs: number;
+  /** DCP_WEBHOOK_TIMEOUT (default 10s): how long one webhook delivery may take before it counts as failed. */
+  webhookTimeoutMs: number;
   changeProvider: 'builtin' | 'servicenow';
   /** DCP_SERVICENOW_URL and either DCP_SERVICENOW_TOKEN or DCP_SERVICENOW_USER/_PASSWORD. */
   servicenow: { url: string; token?: string; user?: string; password?: string } | null;
@@ -358,6 +360,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     harbor: null,
     scanHttp: null,
     scanPollMs: duration(issues, 'DCP_SCAN_POLL', env.DCP_SCAN_POLL, 60_000),
+    webhookTimeoutMs: duration(issues, 'DCP_WEBHOOK_TIMEOUT', env.DCP_WEBHOOK_TIMEOUT, 10_000),
     changeProvider: oneOf(issues, 'DCP_CHANGE_PROVIDER', env.DCP_CHANGE_PROVIDER, ['builtin', 'servicenow'] as const, ['gus']),
     servicenow: env.DCP_SERVICENOW_URL
       ? { url: env.DCP_SERVICENOW_URL, token: env.DCP_SERVICENOW_TOKEN, user: env.DCP_SERVICENOW_USER, password: env.DCP_SERVICENOW_PASSWORD }

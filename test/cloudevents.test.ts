@@ -12,12 +12,12 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { HTTP } from 'cloudevents';
 import { parseAllDocuments } from 'yaml';
-import { EVENT_TYPES, type DcpEvent, type DeploymentEventData, type EventType } from '../src/core/events.ts';
+import { DEPLOYMENT_EVENT_TYPES, EVENT_TYPES, type DcpEvent, type DeploymentEventData, type DeploymentEventType } from '../src/core/events.ts';
 import { CLOUDEVENTS_JSON, toStructuredCloudEvent } from '../src/integrations/sinks/cloudevent.ts';
 import { ManualClock } from '../src/shared/clocks.ts';
 import { createIdGenerator } from '../src/shared/ids.ts';
 import type { Db } from '../src/store/db.ts';
-import { appendEvent, listEvents, relay } from '../src/store/events.ts';
+import { appendEvent, appendPlatformEvent, listEvents, relay } from '../src/store/events.ts';
 import { openTestDb } from './helpers/dcp.ts';
 
 const fixture = (path: string) => readFileSync(new URL(`./fixtures/cloudevents/${path}`, import.meta.url), 'utf8');
@@ -37,7 +37,7 @@ function received(body: string): Record<string, unknown> {
 }
 
 /** The data of each event type, as the code that appends it writes it (engine/transitions.ts eventData, services, engine/work.ts). */
-function dataOf(type: EventType): DeploymentEventData {
+function dataOf(type: DeploymentEventType): DeploymentEventData {
   const deploymentId = '019b8a51-7c00-7000-8000-000000000001';
   const phase = { phaseId: '019b8a51-7c00-7000-8000-000000000002', environment: 'prod' };
   const release = { ...phase, releaseId: '019b8a51-7c00-7000-8000-000000000003', target: 'eks-prod-use1' };
@@ -63,7 +63,16 @@ describe('DCP events as structured CloudEvents', () => {
     ({ db, drop } = await openTestDb('pglite'));
     const clock = new ManualClock();
     const ids = createIdGenerator(clock);
-    for (const type of EVENT_TYPES) await appendEvent(db, { id: ids(), type, time: clock.now(), data: dataOf(type) });
+    for (const type of DEPLOYMENT_EVENT_TYPES) await appendEvent(db, { id: ids(), type, time: clock.now(), data: dataOf(type) });
+    // The events about DCP itself, as services/events.ts and services/webhooks.ts write them.
+    await appendPlatformEvent(db, {
+      id: ids(), type: 'BuildRejected', time: clock.now(), subject: 'builds/b-78',
+      data: { buildId: 'b-78', busSubject: 'dcp.builds', streamSequence: 12, reason: 'malformed BuildCompleted b-78 on dcp.builds: /version must be string' },
+    });
+    await appendPlatformEvent(db, {
+      id: ids(), type: 'WebhookSubscriptionDisabled', time: clock.now(), subject: 'webhooks/019b8a51-7c00-7000-8000-000000000009',
+      data: { subscriptionId: '019b8a51-7c00-7000-8000-000000000009', origin: 'https://hooks.example.com', reason: 'failing for a day: HTTP 503' },
+    });
     await relay(db);
     events = await listEvents(db, { after: 0, limit: 100 });
   });
@@ -81,6 +90,14 @@ describe('DCP events as structured CloudEvents', () => {
       assert.ok(!('position' in json), 'position is DCP\'s cursor, not a CloudEvents attribute');
       assert.deepEqual(received(body), attributes, `${event.type}: the SDK reads back what DCP sent`);
     }
+  });
+
+  test('an event about DCP itself with an id seen before writes nothing (a redelivered cause)', async () => {
+    const again = events.find((e) => e.type === 'BuildRejected')!;
+    const written = await appendPlatformEvent(db, { id: again.id, type: 'BuildRejected', time: new Date(), subject: again.subject, data: { busSubject: 'dcp.builds', streamSequence: 12, reason: 'again' } });
+    assert.equal(written, false);
+    await relay(db);
+    assert.equal((await listEvents(db, { after: 0, limit: 100 })).length, events.length);
   });
 
   test('an event the SDK finds invalid is refused, not sent', () => {

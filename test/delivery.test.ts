@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { DcpEvent } from '../src/core/events.ts';
+import type { DcpEvent, DeploymentEventType } from '../src/core/events.ts';
 import { createDelivery, type Delivery, type DeliveryDeps } from '../src/engine/delivery.ts';
 import type { EventSink, SinkDelivery } from '../src/integrations/sinks/port.ts';
 import { ManualClock } from '../src/shared/clocks.ts';
@@ -68,7 +68,7 @@ class RecordingSink implements EventSink {
 }
 
 let counter = 0;
-async function write(db: Db, deploymentId: string, n: number, type: DcpEvent['type'] = 'ReleaseStarted'): Promise<void> {
+async function write(db: Db, deploymentId: string, n: number, type: DeploymentEventType = 'ReleaseStarted'): Promise<void> {
   await db.transaction(async (tx) => {
     for (let i = 0; i < n; i++) await appendEvent(tx, { id: `e-${++counter}`, type, time: new Date(), data: { deploymentId, statusDetail: `${counter}` } });
   });

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import { startNatsBuildConsumer, streamNameFor, takesTermReason, type BuildMessageOutcome, type NatsBuildConsumer } from '../src/integrations/bus/nats-builds.ts';
+import { startNatsBuildConsumer, streamNameFor, takesTermReason, type BuildMessageOutcome, type BuildMessageRejection, type NatsBuildConsumer } from '../src/integrations/bus/nats-builds.ts';
 import { silentLogger } from '../src/shared/logger.ts';
 import { BACKENDS, build, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 import { natsAdmin, startPrivateNats, testNatsUrl, uniqueName } from './helpers/nats.ts';
@@ -108,7 +108,8 @@ for (const backend of BACKENDS) {
       assert.equal(notJson.outcome, 'term');
       assert.match(notJson.reason ?? '', /not JSON/);
 
-      const unknown = await send(build({ component: 'no-such-service' }));
+      const unknownBuild = build({ component: 'no-such-service' });
+      const unknown = await send(unknownBuild);
       assert.equal(unknown.outcome, 'term');
       assert.match(unknown.reason ?? '', /BuildCompleted refused .*no-such-service/);
 
@@ -116,6 +117,19 @@ for (const backend of BACKENDS) {
       const ok = await send(good);
       assert.equal(ok.outcome, 'ack');
       assert.equal((await deploymentsOf(good.buildId)).length, 1);
+
+      // Each terminated message is a BuildRejected event, once, saying why.
+      const log = await t.api('GET', '/api/v1/events?limit=100');
+      assert.equal(log.status, 200);
+      const rejected = log.body.items
+        .filter((e: { type: string; data: { busSubject?: string } }) => e.type === 'BuildRejected' && e.data.busSubject === subject)
+        .map((e: { subject: string; data: { streamSequence: number; buildId?: string; reason: string } }) =>
+          [e.data.streamSequence, e.subject, e.data.buildId ?? null, e.data.reason]);
+      assert.deepEqual(rejected.reverse(), [
+        [bad.seq, 'builds', null, bad.reason],
+        [notJson.seq, 'builds', null, notJson.reason],
+        [unknown.seq, `builds/${unknownBuild.buildId}`, unknownBuild.buildId, unknown.reason],
+      ]);
 
       // Terminated messages are never redelivered: everything up to the last one is settled.
       const stream = await admin.jsm.streams.find(subject);
@@ -162,6 +176,40 @@ describe('the NATS builds consumer alone', () => {
       const settled = await outcomeOf(ack.seq);
       assert.deepEqual([settled.outcome, settled.deliveryCount, calls], ['ack', 2, 2]);
       assert.equal(await admin.jsm.streams.find(subject), streamNameFor(subject));
+    } finally {
+      await consumer.stop();
+      await admin.jsm.streams.delete(streamNameFor(subject)).catch(() => undefined);
+      await admin.close();
+    }
+  });
+
+  it('a rejection that cannot be recorded is nak\'ed, and reported again on the redelivery under the same name', async () => {
+    const url = testNatsUrl();
+    const subject = `test.${uniqueName('rejected')}`;
+    const reports: BuildMessageRejection[] = [];
+    const consumer = startNatsBuildConsumer({
+      servers: url,
+      subject,
+      log: silentLogger,
+      retryDelayMs: () => 0,
+      handle: async () => ({ term: 'malformed BuildCompleted b-9: /version must be string', buildId: 'b-9' }),
+      rejected: async (rejection) => {
+        reports.push(rejection);
+        if (reports.length === 1) throw new Error('database down');
+      },
+    });
+    const outcomeOf = recordOutcomes(consumer);
+    const admin = await natsAdmin(url);
+    try {
+      await consumer.ready();
+      const ack = await jetstream(admin.nc).publish(subject, JSON.stringify({ buildId: 'b-9', version: 9 }));
+      const settled = await outcomeOf(ack.seq);
+      assert.deepEqual([settled.outcome, settled.deliveryCount], ['term', 2]);
+      assert.equal(reports.length, 2);
+      assert.equal(reports[0].message, reports[1].message, 'the redelivery names the same message: one event');
+      assert.deepEqual({ ...reports[1], message: undefined }, {
+        reason: 'malformed BuildCompleted b-9: /version must be string', buildId: 'b-9', subject, seq: ack.seq, message: undefined,
+      });
     } finally {
       await consumer.stop();
       await admin.jsm.streams.delete(streamNameFor(subject)).catch(() => undefined);

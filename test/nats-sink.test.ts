@@ -4,13 +4,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DcpEvent, EventType } from '../src/core/events.ts';
+import type { DcpEvent, DeploymentEventType } from '../src/core/events.ts';
 import { createNatsSink } from '../src/integrations/sinks/nats.ts';
 import { natsSink } from '../src/main.ts';
 import { readSettings } from '../src/settings.ts';
 import { natsAdmin, startPrivateNats, testNatsUrl, uniqueName } from './helpers/nats.ts';
 
-function event(n: number, type: EventType = 'DeploymentCreated'): DcpEvent {
+function event(n: number, type: DeploymentEventType = 'DeploymentCreated'): DcpEvent {
   return {
     specversion: '1.0',
     id: `evt-${n}`,

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { WebClient } from '@slack/web-api';
 import { after, before, describe, test } from 'node:test';
 import { createSlackSink, type SlackContext, type SlackDeployment, type SlackMessageRecord } from '../src/integrations/sinks/slack.ts';
-import type { DcpEvent } from '../src/core/events.ts';
+import type { DeploymentEvent, DeploymentEventType } from '../src/core/events.ts';
 import { failureMessage } from '../src/integrations/sinks/slack-blocks.ts';
 import { DEFAULT_CONFIG_DIR } from '../src/settings.ts';
 import { ManualClock } from '../src/shared/clocks.ts';
@@ -240,7 +240,7 @@ describe('the Slack sink on its own: idempotent by event, a broken token stops i
       channelError: async (team, error) => void errors.set(team, error?.error ?? null),
     };
   }
-  const event = (id: string, type: DcpEvent['type']): DcpEvent => ({
+  const event = (id: string, type: DeploymentEventType): DeploymentEvent => ({
     specversion: '1.0', id, source: 'dcp', type, subject: 'deployments/d1', time: new Date().toISOString(), datacontenttype: 'application/json', position: 1,
     data: { deploymentId: 'd1', phaseId: 'p1', environment: 'dev', from: 'Deploying', to: 'Failed', statusDetail: 'x' },
   });

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import type { DcpEvent, EventType } from '../src/core/events.ts';
+import type { DcpEvent, DeploymentEventType } from '../src/core/events.ts';
 import { CLOUDEVENTS_JSON } from '../src/integrations/sinks/cloudevent.ts';
 import { createWebhookSink, retryAfter } from '../src/integrations/sinks/webhook.ts';
 import { refuseUrl } from '../src/services/webhooks.ts';
@@ -202,7 +202,7 @@ async function receiver(secret: string, answer: (n: number, res: ServerResponse)
 const SECRET = `whsec_${Buffer.from('a test key of twenty-four').toString('base64')}`;
 const ok = (_n: number, res: ServerResponse) => void res.writeHead(204).end();
 
-function events(types: EventType[]): DcpEvent[] {
+function events(types: DeploymentEventType[]): DcpEvent[] {
   return types.map((type, i) => ({
     specversion: '1.0', id: `019b8a51-7c00-7000-8000-00000000000${i}`, source: '/dcp', type, subject: 'deployments/d-1',
     time: `2026-01-05T09:00:0${i}.000Z`, datacontenttype: 'application/json', data: { deploymentId: 'd-1', from: 'Deploying', to: 'Failed' }, position: 40 + i,

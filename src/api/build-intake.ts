@@ -25,7 +25,7 @@ import { textIssues } from './input-safety.ts';
 import { toProblem } from './problem.ts';
 import { BuildEvent as BuildEventSchema } from './schemas/requests.ts';
 
-export type BuildIntakeVerdict = 'ack' | { term: string };
+export type BuildIntakeVerdict = 'ack' | { term: string; buildId?: string };
 
 /**
  * A structured CloudEvent carries the build in `data`; anything without `specversion` is the
@@ -73,7 +73,7 @@ export function createBuildIntake(deps: { deployments: DeploymentService; audit:
       const reason = `${what}${buildId ? ` ${buildId}` : ''} on ${subject}: ${detail}`;
       await deps.audit.recordAnswer(caller, { status: problem.status, resource: null, detail: { reason: detail.slice(0, 500) } })
         .catch((auditError: unknown) => log.error(`the audit record of a refused BuildCompleted could not be written: ${String(auditError)}`));
-      return { term: reason };
+      return { term: reason, buildId };
     }
   };
 }

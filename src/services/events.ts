@@ -1,11 +1,14 @@
 /**
  * The event log (the relayed outbox) for readers: pages of it, and what a live stream needs —
- * the events after a position, the newest position, and a call when more may be readable.
+ * the events after a position, the newest position, and a call when more may be readable. And the
+ * one event no other service writes: a build from the bus that DCP terminated.
  */
-import type { DcpEvent } from '../core/events.ts';
+import type { Clock } from '../core/clock.ts';
+import type { BuildRejectedData, DcpEvent } from '../core/events.ts';
 import type { Relay } from '../engine/relay.ts';
+import { nameBasedId } from '../shared/ids.ts';
 import type { Db } from '../store/db.ts';
-import { listEvents, listEventsBefore } from '../store/events.ts';
+import { appendPlatformEvent, listEvents, listEventsBefore } from '../store/events.ts';
 
 export interface EventPage {
   items: DcpEvent[];
@@ -25,9 +28,16 @@ export interface EventService {
   newestPosition(): Promise<number>;
   /** Calls `listener` whenever new events may be readable; returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
+  /**
+   * A BuildCompleted from the bus that is terminated (malformed, or refused as the HTTP API would
+   * refuse it): a `BuildRejected` event, so the build's owners see it where they watch DCP's
+   * events. `message` names the message for good (stream, sequence, publish time): the same
+   * message redelivered — its terminate lost — writes no second event.
+   */
+  recordBuildRejected(rejection: BuildRejectedData, message: string): Promise<void>;
 }
 
-export function createEventService(deps: { db: Db; relay: Relay }): EventService {
+export function createEventService(deps: { db: Db; relay: Relay; clock: Clock }): EventService {
   const { db, relay } = deps;
   return {
     async page(q) {
@@ -43,5 +53,13 @@ export function createEventService(deps: { db: Db; relay: Relay }): EventService
       return newest?.position ?? 0;
     },
     subscribe: (listener) => relay.subscribe(listener),
+    async recordBuildRejected(rejection, message) {
+      const data: BuildRejectedData = { ...rejection, reason: rejection.reason.slice(0, 2_000) };
+      const written = await appendPlatformEvent(db, {
+        id: nameBasedId(`BuildRejected ${message}`), type: 'BuildRejected', time: deps.clock.now(),
+        subject: rejection.buildId ? `builds/${rejection.buildId}` : 'builds', data,
+      });
+      if (written) relay.kick();
+    },
   };
 }

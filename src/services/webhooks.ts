@@ -17,6 +17,7 @@ import { EVENT_TYPES, type EventType } from '../core/events.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 import type { Db } from '../store/db.ts';
 import * as store from '../store/webhooks.ts';
+import { appendPlatformEvent } from '../store/events.ts';
 import { deleteCursor, ensureCursor } from '../store/sinks.ts';
 import type { AuditService, Caller } from './audit.ts';
 import { authorize } from './auth.ts';
@@ -49,7 +50,7 @@ export interface WebhookService {
   targets(): Promise<store.WebhookTarget[]>;
   /** Appends a delivery call's tries to the subscription's delivery log. */
   recordTries(subscriptionId: string, tries: readonly store.DeliveryTry[]): Promise<void>;
-  /** Disables a subscription that has failed for too long (audited as DCP's own act). */
+  /** Disables a subscription that has failed for too long (audited as DCP's own act; a WebhookSubscriptionDisabled event says so). */
   disable(subscriptionId: string, reason: string): Promise<void>;
 }
 
@@ -115,7 +116,15 @@ function typesOf(types: string[] | undefined): EventType[] | null {
   return [...new Set(types)] as EventType[];
 }
 
-export function createWebhookService(deps: { db: Db; clock: Clock; ids: IdGenerator; audit: AuditService; self: () => SelfAddress }): WebhookService {
+export function createWebhookService(deps: {
+  db: Db;
+  clock: Clock;
+  ids: IdGenerator;
+  audit: AuditService;
+  self: () => SelfAddress;
+  /** After a commit that wrote an event (the relay positions it). */
+  onCommitted?: () => void;
+}): WebhookService {
   const { db, clock } = deps;
   return {
     async create(caller, request) {
@@ -157,10 +166,19 @@ export function createWebhookService(deps: { db: Db; clock: Clock; ids: IdGenera
     targets: () => store.enabledSubscriptions(db),
     recordTries: (subscriptionId, tries) => db.transaction((tx) => store.recordDeliveries(tx, subscriptionId, tries)),
     async disable(subscriptionId, reason) {
-      await db.transaction(async (tx) => {
-        const disabled = await store.disableSubscription(tx, subscriptionId, reason, clock.now());
-        if (disabled) await deps.audit.record(tx, DELIVERY_CALLER(), `webhooks/${subscriptionId}`, { reason });
+      const disabled = await db.transaction(async (tx) => {
+        const now = clock.now();
+        const record = await store.disableSubscription(tx, subscriptionId, reason, now);
+        if (!record) return false;
+        await deps.audit.record(tx, DELIVERY_CALLER(), `webhooks/${subscriptionId}`, { reason });
+        // Said on every other sink (and in the log): the subscriber's owner learns why deliveries stopped.
+        await appendPlatformEvent(tx, {
+          id: deps.ids(), type: 'WebhookSubscriptionDisabled', time: now, subject: `webhooks/${subscriptionId}`,
+          data: { subscriptionId, origin: new URL(record.url).origin, reason },
+        });
+        return true;
       });
+      if (disabled) deps.onCommitted?.();
     },
 
     async deliveries(principal, id, page) {

@@ -4,7 +4,7 @@
  * order: one relay at a time (an advisory lock), so a reader that has seen position P never
  * later finds an event below P. Readers page by position; the live stream resumes from it.
  */
-import type { DcpEvent, DeploymentEventData, EventType } from '../core/events.ts';
+import type { DcpEvent, DeploymentEventData, DeploymentEventType, PlatformEventData, PlatformEventType } from '../core/events.ts';
 import type { Db, Queryable } from './db.ts';
 
 const RELAY_LOCK = 727_002;
@@ -20,13 +20,29 @@ export const EVENT_SOURCE = '/dcp';
 
 export async function appendEvent(
   tx: Queryable,
-  event: { id: string; type: EventType; time: Date; data: DeploymentEventData },
+  event: { id: string; type: DeploymentEventType; time: Date; data: DeploymentEventData },
 ): Promise<void> {
   await tx.query(
     `INSERT INTO events (id, type, source, subject, time, deployment_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [event.id, event.type, EVENT_SOURCE, `deployments/${event.data.deploymentId}`, event.time, event.data.deploymentId,
       JSON.stringify(event.data)],
   );
+}
+
+/**
+ * An event about DCP itself (core/events.ts), in the caller's transaction. An id seen before
+ * writes nothing (a redelivered cause names the same id): returns whether it was written.
+ */
+export async function appendPlatformEvent<T extends PlatformEventType>(
+  tx: Queryable,
+  event: { id: string; type: T; time: Date; subject: string; data: PlatformEventData[T] },
+): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO events (id, type, source, subject, time, deployment_id, data) VALUES ($1, $2, $3, $4, $5, NULL, $6)
+     ON CONFLICT (id) DO NOTHING RETURNING seq`,
+    [event.id, event.type, EVENT_SOURCE, event.subject, event.time, JSON.stringify(event.data)],
+  );
+  return rows.length > 0;
 }
 
 /** Positions every committed, unrelayed event; returns how many. */
@@ -47,14 +63,15 @@ export async function relay(db: Db): Promise<number> {
 interface EventRow {
   id: string;
   position: number;
-  type: EventType;
+  type: DcpEvent['type'];
   source: string;
   subject: string;
   time: Date;
-  data: DeploymentEventData;
+  data: DcpEvent['data'];
 }
 
 function toEvent(row: EventRow): DcpEvent {
+  // The type and its data were written together (appendEvent, appendPlatformEvent).
   return {
     specversion: '1.0',
     id: row.id,
@@ -65,7 +82,7 @@ function toEvent(row: EventRow): DcpEvent {
     datacontenttype: 'application/json',
     data: row.data,
     position: row.position,
-  };
+  } as DcpEvent;
 }
 
 /** Events after position `after` (oldest first), optionally of one deployment. */

@@ -123,6 +123,6 @@ const EVENT_TYPE_ORDER: Record<EventType, number> = {
   DeploymentCreated: 0, DeploymentScanned: 1, DeploymentPhaseStarted: 2, DeploymentPhaseAwaitingPrerequisites: 3, DeploymentPhaseCompleted: 4,
   DeploymentPhaseFailed: 5, DeploymentPhaseCancelled: 6, ReleaseStarted: 7, ReleaseSucceeded: 8, ReleaseFailed: 9, DeploymentCompleted: 10,
   DeploymentFailed: 11, DeploymentCancelled: 12, ChangeCaseCreated: 13, ChangeCaseUpdated: 14, DeploymentStatusChanged: 15,
-  DeploymentPhaseStatusChanged: 16, ReleaseStatusChanged: 17,
+  DeploymentPhaseStatusChanged: 16, ReleaseStatusChanged: 17, BuildRejected: 18, WebhookSubscriptionDisabled: 19,
 };
 export const EVENT_TYPES = (Object.keys(EVENT_TYPE_ORDER) as EventType[]).sort((a, b) => EVENT_TYPE_ORDER[a] - EVENT_TYPE_ORDER[b]);

@@ -18,12 +18,11 @@ export const Event = {
     datacontenttype: { type: 'string', const: 'application/json' },
     data: {
       type: 'object',
-      description: 'About the deployment the event is about; which fields are set depends on the type.',
-      required: ['deploymentId'],
+      description: 'Which fields are set depends on the type. Every event about a deployment has `deploymentId`; `BuildRejected` and `WebhookSubscriptionDisabled` are about DCP itself and have none.',
       // Open: a field a later DCP adds reaches clients before this schema names it.
       additionalProperties: true,
       properties: {
-        deploymentId: str,
+        deploymentId: { type: 'string', description: 'The deployment (every type but BuildRejected and WebhookSubscriptionDisabled).' },
         phaseId: str,
         releaseId: str,
         changeCaseId: str,
@@ -39,6 +38,11 @@ export const Event = {
         buildId: nullableStr,
         triggeredBy: str,
         environments: { ...strings, description: 'The planned environments (DeploymentCreated).' },
+        reason: { type: 'string', description: 'Why the build was rejected, naming the field, or why the subscription was disabled.' },
+        busSubject: { type: 'string', description: 'The bus subject a rejected build came on (BuildRejected).' },
+        streamSequence: { type: 'integer', description: 'Its sequence in the JetStream stream (BuildRejected).' },
+        subscriptionId: { type: 'string', description: 'The webhook subscription disabled (WebhookSubscriptionDisabled).' },
+        origin: { type: 'string', description: "The disabled subscription's origin; its path and query are left out, they may hold a secret." },
       },
     },
     position: int,

@@ -4,8 +4,9 @@
  * once the deployment is committed (or found to exist already: buildId is the idempotency key).
  *
  *   handle → 'ack'          ack (and wait for the server to confirm it)
- *   handle → { term }       terminate: never redelivered; logged with the reason (a malformed or
- *                           unplannable build: a retry cannot fix it)
+ *   handle → { term }       terminate: never redelivered; logged with the reason and reported to
+ *                           `rejected` first (a malformed or unplannable build: a retry cannot fix
+ *                           it; a `rejected` that throws naks it instead, so no report is lost)
  *   handle throws           nak with a delay (1 s, doubling per delivery, at most 60 s): redelivered
  *                           — the database was down, or the process is stopping
  *   not JSON                terminate, like a malformed build
@@ -35,7 +36,18 @@ export const DEFAULT_BUILDS_DURABLE = 'dcp-builds';
 const BUILDS_DUPLICATE_WINDOW_MS = 24 * 60 * 60_000;
 const ACK_WAIT_MS = 5 * 60_000;
 
-export type BuildMessageVerdict = 'ack' | { term: string };
+export type BuildMessageVerdict = 'ack' | { term: string; buildId?: string };
+
+/** A message terminated: what `rejected` is told. */
+export interface BuildMessageRejection {
+  reason: string;
+  /** The build's id when the message had a valid one. */
+  buildId?: string;
+  subject: string;
+  seq: number;
+  /** Names this message for good (stream, sequence, publish time): the same on a redelivery. */
+  message: string;
+}
 
 /** What became of one message (for metrics and tests). */
 export interface BuildMessageOutcome {
@@ -54,6 +66,8 @@ export interface NatsBuildConsumerOptions {
   durable?: string;
   /** The build intake: returns after the deployment is committed; throws for a failure worth retrying. */
   handle: (payload: unknown) => Promise<BuildMessageVerdict>;
+  /** Reports a message about to be terminated (DCP writes a BuildRejected event); throws to have it redelivered. */
+  rejected?: (rejection: BuildMessageRejection) => Promise<void>;
   log: Logger;
   /** The nak delay for the n-th delivery that failed. */
   retryDelayMs?: (deliveryCount: number) => number;
@@ -143,45 +157,55 @@ export function startNatsBuildConsumer(options: NatsBuildConsumerOptions): NatsB
     });
   }
 
-  function terminate(msg: JsMsg, reason: string): void {
-    if (takesTermReason(nc?.info?.version)) msg.term(reason.slice(0, 1_000));
+  function nak(msg: JsMsg, reason: string): void {
+    const seq = msg.seq;
+    const deliveryCount = msg.info.deliveryCount;
+    const delay = retryDelay(deliveryCount);
+    log.warn(`BuildCompleted on ${subject} (stream seq ${seq}, delivery ${deliveryCount}) failed; redelivered in ${delay} ms: ${reason}`);
+    msg.nak(delay);
+    report({ seq, deliveryCount, outcome: 'nak', reason });
+  }
+
+  /** Reported, then terminated (or, when the report fails, nak'ed: it is reported on the redelivery). */
+  async function terminate(msg: JsMsg, verdict: { term: string; buildId?: string }): Promise<void> {
+    const { seq, info } = msg;
+    try {
+      await options.rejected?.({
+        reason: verdict.term, buildId: verdict.buildId, subject, seq, message: `${info.stream}:${seq}:${info.timestampNanos}`,
+      });
+    } catch (error) {
+      nak(msg, `the rejection could not be recorded: ${describe(error)}`);
+      return;
+    }
+    log.warn(`BuildCompleted on ${subject} terminated, not redelivered (stream seq ${seq}): ${verdict.term}`);
+    if (takesTermReason(nc?.info?.version)) msg.term(verdict.term.slice(0, 1_000));
     else msg.term();
+    report({ seq, deliveryCount: info.deliveryCount, outcome: 'term', reason: verdict.term });
   }
 
   async function take(msg: JsMsg): Promise<void> {
-    const seq = msg.seq;
-    const deliveryCount = msg.info.deliveryCount;
     let payload: unknown;
     try {
       payload = msg.json();
     } catch (error) {
-      const reason = `malformed BuildCompleted on ${subject}: the message is not JSON (${describe(error)})`;
-      log.warn(`${reason}; terminated (stream seq ${seq})`);
-      terminate(msg, reason);
-      report({ seq, deliveryCount, outcome: 'term', reason });
+      await terminate(msg, { term: `malformed BuildCompleted on ${subject}: the message is not JSON (${describe(error)})` });
       return;
     }
     let verdict: BuildMessageVerdict;
     try {
       verdict = await options.handle(payload);
     } catch (error) {
-      const delay = retryDelay(deliveryCount);
-      const reason = describe(error);
-      log.warn(`BuildCompleted on ${subject} (stream seq ${seq}, delivery ${deliveryCount}) failed; redelivered in ${delay} ms: ${reason}`);
-      msg.nak(delay);
-      report({ seq, deliveryCount, outcome: 'nak', reason });
+      nak(msg, describe(error));
       return;
     }
     if (verdict === 'ack') {
       // ackAck: the server confirms it, so a lost ack shows here rather than as a redelivery later
       // (which buildId would still make harmless).
-      await msg.ackAck().catch((error: unknown) => log.warn(`the ack of stream seq ${seq} on ${subject} was not confirmed: ${describe(error)}`));
-      report({ seq, deliveryCount, outcome: 'ack' });
+      await msg.ackAck().catch((error: unknown) => log.warn(`the ack of stream seq ${msg.seq} on ${subject} was not confirmed: ${describe(error)}`));
+      report({ seq: msg.seq, deliveryCount: msg.info.deliveryCount, outcome: 'ack' });
       return;
     }
-    log.warn(`BuildCompleted on ${subject} terminated, not redelivered (stream seq ${seq}): ${verdict.term}`);
-    terminate(msg, verdict.term);
-    report({ seq, deliveryCount, outcome: 'term', reason: verdict.term });
+    await terminate(msg, verdict);
   }
 
   async function run(): Promise<void> {

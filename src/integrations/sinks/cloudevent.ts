@@ -16,6 +16,6 @@ export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 /** The event as a structured-mode JSON CloudEvent (the SDK validates it: an invalid event throws). */
 export function toStructuredCloudEvent(event: DcpEvent): string {
   const { position: _position, ...attributes } = event;
-  const message = HTTP.structured(new CloudEvent(attributes));
+  const message = HTTP.structured(new CloudEvent<DcpEvent['data']>(attributes));
   return String(message.body);
 }

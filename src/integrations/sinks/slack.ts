@@ -26,7 +26,7 @@
  * Slack's answer and the record can still post a message twice — the one window left.
  */
 import { WebClient, WebAPIPlatformError, WebAPIRateLimitedError } from '@slack/web-api';
-import type { DcpEvent } from '../../core/events.ts';
+import { isDeploymentEvent, type DcpEvent, type DeploymentEvent } from '../../core/events.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { EventSink, SinkDelivery, SinkTry } from './port.ts';
 import { approvalMessage, endMessage, failureMessage, needsDecision, type SlackDeployment, type SlackMessage } from './slack-blocks.ts';
@@ -111,6 +111,7 @@ const PHASE_TYPES = new Set(['DeploymentPhaseStarted', 'DeploymentPhaseStatusCha
 
 /** The events that make or change a message. */
 export function slackAccepts(event: DcpEvent): boolean {
+  if (!isDeploymentEvent(event)) return false;
   if (event.type === 'DeploymentPhaseAwaitingPrerequisites' || event.type === 'DeploymentPhaseFailed' || END_TYPES.has(event.type)) return true;
   // The phase leaves AwaitingPrerequisites (decided, checked again, cancelled): its approval message is updated.
   if (PHASE_TYPES.has(event.type)) return event.data.from === 'AwaitingPrerequisites';
@@ -162,7 +163,7 @@ export function createSlackSink(options: SlackSinkOptions): EventSink {
     await call(() => client.chat.update({ channel: existing.channel, ts: existing.ts, text: message.text, blocks: message.blocks }));
   }
 
-  async function handle(event: DcpEvent, d: SlackDeployment): Promise<void> {
+  async function handle(event: DeploymentEvent, d: SlackDeployment): Promise<void> {
     const messages = await context.messages.get(d.id);
     const phaseId = event.data.phaseId;
     if (event.type === 'DeploymentPhaseAwaitingPrerequisites' && phaseId) {
@@ -188,6 +189,7 @@ export function createSlackSink(options: SlackSinkOptions): EventSink {
 
   /** One event: delivered (posted, updated, or nothing to say) unless Slack says to stop. */
   async function deliverOne(event: DcpEvent): Promise<void> {
+    if (!isDeploymentEvent(event)) return;
     const d = await context.deployment(event.data.deploymentId);
     if (!d) return;
     const before = answered;

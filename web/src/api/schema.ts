@@ -4132,15 +4132,16 @@ export interface components {
             id: string;
             source: string;
             /** @enum {string} */
-            type: "DeploymentCreated" | "DeploymentScanned" | "DeploymentPhaseStarted" | "DeploymentPhaseAwaitingPrerequisites" | "DeploymentPhaseCompleted" | "DeploymentPhaseFailed" | "DeploymentPhaseCancelled" | "ReleaseStarted" | "ReleaseSucceeded" | "ReleaseFailed" | "DeploymentCompleted" | "DeploymentFailed" | "DeploymentCancelled" | "ChangeCaseCreated" | "ChangeCaseUpdated" | "DeploymentStatusChanged" | "DeploymentPhaseStatusChanged" | "ReleaseStatusChanged";
+            type: "DeploymentCreated" | "DeploymentScanned" | "DeploymentPhaseStarted" | "DeploymentPhaseAwaitingPrerequisites" | "DeploymentPhaseCompleted" | "DeploymentPhaseFailed" | "DeploymentPhaseCancelled" | "ReleaseStarted" | "ReleaseSucceeded" | "ReleaseFailed" | "DeploymentCompleted" | "DeploymentFailed" | "DeploymentCancelled" | "ChangeCaseCreated" | "ChangeCaseUpdated" | "DeploymentStatusChanged" | "DeploymentPhaseStatusChanged" | "ReleaseStatusChanged" | "BuildRejected" | "WebhookSubscriptionDisabled";
             subject: string;
             /** Format: date-time */
             time: string;
             /** @enum {string} */
             datacontenttype: "application/json";
-            /** @description About the deployment the event is about; which fields are set depends on the type. */
+            /** @description Which fields are set depends on the type. Every event about a deployment has `deploymentId`; `BuildRejected` and `WebhookSubscriptionDisabled` are about DCP itself and have none. */
             data: {
-                deploymentId: string;
+                /** @description The deployment (every type but BuildRejected and WebhookSubscriptionDisabled). */
+                deploymentId?: string;
                 phaseId?: string;
                 releaseId?: string;
                 changeCaseId?: string;
@@ -4162,6 +4163,16 @@ export interface components {
                 triggeredBy?: string;
                 /** @description The planned environments (DeploymentCreated). */
                 environments?: string[];
+                /** @description Why the build was rejected, naming the field, or why the subscription was disabled. */
+                reason?: string;
+                /** @description The bus subject a rejected build came on (BuildRejected). */
+                busSubject?: string;
+                /** @description Its sequence in the JetStream stream (BuildRejected). */
+                streamSequence?: number;
+                /** @description The webhook subscription disabled (WebhookSubscriptionDisabled). */
+                subscriptionId?: string;
+                /** @description The disabled subscription's origin; its path and query are left out, they may hold a secret. */
+                origin?: string;
             } & {
                 [key: string]: unknown;
             };
@@ -4241,7 +4252,7 @@ export interface components {
             id: string;
             url: string;
             /** @description The event types delivered; null: every type. */
-            types: null | ("DeploymentCreated" | "DeploymentScanned" | "DeploymentPhaseStarted" | "DeploymentPhaseAwaitingPrerequisites" | "DeploymentPhaseCompleted" | "DeploymentPhaseFailed" | "DeploymentPhaseCancelled" | "ReleaseStarted" | "ReleaseSucceeded" | "ReleaseFailed" | "DeploymentCompleted" | "DeploymentFailed" | "DeploymentCancelled" | "ChangeCaseCreated" | "ChangeCaseUpdated" | "DeploymentStatusChanged" | "DeploymentPhaseStatusChanged" | "ReleaseStatusChanged")[];
+            types: null | ("DeploymentCreated" | "DeploymentScanned" | "DeploymentPhaseStarted" | "DeploymentPhaseAwaitingPrerequisites" | "DeploymentPhaseCompleted" | "DeploymentPhaseFailed" | "DeploymentPhaseCancelled" | "ReleaseStarted" | "ReleaseSucceeded" | "ReleaseFailed" | "DeploymentCompleted" | "DeploymentFailed" | "DeploymentCancelled" | "ChangeCaseCreated" | "ChangeCaseUpdated" | "DeploymentStatusChanged" | "DeploymentPhaseStatusChanged" | "ReleaseStatusChanged" | "BuildRejected" | "WebhookSubscriptionDisabled")[];
             description: string | null;
             createdBy: string;
             /** Format: date-time */
@@ -4597,7 +4608,7 @@ export interface components {
             id: string;
             url: string;
             /** @description The event types delivered; null: every type. */
-            types: null | ("DeploymentCreated" | "DeploymentScanned" | "DeploymentPhaseStarted" | "DeploymentPhaseAwaitingPrerequisites" | "DeploymentPhaseCompleted" | "DeploymentPhaseFailed" | "DeploymentPhaseCancelled" | "ReleaseStarted" | "ReleaseSucceeded" | "ReleaseFailed" | "DeploymentCompleted" | "DeploymentFailed" | "DeploymentCancelled" | "ChangeCaseCreated" | "ChangeCaseUpdated" | "DeploymentStatusChanged" | "DeploymentPhaseStatusChanged" | "ReleaseStatusChanged")[];
+            types: null | ("DeploymentCreated" | "DeploymentScanned" | "DeploymentPhaseStarted" | "DeploymentPhaseAwaitingPrerequisites" | "DeploymentPhaseCompleted" | "DeploymentPhaseFailed" | "DeploymentPhaseCancelled" | "ReleaseStarted" | "ReleaseSucceeded" | "ReleaseFailed" | "DeploymentCompleted" | "DeploymentFailed" | "DeploymentCancelled" | "ChangeCaseCreated" | "ChangeCaseUpdated" | "DeploymentStatusChanged" | "DeploymentPhaseStatusChanged" | "ReleaseStatusChanged" | "BuildRejected" | "WebhookSubscriptionDisabled")[];
             description: string | null;
             createdBy: string;
             /** Format: date-time */
@@ -4630,7 +4641,7 @@ export interface components {
         WebhookRequest: {
             /** @description Where DCP POSTs each event: http(s), no credentials in it, not DCP itself. */
             url: string;
-            /** @description The event types to deliver (DeploymentCreated, DeploymentScanned, DeploymentPhaseStarted, DeploymentPhaseAwaitingPrerequisites, DeploymentPhaseCompleted, DeploymentPhaseFailed, DeploymentPhaseCancelled, ReleaseStarted, ReleaseSucceeded, ReleaseFailed, DeploymentCompleted, DeploymentFailed, DeploymentCancelled, ChangeCaseCreated, ChangeCaseUpdated, DeploymentStatusChanged, DeploymentPhaseStatusChanged, ReleaseStatusChanged); all when left out. */
+            /** @description The event types to deliver (DeploymentCreated, DeploymentScanned, DeploymentPhaseStarted, DeploymentPhaseAwaitingPrerequisites, DeploymentPhaseCompleted, DeploymentPhaseFailed, DeploymentPhaseCancelled, ReleaseStarted, ReleaseSucceeded, ReleaseFailed, DeploymentCompleted, DeploymentFailed, DeploymentCancelled, ChangeCaseCreated, ChangeCaseUpdated, DeploymentStatusChanged, DeploymentPhaseStatusChanged, ReleaseStatusChanged, BuildRejected, WebhookSubscriptionDisabled); all when left out. */
             types?: string[];
             /** @description What the subscription is for. */
             description?: string;
