@@ -23,7 +23,7 @@ import type { Clock } from '../core/clock.ts';
 import { PermanentIntegrationError } from '../core/errors.ts';
 import type { Move, Signal } from '../core/decide.ts';
 import { sqlState, type Db, type Queryable } from '../store/db.ts';
-import { lockDeployment, stopRequestedAmong } from '../store/deployments.ts';
+import { loadView, lockDeployment, stopRequestedAmong } from '../store/deployments.ts';
 import * as jobs from '../store/jobs.ts';
 import type { Executor } from '../integrations/executor/port.ts';
 import type { ScanProvider } from '../integrations/scan/port.ts';
@@ -112,12 +112,35 @@ export function createEngine(deps: EngineDeps): Engine {
     wakeController.abort();
   }
 
+  /**
+   * What the other processes sharing the database must be told (NOTIFY), sent after commits,
+   * never inside one: PostgreSQL serialises the commits of notifying transactions on one lock
+   * (held through the commit's flush), which capped the engine at a fraction of the database's
+   * commit rate. One NOTIFY at a time; the commits made meanwhile share the next (a stop wins).
+   */
+  let announcing: Promise<void> | null = null;
+  let toAnnounce: 'wake' | 'stop' | null = null;
+  function announce(stops: boolean): void {
+    toAnnounce = stops || toAnnounce === 'stop' ? 'stop' : 'wake';
+    announcing ??= (async () => {
+      while (toAnnounce) {
+        const stop = toAnnounce === 'stop';
+        toAnnounce = null;
+        await jobs.notifyWorkers(deps.db, stop).catch((e: Error) => deps.log.warn(`waking the other processes failed: ${e.message}`));
+      }
+      announcing = null;
+    })();
+  }
+
   function committed(applied: Applied): void {
     deps.onCommitted?.(); // events may have been written even without a move (a change case moved)
     transitions += applied.moves.length;
     for (const listener of listeners) listener(applied.moves);
     if (applied.stops) stopsRequested = true;
-    if (applied.wake) wake();
+    if (applied.wake) {
+      announce(applied.stops);
+      wake();
+    }
   }
 
   async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
@@ -134,10 +157,13 @@ export function createEngine(deps: EngineDeps): Engine {
     const applied = await withRetry(() =>
       deps.db.transaction(async (tx) => {
         const now = deps.clock.now();
+        const ctx = { tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode };
         // Lock order everywhere: the deployment row, then whatever the caller and the signal touch.
+        // The lock is a statement of its own: a statement that waited for a row lock still reads
+        // the other tables as of its start (READ COMMITTED), so the view is read after it.
         await lockDeployment(tx, deploymentId);
         if ((await options.before?.(tx, now)) === false) return { moves: [], view: null, wake: false, stops: false };
-        return applySignal({ tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode }, deploymentId, signal);
+        return applySignal(ctx, await loadView(tx, deploymentId, now), signal);
       }),
     );
     committed(applied);
@@ -282,6 +308,7 @@ export function createEngine(deps: EngineDeps): Engine {
       stopped = true;
       wake();
       await loopDone;
+      await announcing;
       await unlisten?.();
       // Releases still in flight are abandoned, not stopped: they keep their lease (no renewal
       // from here) and are re-driven with the same idempotency key by whoever claims them next.

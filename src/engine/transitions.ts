@@ -1,7 +1,7 @@
 /**
  * Private to the engine (engine.ts `apply` is the way in; a lint rule keeps it so).
  *
- * Applies a signal to a deployment inside a transaction: lock the deployment row, ask `decide`,
+ * Applies a signal to a deployment inside a transaction (its row locked and read by the engine): ask `decide`,
  * persist every move with a guarded update and its event in the outbox, and turn the effects into
  * durable rows (jobs, locks, stop requests). Nothing here talks to the outside world: effects that
  * do (run a release, poll a scan) become jobs that the engine's workers pick up after commit.
@@ -10,10 +10,10 @@ import { decide, type DeploymentView, type Move, type Signal } from '../core/dec
 import { eventTypeFor, type DeploymentEventData } from '../core/events.ts';
 import type { Queryable } from '../store/db.ts';
 import { isTerminalDeployment } from '../core/lifecycle.ts';
-import { loadCaseContext, loadView, persistMove, recordPhase, recordScanFindings, requestReleaseStop, setReleaseDetail } from '../store/deployments.ts';
-import { appendEvent } from '../store/events.ts';
+import { loadCaseContext, loadView, persistMoves, recordPhase, recordScanFindings, requestReleaseStop, setReleaseDetail } from '../store/deployments.ts';
+import { appendEvents, type NewDeploymentEvent } from '../store/events.ts';
 import { changeCasesOf, insertChangeCase, moveChangeCase } from '../store/gates.ts';
-import { deleteJobs, enqueue, notifyWorkers, schedule, unschedule } from '../store/jobs.ts';
+import { deleteJobs, enqueue, schedule, unschedule } from '../store/jobs.ts';
 import { acquire, free } from '../store/locks.ts';
 import { expireWorkflowTokens, getWorkflow, insertWorkflow, workflowKey } from '../store/workflows.ts';
 import type { IdGenerator } from '../shared/ids.ts';
@@ -30,6 +30,11 @@ export interface TransitionContext {
   executorMode: 'release' | 'workflow';
 }
 
+/** The context of one application: the events it writes go in one statement at its end. */
+interface Application extends TransitionContext {
+  events: NewDeploymentEvent[];
+}
+
 /** How long a workflow's callback token still works once nothing of its deployment runs (late repeats answer 204). */
 export const CALLBACK_GRACE_MS = 10 * 60_000;
 
@@ -43,9 +48,12 @@ export interface Applied {
   stops: boolean;
 }
 
-export async function applySignal(ctx: TransitionContext, deploymentId: string, first: Signal | Signal[]): Promise<Applied> {
-  let view = await loadView(ctx.tx, deploymentId, true, ctx.now);
-  if (!view) return { moves: [], view: null, wake: false, stops: false };
+/** Applies `first` to the deployment read (and locked) as `loaded`; null: it does not exist. */
+export async function applySignal(context: TransitionContext, loaded: DeploymentView | null, first: Signal | Signal[]): Promise<Applied> {
+  if (!loaded) return { moves: [], view: null, wake: false, stops: false };
+  const ctx: Application = { ...context, events: [] };
+  let view = loaded;
+  const deploymentId = view.id;
   const moves: Move[] = [];
   let wake = false;
   let stops = false;
@@ -55,9 +63,9 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
 
   for (let signal = queue.shift(); signal; signal = queue.shift()) {
     const decision = decide(view, signal, ctx.now);
+    await persistMoves(ctx.tx, decision.moves, ctx.now);
     for (const move of decision.moves) {
-      await persistMove(ctx.tx, move, ctx.now);
-      await appendEvent(ctx.tx, { id: ctx.ids(), type: eventTypeFor(move), time: ctx.now, data: eventData(decision.view, move) });
+      ctx.events.push({ id: ctx.ids(), type: eventTypeFor(move), time: ctx.now, data: eventData(decision.view, move) });
       moves.push(move);
     }
     if (signal.type === 'scan.completed' && decision.moves.length > 0) await recordScanFindings(ctx.tx, deploymentId, signal.findings);
@@ -115,7 +123,7 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
           await setReleaseDetail(ctx.tx, effect.releaseId, effect.statusDetail, ctx.now, effect.touched);
           // Progress without a move: watchers (the app, the stream) see it as a status event of the running release.
           const progress: Move = { entity: 'release', id: effect.releaseId, from: 'Deploying', to: 'Deploying', detail: effect.statusDetail };
-          await appendEvent(ctx.tx, { id: ctx.ids(), type: 'ReleaseStatusChanged', time: ctx.now, data: eventData(view, progress) });
+          ctx.events.push({ id: ctx.ids(), type: 'ReleaseStatusChanged', time: ctx.now, data: eventData(view, progress) });
           break;
         }
         case 'checks.run':
@@ -157,13 +165,15 @@ export async function applySignal(ctx: TransitionContext, deploymentId: string, 
       }
     }
     // Effects that changed the facts (a case created) are seen by the follow-up signal.
-    if (refresh && queue.length > 0) view = (await loadView(ctx.tx, deploymentId, false, ctx.now))!;
+    if (refresh && queue.length > 0) view = (await loadView(ctx.tx, deploymentId, ctx.now))!;
   }
   // A workflow's callback token lives as long as something of its deployment runs.
   if (workflows && moves.length > 0 && isTerminalDeployment(view.status) && view.phases.every((p) => p.releases.every((r) => r.status !== 'Deploying'))) {
     await expireWorkflowTokens(ctx.tx, deploymentId, ctx.now, CALLBACK_GRACE_MS);
   }
-  if (wake) await notifyWorkers(ctx.tx, stops);
+  await appendEvents(ctx.tx, ctx.events);
+  // The other processes are told after the commit (engine.ts): a NOTIFY in the transaction would
+  // make every commit wait on PostgreSQL's one notify-queue lock.
   return { moves, view, wake, stops };
 }
 
@@ -188,7 +198,7 @@ function phaseOf(view: DeploymentView, releaseId: string): string {
 }
 
 /** Opens a phase's change case in the team's queue; whether a job must sync it with the provider. */
-async function createChangeCase(ctx: TransitionContext, view: DeploymentView, phaseId: string): Promise<boolean> {
+async function createChangeCase(ctx: Application, view: DeploymentView, phaseId: string): Promise<boolean> {
   const phase = view.phases.find((p) => p.id === phaseId)!;
   const info = await loadCaseContext(ctx.tx, view.id);
   const link = `${ctx.publicUrl}/deployments/${view.id}`;
@@ -204,7 +214,7 @@ async function createChangeCase(ctx: TransitionContext, view: DeploymentView, ph
     summary: `Deploy ${view.service} ${info.version} to ${phase.environment}${phase.isGov ? ' (GOV)' : ''}`,
     description: `DCP deployment ${view.id} releases ${view.service} ${info.version} to ${phase.releases.map((r) => r.target).join(', ')}. Details: ${link}`,
   }, ctx.now);
-  await appendEvent(ctx.tx, {
+  ctx.events.push({
     id: ctx.ids(),
     type: 'ChangeCaseCreated',
     time: ctx.now,
@@ -216,14 +226,14 @@ async function createChangeCase(ctx: TransitionContext, view: DeploymentView, ph
 }
 
 /** Closes the deployment's open change cases with its outcome; whether provider jobs were queued. */
-async function closeChangeCases(ctx: TransitionContext, view: DeploymentView, outcome: 'Completed' | 'Failed' | 'Cancelled'): Promise<boolean> {
+async function closeChangeCases(ctx: Application, view: DeploymentView, outcome: 'Completed' | 'Failed' | 'Cancelled'): Promise<boolean> {
   let queued = false;
   for (const c of await changeCasesOf(ctx.tx, view.id)) {
     if (c.status === 'closed') continue;
     const comment = `Deployment ${outcome.toLowerCase()}`;
     const closed = await moveChangeCase(ctx.tx, c.id, { from: c.status, to: 'closed', by: 'dcp', comment, outcome }, ctx.now);
     if (!closed) continue;
-    await appendEvent(ctx.tx, {
+    ctx.events.push({
       id: ctx.ids(),
       type: 'ChangeCaseUpdated',
       time: ctx.now,

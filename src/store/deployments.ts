@@ -96,51 +96,49 @@ export async function insertDeployment(tx: Queryable, d: NewDeployment, now: Dat
   }
 }
 
-/** The columns the engine's view reads. */
-interface ViewDeploymentRow {
+/** The columns the engine's view reads: the deployment row with its phases and releases as JSON. */
+interface ViewRow {
   id: string;
   service: string;
   status: DeploymentStatus;
   status_detail: string;
-}
-interface ViewPhaseRow {
-  id: string;
-  environment: string;
-  is_gov: boolean;
-  policy: EnvironmentPolicy;
-  status: PhaseStatus;
-  status_detail: string;
-  checks: CheckResult[];
-  check_round: number;
-  status_times: Record<string, string>;
-}
-interface ViewReleaseRow {
-  id: string;
-  phase_id: string;
-  target: string;
-  status: ReleaseStatus;
-  status_detail: string;
-  touched: boolean;
+  phases: {
+    id: string;
+    environment: string;
+    is_gov: boolean;
+    policy: EnvironmentPolicy;
+    status: PhaseStatus;
+    status_detail: string;
+    checks: CheckResult[];
+    check_round: number;
+    completed_at: string | null;
+  }[];
+  releases: { id: string; phase_id: string; target: string; status: ReleaseStatus; status_detail: string; touched: boolean }[];
 }
 
+/** One round trip: the engine reads a deployment's view for every signal it applies. */
+const VIEW_SQL = `
+  SELECT d.id, d.service, d.status, d.status_detail,
+    COALESCE((SELECT json_agg(json_build_object(
+        'id', p.id, 'environment', p.environment, 'is_gov', p.is_gov, 'policy', p.policy, 'status', p.status,
+        'status_detail', p.status_detail, 'checks', p.checks, 'check_round', p.check_round,
+        'completed_at', p.status_times->>'Completed') ORDER BY p.position)
+      FROM phases p WHERE p.deployment_id = d.id), '[]') AS phases,
+    COALESCE((SELECT json_agg(json_build_object(
+        'id', r.id, 'phase_id', r.phase_id, 'target', r.target, 'status', r.status, 'status_detail', r.status_detail,
+        'touched', r.touched_at IS NOT NULL) ORDER BY r.position)
+      FROM releases r WHERE r.deployment_id = d.id), '[]') AS releases
+  FROM deployments d WHERE d.id = $1`;
+
 /**
- * The engine's view of one deployment, with the facts its gates are evaluated on at `now`;
- * `forUpdate` locks the deployment row for the transaction.
+ * The engine's view of one deployment, with the facts its gates are evaluated on at `now`. Read
+ * it after `lockDeployment`, in a statement of its own: a statement that waits for a row lock
+ * still reads the other tables (phases, releases) as they were when it began.
  */
-export async function loadView(tx: Queryable, id: string, forUpdate: boolean, now: Date): Promise<DeploymentView | null> {
-  const [d] = await tx.query<ViewDeploymentRow>(
-    `SELECT id, service, status, status_detail FROM deployments WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
-    [id],
-  );
+export async function loadView(tx: Queryable, id: string, now: Date): Promise<DeploymentView | null> {
+  const [d] = await tx.query<ViewRow>(VIEW_SQL, [id]);
   if (!d) return null;
-  const phases = await tx.query<ViewPhaseRow>(
-    'SELECT id, environment, is_gov, policy, status, status_detail, checks, check_round, status_times FROM phases WHERE deployment_id = $1 ORDER BY position',
-    [id],
-  );
-  const releases = await tx.query<ViewReleaseRow>(
-    'SELECT id, phase_id, target, status, status_detail, touched_at IS NOT NULL AS touched FROM releases WHERE deployment_id = $1 ORDER BY position',
-    [id],
-  );
+  const { phases, releases } = d;
   const facts = await loadGateFacts(
     tx,
     id,
@@ -162,7 +160,7 @@ export async function loadView(tx: Queryable, id: string, forUpdate: boolean, no
         policy: p.policy,
         checks: p.checks,
         checkRound: p.check_round,
-        completedAt: p.status_times.Completed ?? null,
+        completedAt: p.completed_at,
         gates: {
           approvals: facts.approvalsByPhase.get(p.id) ?? [],
           changeCase: facts.caseByPhase.get(p.id) ?? null,
@@ -178,22 +176,55 @@ export async function loadView(tx: Queryable, id: string, forUpdate: boolean, no
 }
 
 const TABLE = { deployment: 'deployments', phase: 'phases', release: 'releases' } as const;
+const ENTITIES = ['deployment', 'phase', 'release'] as const;
+
+/** The statement that persists a wave of moves of these entities (at most one move per row). */
+function movesSql(entities: readonly Move['entity'][]): string {
+  const updates = entities.map((entity) => `${entity}_moved AS (
+      UPDATE ${TABLE[entity]} t
+         SET status = m.to_status, status_detail = m.detail, updated_at = $6,
+             status_times = jsonb_build_object(m.to_status, $7::text) || t.status_times,
+             status_history = t.status_history || jsonb_build_array(jsonb_build_object('status', m.to_status, 'at', $7::text, 'detail', m.detail))
+        FROM m WHERE m.entity = '${entity}' AND t.id = m.id AND t.status = m.from_status
+      RETURNING t.id)`);
+  return `WITH m AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS m(entity, id, from_status, to_status, detail)),
+    ${updates.join(',\n    ')}
+    ${entities.map((entity) => `SELECT id FROM ${entity}_moved`).join(' UNION ALL ')}`;
+}
 
 /**
- * Persists one move with a guarded update; throws MoveConflictError when the row was not in `from`.
- * The move is appended to `status_history`; `status_times` keeps when each status was first reached.
+ * Persists moves with guarded updates, in the order given; throws MoveConflictError when a row
+ * was not in its move's `from`. Each move is appended to `status_history`; `status_times` keeps
+ * when each status was first reached. One statement per wave: a row that moves twice (Pending →
+ * Checking → Deploying) moves in a later wave, which sees the first.
  */
-export async function persistMove(tx: Queryable, move: Move, now: Date): Promise<void> {
-  const rows = await tx.query(
-    `UPDATE ${TABLE[move.entity]}
-        SET status = $3, status_detail = $4, updated_at = $5,
-            status_times = jsonb_build_object($3::text, $6::text) || status_times,
-            status_history = status_history || jsonb_build_array(jsonb_build_object('status', $3::text, 'at', $6::text, 'detail', $4::text))
-      WHERE id = $1 AND status = $2
-      RETURNING id`,
-    [move.id, move.from, move.to, move.detail, now, now.toISOString()],
-  );
-  if (rows.length === 0) throw new MoveConflictError(`${move.entity} ${move.id} is no longer ${move.from}`);
+export async function persistMoves(tx: Queryable, moves: readonly Move[], now: Date): Promise<void> {
+  let rest = [...moves];
+  while (rest.length > 0) {
+    const seen = new Set<string>();
+    const wave: Move[] = [];
+    const later: Move[] = [];
+    for (const move of rest) {
+      const key = `${move.entity}:${move.id}`;
+      // A row's later move waits for its earlier one; so does everything after it of that row.
+      if (seen.has(key)) later.push(move);
+      else {
+        seen.add(key);
+        wave.push(move);
+      }
+    }
+    const entities = ENTITIES.filter((e) => wave.some((m) => m.entity === e));
+    const rows = await tx.query<{ id: string }>(movesSql(entities), [
+      wave.map((m) => m.entity), wave.map((m) => m.id), wave.map((m) => m.from), wave.map((m) => m.to), wave.map((m) => m.detail),
+      now, now.toISOString(),
+    ]);
+    if (rows.length !== wave.length) {
+      const moved = new Set(rows.map((r) => r.id));
+      const stale = wave.find((m) => !moved.has(m.id))!;
+      throw new MoveConflictError(`${stale.entity} ${stale.id} is no longer ${stale.from}`);
+    }
+    rest = later;
+  }
 }
 
 /**

@@ -18,14 +18,27 @@ export async function notifyEventReaders(q: Queryable): Promise<void> {
 }
 export const EVENT_SOURCE = '/dcp';
 
-export async function appendEvent(
-  tx: Queryable,
-  event: { id: string; type: DeploymentEventType; time: Date; data: DeploymentEventData },
-): Promise<void> {
+export interface NewDeploymentEvent {
+  id: string;
+  type: DeploymentEventType;
+  time: Date;
+  data: DeploymentEventData;
+}
+
+export async function appendEvent(tx: Queryable, event: NewDeploymentEvent): Promise<void> {
+  await appendEvents(tx, [event]);
+}
+
+/** Several events in one statement, in the order given (their `seq`, hence their log order). */
+export async function appendEvents(tx: Queryable, events: readonly NewDeploymentEvent[]): Promise<void> {
+  if (events.length === 0) return;
   await tx.query(
-    `INSERT INTO events (id, type, source, subject, time, deployment_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [event.id, event.type, EVENT_SOURCE, `deployments/${event.data.deploymentId}`, event.time, event.data.deploymentId,
-      JSON.stringify(event.data)],
+    `INSERT INTO events (id, type, source, subject, time, deployment_id, data)
+     SELECT e.id, e.type, $1, 'deployments/' || e.deployment_id, e.time, e.deployment_id, e.data
+       FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, time, deployment_id, data, n)
+      ORDER BY e.n`,
+    [EVENT_SOURCE, events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.time), events.map((e) => e.data.deploymentId),
+      events.map((e) => JSON.stringify(e.data))],
   );
 }
 

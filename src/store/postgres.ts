@@ -13,6 +13,22 @@ const types = {
   },
 };
 
+/** Statement texts get a name (prepared once per connection) up to this many distinct texts. */
+const MAX_NAMED = 2_000;
+const names = new Map<string, string>();
+
+/**
+ * Named prepared statements: each connection parses and plans a statement once, not on every
+ * call (node-postgres sends unnamed statements otherwise, re-planned each time — ~40% of the
+ * server's CPU under load, docs/benchmarks.md). DCP's SQL is a fixed set of texts with
+ * parameters; past MAX_NAMED distinct texts (never expected) statements go unnamed.
+ */
+function statementName(text: string): string | undefined {
+  let name = names.get(text);
+  if (!name && names.size < MAX_NAMED) names.set(text, (name = `dcp_${names.size}`));
+  return name;
+}
+
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, types });
   // An idle client that loses its server emits 'error' on the pool; log it instead of crashing.
@@ -23,7 +39,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
 
   const queryable = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T>(text: string, values: unknown[] = []) {
-      const result = await client.query(text, values);
+      const name = statementName(text);
+      const result = await client.query(name ? { name, text, values } : { text, values });
       return result.rows as T[];
     },
     async exec(script: string) {
