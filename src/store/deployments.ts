@@ -70,30 +70,31 @@ export async function insertDeployment(tx: Queryable, d: NewDeployment, now: Dat
       d.requestDigest ? JSON.stringify(d.requestDigest) : null,
     ],
   );
-  for (const [position, phase] of d.phases.entries()) {
-    const checks: CheckResult[] = phase.policy.checks.map((c) => ({
-      name: c.name,
-      type: c.type,
-      status: 'NotEvaluated',
-      detail: null,
-    }));
-    await tx.query(
-      `INSERT INTO phases (id, deployment_id, position, environment, is_gov, policy, status, status_detail, checks,
-         prerequisites, created_at, updated_at, status_times, status_history)
-       VALUES ($1,$2,$3,$4,$5,$6,'Pending','Waiting for earlier phases',$7,$8,$9,$9,$10,$11)`,
-      [phase.id, d.id, position, phase.environment, phase.isGov, JSON.stringify(phase.policy), JSON.stringify(checks),
-        JSON.stringify(NO_PREREQUISITES), now, times, history('Waiting for earlier phases')],
-    );
-    for (const [i, release] of phase.releases.entries()) {
-      await tx.query(
-        `INSERT INTO releases (id, phase_id, deployment_id, position, service, target, region, target_spec, status,
-           status_detail, created_at, updated_at, status_times, status_history)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'Pending','Waiting for the phase to deploy',$9,$9,$10,$11)`,
-        [release.id, phase.id, d.id, i, d.service, release.target.cluster, release.target.region,
-          JSON.stringify(release.target), now, times, history('Waiting for the phase to deploy')],
-      );
-    }
-  }
+  // Phases and releases in one statement each, whatever their number.
+  const checksOf = (phase: NewDeployment['phases'][number]): CheckResult[] =>
+    phase.policy.checks.map((c) => ({ name: c.name, type: c.type, status: 'NotEvaluated', detail: null }));
+  await tx.query(
+    `INSERT INTO phases (id, deployment_id, position, environment, is_gov, policy, status, status_detail, checks,
+       prerequisites, created_at, updated_at, status_times, status_history)
+     SELECT p.id, $1, p.position - 1, p.environment, p.is_gov, p.policy, 'Pending', 'Waiting for earlier phases', p.checks,
+       $2, $3, $3, $4, $5
+       FROM unnest($6::text[], $7::text[], $8::boolean[], $9::jsonb[], $10::jsonb[]) WITH ORDINALITY AS p(id, environment, is_gov, policy, checks, position)`,
+    [d.id, JSON.stringify(NO_PREREQUISITES), now, times, history('Waiting for earlier phases'),
+      d.phases.map((p) => p.id), d.phases.map((p) => p.environment), d.phases.map((p) => p.isGov),
+      d.phases.map((p) => JSON.stringify(p.policy)), d.phases.map((p) => JSON.stringify(checksOf(p)))],
+  );
+  const releases = d.phases.flatMap((phase) => phase.releases.map((release, i) => ({ phaseId: phase.id, position: i, release })));
+  if (releases.length === 0) return;
+  await tx.query(
+    `INSERT INTO releases (id, phase_id, deployment_id, position, service, target, region, target_spec, status,
+       status_detail, created_at, updated_at, status_times, status_history)
+     SELECT r.id, r.phase_id, $1, r.position, $2, r.target, r.region, r.target_spec, 'Pending',
+       'Waiting for the phase to deploy', $3, $3, $4, $5
+       FROM unnest($6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::jsonb[]) AS r(id, phase_id, position, target, region, target_spec)`,
+    [d.id, d.service, now, times, history('Waiting for the phase to deploy'),
+      releases.map((r) => r.release.id), releases.map((r) => r.phaseId), releases.map((r) => r.position),
+      releases.map((r) => r.release.target.cluster), releases.map((r) => r.release.target.region), releases.map((r) => JSON.stringify(r.release.target))],
+  );
 }
 
 /** The columns the engine's view reads: the deployment row with its phases and releases as JSON. */
