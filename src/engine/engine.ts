@@ -153,7 +153,8 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
-  async function apply(deploymentId: string, signal: Signal | Signal[], options: ApplyOptions = {}): Promise<Applied> {
+  /** One transaction: lock the deployment, `prepare` (the caller's writes) says which signals to apply, apply them. */
+  async function applyWith(deploymentId: string, prepare: (tx: Queryable, now: Date) => Promise<Signal[]>): Promise<Applied> {
     const applied = await withRetry(() =>
       deps.db.transaction(async (tx) => {
         const now = deps.clock.now();
@@ -162,12 +163,70 @@ export function createEngine(deps: EngineDeps): Engine {
         // The lock is a statement of its own: a statement that waited for a row lock still reads
         // the other tables as of its start (READ COMMITTED), so the view is read after it.
         await lockDeployment(tx, deploymentId);
-        if ((await options.before?.(tx, now)) === false) return { moves: [], view: null, wake: false, stops: false };
-        return applySignal(ctx, await loadView(tx, deploymentId, now), signal);
+        const signals = await prepare(tx, now);
+        if (signals.length === 0) return { moves: [], view: null, wake: false, stops: false };
+        return applySignal(ctx, await loadView(tx, deploymentId, now), signals);
       }),
     );
     committed(applied);
     return applied;
+  }
+
+  function apply(deploymentId: string, signal: Signal | Signal[], options: ApplyOptions = {}): Promise<Applied> {
+    const signals = Array.isArray(signal) ? signal : [signal];
+    return applyWith(deploymentId, async (tx, now) => ((await options.before?.(tx, now)) === false ? [] : signals));
+  }
+
+  /**
+   * Jobs' signals, a transaction per deployment at a time: the signals of jobs that settle while
+   * one of their deployment's is being applied wait for it, then go together in the next (six
+   * releases of a phase ending at once are two transactions, not six queued on the row lock,
+   * each holding a connection while it waits). A batch that fails is tried again job by job, so
+   * one job's failure is its own.
+   */
+  interface Settling {
+    job: jobs.Job;
+    outcome: Extract<Outcome, { type: 'signal' }>;
+    done: (error?: unknown) => void;
+  }
+  const settling = new Map<string, Settling[]>();
+
+  function applyJobSignals(items: Settling[]): Promise<Applied> {
+    return applyWith(items[0].outcome.deploymentId, async (tx, now) => {
+      const signals: Signal[] = [];
+      for (const { job, outcome } of items) {
+        // The job is settled before the signal is applied, which may re-arm a timer under its key.
+        if (outcome.again) await jobs.reschedule(tx, job, outcome.again);
+        else await jobs.complete(tx, job);
+        if ((await outcome.before?.(tx, now)) !== false) signals.push(...(Array.isArray(outcome.signal) ? outcome.signal : [outcome.signal]));
+      }
+      return signals;
+    });
+  }
+
+  async function drainSettling(deploymentId: string, first: Settling): Promise<void> {
+    for (let items = [first]; items.length > 0; items = settling.get(deploymentId)!.splice(0)) {
+      try {
+        await applyJobSignals(items);
+        for (const item of items) item.done();
+      } catch (error) {
+        if (items.length === 1) items[0].done(error);
+        else for (const item of items) await applyJobSignals([item]).then(() => item.done(), (e: unknown) => item.done(e));
+      }
+    }
+    settling.delete(deploymentId);
+  }
+
+  function settleSignal(job: jobs.Job, outcome: Extract<Outcome, { type: 'signal' }>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const item: Settling = { job, outcome, done: (error) => (error === undefined ? resolve() : reject(error)) };
+      const waiting = settling.get(outcome.deploymentId);
+      if (waiting) waiting.push(item);
+      else {
+        settling.set(outcome.deploymentId, []);
+        void drainSettling(outcome.deploymentId, item);
+      }
+    });
   }
 
   /** Keeps a running release's lease and lets a stop request abort it. */
@@ -213,14 +272,7 @@ export function createEngine(deps: EngineDeps): Engine {
       case 'leave':
         return;
       case 'signal':
-        await apply(outcome.deploymentId, outcome.signal, {
-          // The job is settled before the signal is applied, which may re-arm a timer under its key.
-          async before(tx, now) {
-            if (outcome.again) await jobs.reschedule(tx, job, outcome.again);
-            else await jobs.complete(tx, job);
-            return outcome.before?.(tx, now);
-          },
-        });
+        return settleSignal(job, outcome);
     }
   }
 
