@@ -11,9 +11,9 @@ import { eventTypeFor, type DeploymentEventData } from '../core/events.ts';
 import type { Queryable } from '../store/db.ts';
 import { isTerminalDeployment } from '../core/lifecycle.ts';
 import { loadCaseContext, loadView, persistMoves, recordPhase, recordScanFindings, requestReleaseStop, setReleaseDetail } from '../store/deployments.ts';
-import { appendEvents, type NewDeploymentEvent } from '../store/events.ts';
+import type { NewDeploymentEvent } from '../store/events.ts';
 import { changeCasesOf, insertChangeCase, moveChangeCase } from '../store/gates.ts';
-import { deleteJobs, enqueue, schedule, unschedule } from '../store/jobs.ts';
+import { deleteJobs, enqueueWithEvents, schedule, unschedule, type NewJob } from '../store/jobs.ts';
 import { acquire, free } from '../store/locks.ts';
 import { expireWorkflowTokens, getWorkflow, insertWorkflow, workflowKey } from '../store/workflows.ts';
 import type { IdGenerator } from '../shared/ids.ts';
@@ -30,9 +30,22 @@ export interface TransitionContext {
   executorMode: 'release' | 'workflow';
 }
 
-/** The context of one application: the events it writes go in one statement at its end. */
+/**
+ * The context of one application: the events it writes and the jobs it enqueues go in one
+ * statement at its end (jobs sooner when another write to the jobs table must come after them).
+ */
 interface Application extends TransitionContext {
   events: NewDeploymentEvent[];
+  jobs: NewJob[];
+}
+
+function enqueue(ctx: Application, job: NewJob): void {
+  ctx.jobs.push(job);
+}
+
+/** Writes the jobs enqueued so far: before a write that must see them (a timer set or removed under a key). */
+async function flushJobs(ctx: Application): Promise<void> {
+  await enqueueWithEvents(ctx.tx, ctx.jobs.splice(0), [], ctx.now);
 }
 
 /** How long a workflow's callback token still works once nothing of its deployment runs (late repeats answer 204). */
@@ -51,7 +64,7 @@ export interface Applied {
 /** Applies `first` to the deployment read (and locked) as `loaded`; null: it does not exist. */
 export async function applySignal(context: TransitionContext, loaded: DeploymentView | null, first: Signal | Signal[]): Promise<Applied> {
   if (!loaded) return { moves: [], view: null, wake: false, stops: false };
-  const ctx: Application = { ...context, events: [] };
+  const ctx: Application = { ...context, events: [], jobs: [] };
   let view = loaded;
   const deploymentId = view.id;
   const moves: Move[] = [];
@@ -78,15 +91,17 @@ export async function applySignal(context: TransitionContext, loaded: Deployment
       switch (effect.type) {
         case 'scan.poll':
           if (workflows) await startWorkflow(ctx, { kind: 'scan', deploymentId, phaseId: null });
-          else await enqueue(ctx.tx, { kind: 'scan.poll', deploymentId, dueAt: ctx.now, dedupeKey: `scan:${deploymentId}` }, ctx.now);
+          else enqueue(ctx, { kind: 'scan.poll', deploymentId, dueAt: ctx.now, dedupeKey: `scan:${deploymentId}` });
           wake = true;
           break;
         case 'scan.check':
           // Due now, whether a poll was waiting for its next turn or not (a scan workflow polls on its own).
+          await flushJobs(ctx);
           await schedule(ctx.tx, { kind: 'scan.poll', deploymentId, payload: { once: workflows }, dueAt: ctx.now, dedupeKey: `scan:${deploymentId}` }, ctx.now);
           wake = true;
           break;
         case 'scan.stop':
+          await flushJobs(ctx);
           await deleteJobs(ctx.tx, deploymentId, 'scan.poll');
           if (workflows) wake = (await stopWorkflow(ctx, deploymentId, workflowKey('scan', deploymentId))) || wake;
           break;
@@ -102,7 +117,7 @@ export async function applySignal(context: TransitionContext, loaded: Deployment
         }
         case 'release.run':
           if (workflows) break; // the phase's workflow runs it (phase.run)
-          await enqueue(ctx.tx, { kind: 'release.run', deploymentId, payload: { releaseId: effect.releaseId }, dueAt: ctx.now, dedupeKey: `run:${effect.releaseId}` }, ctx.now);
+          enqueue(ctx, { kind: 'release.run', deploymentId, payload: { releaseId: effect.releaseId }, dueAt: ctx.now, dedupeKey: `run:${effect.releaseId}` });
           wake = true;
           break;
         case 'phase.run':
@@ -127,19 +142,23 @@ export async function applySignal(context: TransitionContext, loaded: Deployment
           break;
         }
         case 'checks.run':
-          await enqueue(ctx.tx, {
+          enqueue(ctx, {
             kind: 'checks.run', deploymentId, payload: { phaseId: effect.phaseId, round: effect.round, firstAt: ctx.now.toISOString() },
             dueAt: ctx.now, dedupeKey: `checks:${effect.phaseId}:${effect.round}`,
-          }, ctx.now);
+          });
           wake = true;
           break;
         case 'gates.wake': {
           const key = `gates:${effect.phaseId}`;
           if (effect.at) {
             const signal: Signal = { type: 'gates.changed', phaseId: effect.phaseId };
+            await flushJobs(ctx);
             await schedule(ctx.tx, { kind: 'deployment.signal', deploymentId, payload: { signal }, dueAt: effect.at, dedupeKey: key }, ctx.now);
             wake = true;
-          } else await unschedule(ctx.tx, key);
+          } else {
+            await flushJobs(ctx);
+            await unschedule(ctx.tx, key);
+          }
           break;
         }
         case 'changeCase.create':
@@ -157,7 +176,7 @@ export async function applySignal(context: TransitionContext, loaded: Deployment
           const next = await free(ctx.tx, { releaseId: effect.releaseId, service: view.service, target: targetOf(view, effect.releaseId) }, ctx.now);
           if (next) {
             const signal: Signal = { type: 'release.started', releaseId: next.releaseId };
-            await enqueue(ctx.tx, { kind: 'deployment.signal', deploymentId: next.deploymentId, payload: { signal }, dueAt: ctx.now }, ctx.now);
+            enqueue(ctx, { kind: 'deployment.signal', deploymentId: next.deploymentId, payload: { signal }, dueAt: ctx.now });
             wake = true;
           }
           break;
@@ -171,23 +190,23 @@ export async function applySignal(context: TransitionContext, loaded: Deployment
   if (workflows && moves.length > 0 && isTerminalDeployment(view.status) && view.phases.every((p) => p.releases.every((r) => r.status !== 'Deploying'))) {
     await expireWorkflowTokens(ctx.tx, deploymentId, ctx.now, CALLBACK_GRACE_MS);
   }
-  await appendEvents(ctx.tx, ctx.events);
+  await enqueueWithEvents(ctx.tx, ctx.jobs, ctx.events, ctx.now);
   // The other processes are told after the commit (engine.ts): a NOTIFY in the transaction would
   // make every commit wait on PostgreSQL's one notify-queue lock.
   return { moves, view, wake, stops };
 }
 
 /** Records a workflow to run and queues its submission (a repeat is a no-op). */
-async function startWorkflow(ctx: TransitionContext, w: { kind: 'scan' | 'phase'; deploymentId: string; phaseId: string | null }): Promise<void> {
+async function startWorkflow(ctx: Application, w: { kind: 'scan' | 'phase'; deploymentId: string; phaseId: string | null }): Promise<void> {
   const key = await insertWorkflow(ctx.tx, w, ctx.now);
-  await enqueue(ctx.tx, { kind: 'workflow.submit', deploymentId: w.deploymentId, payload: { key }, dueAt: ctx.now, dedupeKey: `wf-submit:${key}` }, ctx.now);
+  enqueue(ctx, { kind: 'workflow.submit', deploymentId: w.deploymentId, payload: { key }, dueAt: ctx.now, dedupeKey: `wf-submit:${key}` });
 }
 
 /** Queues stopping a workflow DCP runs; whether there is one to stop. */
-async function stopWorkflow(ctx: TransitionContext, deploymentId: string, key: string): Promise<boolean> {
+async function stopWorkflow(ctx: Application, deploymentId: string, key: string): Promise<boolean> {
   const workflow = await getWorkflow(ctx.tx, key);
   if (!workflow || workflow.status === 'finished') return false;
-  await enqueue(ctx.tx, { kind: 'workflow.stop', deploymentId, payload: { key }, dueAt: ctx.now, dedupeKey: `wf-stop:${key}` }, ctx.now);
+  enqueue(ctx, { kind: 'workflow.stop', deploymentId, payload: { key }, dueAt: ctx.now, dedupeKey: `wf-stop:${key}` });
   return true;
 }
 
@@ -221,7 +240,7 @@ async function createChangeCase(ctx: Application, view: DeploymentView, phaseId:
     data: { deploymentId: view.id, phaseId, environment: phase.environment, changeCaseId: created.id, queue: created.queue, to: 'new', statusDetail: created.summary },
   });
   if (ctx.changeProvider === 'builtin') return false;
-  await enqueue(ctx.tx, { kind: 'changecase.sync', deploymentId: view.id, payload: { caseId: created.id, action: 'create' }, dueAt: ctx.now, dedupeKey: `case-create:${created.id}` }, ctx.now);
+  enqueue(ctx, { kind: 'changecase.sync', deploymentId: view.id, payload: { caseId: created.id, action: 'create' }, dueAt: ctx.now, dedupeKey: `case-create:${created.id}` });
   return true;
 }
 
@@ -240,7 +259,7 @@ async function closeChangeCases(ctx: Application, view: DeploymentView, outcome:
       data: { deploymentId: view.id, phaseId: c.phaseId, environment: c.environment, changeCaseId: c.id, from: c.status, to: 'closed', statusDetail: comment },
     });
     if (c.provider !== 'builtin') {
-      await enqueue(ctx.tx, { kind: 'changecase.sync', deploymentId: view.id, payload: { caseId: c.id, action: 'close', outcome }, dueAt: ctx.now, dedupeKey: `case-close:${c.id}` }, ctx.now);
+      enqueue(ctx, { kind: 'changecase.sync', deploymentId: view.id, payload: { caseId: c.id, action: 'close', outcome }, dueAt: ctx.now, dedupeKey: `case-close:${c.id}` });
       queued = true;
     }
   }

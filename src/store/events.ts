@@ -32,14 +32,18 @@ export async function appendEvent(tx: Queryable, event: NewDeploymentEvent): Pro
 /** Several events in one statement, in the order given (their `seq`, hence their log order). */
 export async function appendEvents(tx: Queryable, events: readonly NewDeploymentEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.query(
-    `INSERT INTO events (id, type, source, subject, time, deployment_id, data)
+  await tx.query(INSERT_EVENTS, eventValues(events));
+}
+
+/** The insert of `eventValues` ($1 … $6), for a statement that does more (store/jobs.ts `enqueueWithEvents`). */
+export const INSERT_EVENTS = `INSERT INTO events (id, type, source, subject, time, deployment_id, data)
      SELECT e.id, e.type, $1, 'deployments/' || e.deployment_id, e.time, e.deployment_id, e.data
        FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, time, deployment_id, data, n)
-      ORDER BY e.n`,
-    [EVENT_SOURCE, events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.time), events.map((e) => e.data.deploymentId),
-      events.map((e) => JSON.stringify(e.data))],
-  );
+      ORDER BY e.n`;
+
+export function eventValues(events: readonly NewDeploymentEvent[]): unknown[] {
+  return [EVENT_SOURCE, events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.time), events.map((e) => e.data.deploymentId),
+    events.map((e) => JSON.stringify(e.data))];
 }
 
 /**

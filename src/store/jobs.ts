@@ -5,6 +5,7 @@
  * database, to be reset at the next start), and the job runs again — every job is idempotent.
  */
 import type { Queryable } from './db.ts';
+import { INSERT_EVENTS, appendEvents, eventValues, type NewDeploymentEvent } from './events.ts';
 
 /** The NOTIFY channel that wakes every process's workers; the payload `stop` says a release was asked to stop. */
 export const WAKE_CHANNEL = 'dcp_wake';
@@ -44,6 +45,27 @@ export async function enqueue(tx: Queryable, job: NewJob, now: Date): Promise<vo
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING`,
     [job.kind, job.deploymentId, JSON.stringify(job.payload ?? {}), job.dedupeKey ?? null, job.dueAt, now],
   );
+}
+
+/**
+ * Several jobs (each a no-op when its key is enqueued already) and a transaction's events, in one
+ * statement: what a signal's application writes last.
+ */
+export async function enqueueWithEvents(tx: Queryable, list: readonly NewJob[], events: readonly NewDeploymentEvent[], now: Date): Promise<void> {
+  if (list.length === 0) return appendEvents(tx, events);
+  // The jobs' parameters follow the events' (six) when there are events.
+  const base = events.length > 0 ? 6 : 0;
+  const $ = (n: number) => `$${base + n}`;
+  const insertJobs = `INSERT INTO jobs (kind, deployment_id, payload, dedupe_key, due_at, created_at)
+     SELECT j.kind, j.deployment_id, j.payload, j.dedupe_key, j.due_at, ${$(6)}::timestamptz
+       FROM unnest(${$(1)}::text[], ${$(2)}::text[], ${$(3)}::jsonb[], ${$(4)}::text[], ${$(5)}::timestamptz[])
+         WITH ORDINALITY AS j(kind, deployment_id, payload, dedupe_key, due_at, n)
+      ORDER BY j.n
+     ON CONFLICT (dedupe_key) DO NOTHING`;
+  const jobValues = [list.map((j) => j.kind), list.map((j) => j.deploymentId), list.map((j) => JSON.stringify(j.payload ?? {})),
+    list.map((j) => j.dedupeKey ?? null), list.map((j) => j.dueAt), now];
+  if (base === 0) await tx.query(insertJobs, jobValues);
+  else await tx.query(`WITH logged AS (${INSERT_EVENTS}) ${insertJobs}`, [...eventValues(events), ...jobValues]);
 }
 
 /** Sets a timer: the keyed job becomes due at `dueAt`, whether it existed or not. */
