@@ -49,6 +49,7 @@ import { createGateService, type GateService } from './services/gates.ts';
 import { createOidcService, type OidcService } from './services/oidc.ts';
 import { createWebhookService, webhookSinkName, type WebhookService } from './services/webhooks.ts';
 import { createDelivery, type Delivery } from './engine/delivery.ts';
+import { createInstances } from './engine/instances.ts';
 import { createWebhookSink } from './integrations/sinks/webhook.ts';
 import { createSystemService } from './services/system.ts';
 import { createSinkService } from './services/sinks.ts';
@@ -96,6 +97,11 @@ export interface Dcp {
   /** The BuildCompleted consumer on NATS (DCP_NATS_URL), or null. */
   natsBuilds: NatsBuildConsumer | null;
   listen(): Promise<string>;
+  /**
+   * SIGTERM: `/readyz` says 503, nothing new is claimed (builds from NATS included), and work in
+   * flight has until DCP_DRAIN_TIMEOUT to finish; `stop` then hands back what is left.
+   */
+  drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -254,7 +260,7 @@ export function createReleaseDriver(settings: Settings, deps: { clock: Clock; lo
     deps.log.info(`releases with ${settings.helm.bin} upgrade --install, timeout ${settings.helm.timeoutMs} ms`);
     return createHelmReleaseDriver({ bin: settings.helm.bin, timeoutMs: settings.helm.timeoutMs });
   }
-  return createSimulatedReleaseDriver({ clock: deps.clock });
+  return createSimulatedReleaseDriver({ clock: deps.clock, executions: settings.simulatorExecutions ?? undefined });
 }
 
 export async function startDcp(options: DcpOptions): Promise<Dcp> {
@@ -291,6 +297,14 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
 
   const relay = createRelay({ db, log });
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  let kickDelivery: () => void = () => undefined; // the delivery, once it exists
+  const instances = createInstances({
+    db, clock, log, id: owner, host: hostname(), pid: process.pid, heartbeatMs: settings.heartbeatMs,
+    onTakeover: () => {
+      engine.wake();
+      kickDelivery();
+    },
+  });
   const executor = createExecutor(settings, { clock, log });
   const scan = createScanProvider(settings, { clock });
   const engine = createEngine({
@@ -306,6 +320,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   const deployments = createDeploymentService({ db, ids, engine, audit });
   const gates = createGateService({ db, clock, ids, engine, deployments, audit });
   await relay.start();
+  await instances.start(); // before anything is claimed under this owner's name
   await engine.start();
 
   let started = false;
@@ -324,6 +339,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     giveUp: { afterMs: 24 * 3600_000, applies: (sink) => sink.startsWith(WEBHOOK_SINK), handle: (sink, error) => webhooks.disable(sink.slice(WEBHOOK_SINK.length), `failing for a day: ${error}`) },
   });
   relay.subscribe(delivery.kick);
+  kickDelivery = delivery.kick;
   await delivery.start();
   const app = await buildApp(
     {
@@ -342,6 +358,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   );
   started = true;
   const natsBuilds = startNatsBuilds(settings, { deployments, audit, log });
+  let drained: Promise<void> | undefined;
 
   return {
     app, db, engine, delivery, deployments, gates, auth, clock, settings, generatedToken, natsBuilds,
@@ -351,6 +368,18 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       if (address && typeof address === 'object') listeningPort = address.port;
       return url;
     },
+    drain() {
+      drained ??= (async () => {
+        instances.drain();
+        // A build in hand is committed and acked (or nak'ed); no more are taken.
+        await natsBuilds?.stop();
+        const deadline = new Date(clock.now().getTime() + settings.drainMs);
+        const left = await engine.drain(deadline);
+        if (left > 0) log.warn(`drain: ${left} job(s) still in flight after ${settings.drainMs} ms; handing them back`);
+        else log.info('drain: no work in flight');
+      })();
+      return drained;
+    },
     async stop() {
       // First: a build in hand is committed and acked (or nak'ed) while the database is still open.
       await natsBuilds?.stop();
@@ -358,6 +387,8 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       await delivery.stop();
       await bus?.close();
       await engine.stop();
+      // Whatever is still leased under this process's name is free for the other replicas at once.
+      await instances.stop();
       await relay.stop();
       if (!options.db) await db.close();
       opened.unlock();
@@ -375,8 +406,8 @@ async function main(): Promise<void> {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
-      consoleLogger.info(`${signal}: stopping`);
-      dcp.stop().then(() => process.exit(0), (error: Error) => {
+      consoleLogger.info(`${signal}: draining (up to ${settings.drainMs} ms), then stopping`);
+      dcp.drain().then(() => dcp.stop()).then(() => process.exit(0), (error: Error) => {
         consoleLogger.error(error.message);
         process.exit(1);
       });
