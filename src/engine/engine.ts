@@ -143,9 +143,12 @@ export function createEngine(deps: EngineDeps): Engine {
   async function apply(deploymentId: string, signal: Signal | Signal[], options: ApplyOptions = {}): Promise<Applied> {
     const applied = await withRetry(() =>
       deps.db.transaction(async (tx) => {
-        const now = deps.clock.now();
         // Lock order everywhere: the deployment row, then whatever the caller and the signal touch.
         await lockDeployment(tx, deploymentId);
+        // The time of the moves and events: read once the lock is held, so a deployment's history
+        // is in commit order in time too (read before it, a transaction that waited for the lock
+        // wrote times older than those of the one it waited for).
+        const now = deps.clock.now();
         if ((await options.before?.(tx, now)) === false) return { moves: [], view: null, wake: false, stops: false };
         return applySignal({ tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode }, deploymentId, signal);
       }),

@@ -89,16 +89,25 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     ...queryable(pool),
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client has no listener of the pool's: a connection lost between two queries
+      // (the server restarted) would emit an unhandled 'error' and end the process. The error is
+      // kept; the next query fails with it, and the client is discarded, not reused.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(queryable(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (!lost) await client.query('ROLLBACK').catch((e: Error) => (lost = e)); // a client that cannot roll back is broken: discarded
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost ?? undefined);
       }
     },
     async listen(channel, onNotify) {
