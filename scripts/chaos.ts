@@ -251,6 +251,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
 
     // The chaos: kills, and one restart of PostgreSQL, until every submitted deployment ended.
     let restartedPostgres = false;
+    const restarts = new Set<Promise<void>>();
     let nextSample = Date.now();
     const soakEnd = soak ? started + options.minutes! * 60_000 : Infinity;
     for (;;) {
@@ -276,17 +277,22 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
         postgresRestarts++;
         continue;
       }
-      const victim = spare + Math.floor(rand() * (replicaCount - spare));
-      const child = slots[victim];
-      if (!child) continue;
+      // A random replica among those up (one starting again is not up yet); its restart goes on while the next kill comes.
+      const up = slots.map((child, i) => (child && i >= spare ? i : -1)).filter((i) => i >= 0);
+      if (up.length === 0 || slots.filter(Boolean).length < 2) continue; // one replica up at least, to take over
+      const victim = up[Math.floor(rand() * up.length)];
+      const child = slots[victim]!;
       slots[victim] = null;
       await child.kill('SIGKILL');
       deaths.set(child.pid, Date.now());
       kills++;
       log(`kill -9 replica ${victim} (pid ${child.pid}); ${ids.length} submitted, ${remaining} not ended`);
-      await startSlot(victim);
+      restarts.add(startSlot(victim).catch((error: Error) => {
+        violations.push(`replica ${victim} could not be started again: ${error.message}`);
+      }));
     }
     await submitter;
+    await Promise.all(restarts);
 
     // No kills from here: what is left must end on its own.
     const settleEnd = Date.now() + (options.settleMs ?? 90_000);
@@ -306,7 +312,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       slots[i] = null;
     }
 
-    for (const child of all) takeovers += (child.stdout.match(/took over from dead replica/g) ?? []).length;
+    for (const child of all) takeovers += ((child.stdout + child.stderr).match(/took over from dead replica/g) ?? []).length;
     const checked = await checkStoredData(db.current, executionsFile, deaths, ids);
     violations.push(...checked.violations);
     const wallMs = Date.now() - started;
@@ -319,7 +325,8 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     await Promise.allSettled(all.map((child) => child.kill('SIGKILL')));
     await db.current?.close().catch(() => undefined);
     await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (violations.length === 0 || process.env.DCP_CHAOS_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
+    else log(`kept ${dir} (DCP_CHAOS_KEEP=1): the executions in executions.jsonl`);
   }
 }
 

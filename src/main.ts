@@ -320,8 +320,6 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   const deployments = createDeploymentService({ db, ids, engine, audit });
   const gates = createGateService({ db, clock, ids, engine, deployments, audit });
   await relay.start();
-  await instances.start(); // before anything is claimed under this owner's name
-  await engine.start();
 
   let started = false;
   // Where DCP listens, for refusing webhooks that point at DCP itself (the port is known once listening: PORT=0 picks one).
@@ -340,7 +338,6 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   });
   relay.subscribe(delivery.kick);
   kickDelivery = delivery.kick;
-  await delivery.start();
   const app = await buildApp(
     {
       auth, audit, deployments, gates, configImport,
@@ -356,6 +353,12 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     },
     { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT, trustProxy: settings.trustProxy },
   );
+  // Work is claimed only now: building the app blocks the event loop for seconds on a busy
+  // machine, and a replica claiming work and then missing its heartbeats meanwhile had its work
+  // taken over while it ran it (found by the chaos test).
+  await instances.start(); // before anything is claimed under this owner's name
+  await engine.start();
+  await delivery.start();
   started = true;
   const natsBuilds = startNatsBuilds(settings, { deployments, audit, log });
   let drained: Promise<void> | undefined;
@@ -398,21 +401,31 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
 
 async function main(): Promise<void> {
   const settings = readSettings();
-  const dcp = await startDcp({ settings, httpLog: true });
-  const url = await dcp.listen();
-  consoleLogger.info(`DCP ${VERSION} listening on ${url} (app: ${url}/, API docs: ${url}/docs)`);
-  let stopping = false;
+  // Handled from the first moment: a SIGTERM while starting (a rolling update, a replica killed
+  // early) stops the process cleanly once it is up, rather than ending it half-started.
+  const up: { dcp?: Dcp } = {};
+  let stopping: NodeJS.Signals | null = null;
+  const shutdown = (signal: NodeJS.Signals) => {
+    const running = up.dcp;
+    if (!running) return; // once it is up
+    consoleLogger.info(`${signal}: draining (up to ${settings.drainMs} ms), then stopping`);
+    running.drain().then(() => running.stop()).then(() => process.exit(0), (error: Error) => {
+      consoleLogger.error(error.message);
+      process.exit(1);
+    });
+  };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stopping) return;
-      stopping = true;
-      consoleLogger.info(`${signal}: draining (up to ${settings.drainMs} ms), then stopping`);
-      dcp.drain().then(() => dcp.stop()).then(() => process.exit(0), (error: Error) => {
-        consoleLogger.error(error.message);
-        process.exit(1);
-      });
+      stopping = signal;
+      shutdown(signal);
     });
   }
+  const dcp = await startDcp({ settings, httpLog: true });
+  const url = await dcp.listen();
+  up.dcp = dcp;
+  consoleLogger.info(`DCP ${VERSION} listening on ${url} (app: ${url}/, API docs: ${url}/docs)`);
+  if (stopping) shutdown(stopping);
 }
 
 if (import.meta.main) {

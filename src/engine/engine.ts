@@ -159,6 +159,12 @@ export function createEngine(deps: EngineDeps): Engine {
 
   /** Keeps a running release's lease and lets a stop request abort it. */
   async function running<T>(job: jobs.Job, releaseId: string, work: (signal: AbortSignal) => Promise<T>) {
+    // Fenced: a replica taken for dead (stalled past its heartbeat) may come back to jobs it had
+    // claimed; another replica has them now, and running the release here too would run it twice.
+    if (!(await jobs.hold(deps.db, job.id, deps.owner, new Date(deps.clock.now().getTime() + leaseMs)))) {
+      deps.log.warn(`release ${releaseId}: job ${job.id} is no longer this process's (taken over); not running it here`);
+      return { lost: true as const };
+    }
     const controller = new AbortController();
     runningReleases.set(releaseId, controller);
     // A crash lets the lease lapse and the release is re-driven with the same idempotency key.
@@ -168,7 +174,7 @@ export function createEngine(deps: EngineDeps): Engine {
     heartbeats.add(heartbeat);
     try {
       const result = await work(controller.signal);
-      return { result, aborted: controller.signal.aborted, stopping: stopped };
+      return { lost: false as const, result, aborted: controller.signal.aborted, stopping: stopped };
     } finally {
       clearInterval(heartbeat);
       heartbeats.delete(heartbeat);
