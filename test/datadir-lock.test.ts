@@ -13,7 +13,7 @@ import { currentOwner, lockDataDir, ownerAlive, parseLock } from '../src/store/d
 import { freePort, guard, ROOT, spawnChild, startChild, tail, type DcpChild } from './helpers/child.ts';
 import { UNGATED_CONFIG } from './helpers/dcp.ts';
 
-const GUARD_MS = 30_000;
+const GUARD_MS = 60_000; // a PGlite DCP starting on a loaded 2-core machine (the suite runs two files at once)
 const dirs: string[] = [];
 const procs = new Set<ChildProcess>();
 after(() => {
