@@ -329,7 +329,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
         for (const id of m[2].split(', ')) {
           const pid = Number(id.split(':').at(-2));
           const died = deaths.get(pid);
-          if (died === undefined || at < died) falselyDead.add(pid);
+          if (died !== undefined && at < died) falselyDead.add(pid); // a pid unknown here (a start that failed) is not excused
         }
       }
     }
