@@ -27,6 +27,11 @@ export interface PostgresServer {
   url: string;
   /** Stops the server and removes its files. Safe to call more than once. */
   stop(): Promise<void>;
+  /**
+   * A private cluster only: stops the server at once (`pg_ctl stop -m immediate`, as a crash: every
+   * connection is cut) and starts it again on the same port, with its data. Resolves when it is up.
+   */
+  restart?(options?: { downMs?: number }): Promise<void>;
 }
 
 const SERVER_SETTINGS = [
@@ -164,8 +169,9 @@ function postgresUser(): { uid: number; gid: number } {
   }
 }
 
-export async function ensurePostgres(): Promise<PostgresServer> {
-  const given = process.env.DCP_TEST_DATABASE_URL;
+/** The suite's server (DCP_TEST_DATABASE_URL) or a private one; `{ private: true }`: always a private one (a test that restarts it). */
+export async function ensurePostgres(options: { private?: boolean } = {}): Promise<PostgresServer> {
+  const given = options.private ? undefined : process.env.DCP_TEST_DATABASE_URL;
   if (given) {
     log('using the server in DCP_TEST_DATABASE_URL');
     return { url: given, stop: async () => {} };
@@ -215,7 +221,12 @@ export async function ensurePostgres(): Promise<PostgresServer> {
         await run(pgCtl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port}`], asPostgres);
         const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
         log(`PostgreSQL is up at ${url}`);
-        return { url, stop };
+        const restart = async ({ downMs = 0 } = {}): Promise<void> => {
+          await run(pgCtl, ['stop', '-D', dataDir, '-m', 'immediate', '-w'], asPostgres);
+          if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+          await run(pgCtl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port}`], asPostgres);
+        };
+        return { url, stop, restart };
       } catch (error) {
         if (attempt >= 3) {
           let serverLog = '';

@@ -49,6 +49,7 @@ import { createGateService, type GateService } from './services/gates.ts';
 import { createOidcService, type OidcService } from './services/oidc.ts';
 import { createWebhookService, webhookSinkName, type WebhookService } from './services/webhooks.ts';
 import { createDelivery, type Delivery } from './engine/delivery.ts';
+import { createInstances } from './engine/instances.ts';
 import { createWebhookSink } from './integrations/sinks/webhook.ts';
 import { createSystemService } from './services/system.ts';
 import { createSinkService } from './services/sinks.ts';
@@ -96,6 +97,11 @@ export interface Dcp {
   /** The BuildCompleted consumer on NATS (DCP_NATS_URL), or null. */
   natsBuilds: NatsBuildConsumer | null;
   listen(): Promise<string>;
+  /**
+   * SIGTERM: `/readyz` says 503, nothing new is claimed (builds from NATS included), and work in
+   * flight has until DCP_DRAIN_TIMEOUT to finish; `stop` then hands back what is left.
+   */
+  drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -256,7 +262,7 @@ export function createReleaseDriver(settings: Settings, deps: { clock: Clock; lo
     deps.log.info(`releases with ${settings.helm.bin} upgrade --install, timeout ${settings.helm.timeoutMs} ms`);
     return createHelmReleaseDriver({ bin: settings.helm.bin, timeoutMs: settings.helm.timeoutMs });
   }
-  return createSimulatedReleaseDriver({ clock: deps.clock });
+  return createSimulatedReleaseDriver({ clock: deps.clock, executions: settings.simulatorExecutions ?? undefined });
 }
 
 export async function startDcp(options: DcpOptions): Promise<Dcp> {
@@ -293,6 +299,14 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
 
   const relay = createRelay({ db, log });
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  let kickDelivery: () => void = () => undefined; // the delivery, once it exists
+  const instances = createInstances({
+    db, clock, log, id: owner, host: hostname(), pid: process.pid, heartbeatMs: settings.heartbeatMs,
+    onTakeover: () => {
+      engine.wake();
+      kickDelivery();
+    },
+  });
   const executor = createExecutor(settings, { clock, log });
   const scan = createScanProvider(settings, { clock });
   const engine = createEngine({
@@ -308,7 +322,6 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   const deployments = createDeploymentService({ db, ids, engine, audit });
   const gates = createGateService({ db, clock, ids, engine, deployments, audit });
   await relay.start();
-  await engine.start();
 
   let started = false;
   // Where DCP listens, for refusing webhooks that point at DCP itself (the port is known once listening: PORT=0 picks one).
@@ -327,7 +340,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     giveUp: { afterMs: 24 * 3600_000, applies: (sink) => sink.startsWith(WEBHOOK_SINK), handle: (sink, error) => webhooks.disable(sink.slice(WEBHOOK_SINK.length), `failing for a day: ${error}`) },
   });
   relay.subscribe(delivery.kick);
-  await delivery.start();
+  kickDelivery = delivery.kick;
   const app = await buildApp(
     {
       auth, audit, deployments, gates, configImport,
@@ -343,8 +356,15 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     },
     { logger: options.httpLog ? { level: settings.logLevel } : false, version: VERSION, webRoot: WEB_ROOT, trustProxy: settings.trustProxy },
   );
+  // Work is claimed only now: building the app blocks the event loop for seconds on a busy
+  // machine, and a replica claiming work and then missing its heartbeats meanwhile had its work
+  // taken over while it ran it (found by the chaos test).
+  await instances.start(); // before anything is claimed under this owner's name
+  await engine.start();
+  await delivery.start();
   started = true;
   const natsBuilds = startNatsBuilds(settings, { deployments, audit, events, log });
+  let drained: Promise<void> | undefined;
 
   return {
     app, db, engine, delivery, deployments, gates, auth, clock, settings, generatedToken, natsBuilds,
@@ -354,6 +374,18 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       if (address && typeof address === 'object') listeningPort = address.port;
       return url;
     },
+    drain() {
+      drained ??= (async () => {
+        instances.drain();
+        // A build in hand is committed and acked (or nak'ed); no more are taken.
+        await natsBuilds?.stop();
+        const deadline = new Date(clock.now().getTime() + settings.drainMs);
+        const left = await engine.drain(deadline);
+        if (left > 0) log.warn(`drain: ${left} job(s) still in flight after ${settings.drainMs} ms; handing them back`);
+        else log.info('drain: no work in flight');
+      })();
+      return drained;
+    },
     async stop() {
       // First: a build in hand is committed and acked (or nak'ed) while the database is still open.
       await natsBuilds?.stop();
@@ -361,6 +393,8 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       await delivery.stop();
       await bus?.close();
       await engine.stop();
+      // Whatever is still leased under this process's name is free for the other replicas at once.
+      await instances.stop();
       await relay.stop();
       if (!options.db) await db.close();
       opened.unlock();
@@ -370,21 +404,31 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
 
 async function main(): Promise<void> {
   const settings = readSettings();
-  const dcp = await startDcp({ settings, httpLog: true });
-  const url = await dcp.listen();
-  consoleLogger.info(`DCP ${VERSION} listening on ${url} (app: ${url}/, API docs: ${url}/docs)`);
-  let stopping = false;
+  // Handled from the first moment: a SIGTERM while starting (a rolling update, a replica killed
+  // early) stops the process cleanly once it is up, rather than ending it half-started.
+  const up: { dcp?: Dcp } = {};
+  let stopping: NodeJS.Signals | null = null;
+  const shutdown = (signal: NodeJS.Signals) => {
+    const running = up.dcp;
+    if (!running) return; // once it is up
+    consoleLogger.info(`${signal}: draining (up to ${settings.drainMs} ms), then stopping`);
+    running.drain().then(() => running.stop()).then(() => process.exit(0), (error: Error) => {
+      consoleLogger.error(error.message);
+      process.exit(1);
+    });
+  };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stopping) return;
-      stopping = true;
-      consoleLogger.info(`${signal}: stopping`);
-      dcp.stop().then(() => process.exit(0), (error: Error) => {
-        consoleLogger.error(error.message);
-        process.exit(1);
-      });
+      stopping = signal;
+      shutdown(signal);
     });
   }
+  const dcp = await startDcp({ settings, httpLog: true });
+  const url = await dcp.listen();
+  up.dcp = dcp;
+  consoleLogger.info(`DCP ${VERSION} listening on ${url} (app: ${url}/, API docs: ${url}/docs)`);
+  if (stopping) shutdown(stopping);
 }
 
 if (import.meta.main) {

@@ -18,6 +18,12 @@ export interface Settings {
   /** DCP_ARGO_*: the Argo Server workflows are submitted to (required with DCP_EXECUTOR=argo). */
   argo: ArgoSettings | null;
   releaseDriver: 'simulated' | 'helm' | 'cpc';
+  /**
+   * DCP_SIMULATOR_EXECUTIONS (a file; unset: none): the simulated release driver appends a line per
+   * execution it starts and ends, by idempotency key and pid — for tests that run several DCP
+   * processes (the chaos test checks that no release was executed twice).
+   */
+  simulatorExecutions: string | null;
   /** DCP_CPC_TOKEN (a value or `file:PATH`; null: no Authorization header) and DCP_CPC_POLL (default 5s). */
   cpc: { token: string | null; pollMs: number };
   /** DCP_HELM_BIN (default `helm` on PATH) and DCP_HELM_TIMEOUT (helm's --timeout, default 10m). */
@@ -41,6 +47,13 @@ export interface Settings {
   logLevel: string;
   /** How long a worker's claim on a job lasts without renewal (a dead worker's jobs wait this long on PostgreSQL). */
   leaseMs: number;
+  /**
+   * DCP_HEARTBEAT (default 2s): how often this process writes its heartbeat row. A replica silent
+   * for 1.5 heartbeats is taken for dead and its jobs and sink leases are taken over (within 2 heartbeats of a crash).
+   */
+  heartbeatMs: number;
+  /** DCP_DRAIN_TIMEOUT (default 20s): on SIGTERM, how long work in flight may take to finish before it is handed back. */
+  drainMs: number;
   /**
    * DCP_TRUST_PROXY: whether (or which) proxies' X-Forwarded-* headers to believe — `true`, or a
    * comma-separated list of addresses/CIDRs. Behind a TLS-terminating proxy it makes session cookies `Secure`.
@@ -348,6 +361,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     executor: oneOf(issues, 'DCP_EXECUTOR', env.DCP_EXECUTOR || undefined, ['embedded', 'argo'] as const),
     argo: null,
     releaseDriver: oneOf(issues, 'DCP_RELEASE_DRIVER', env.DCP_RELEASE_DRIVER, ['simulated', 'helm', 'cpc'] as const),
+    simulatorExecutions: env.DCP_SIMULATOR_EXECUTIONS || null,
     cpc: {
       token: secretValue(issues, 'DCP_CPC_TOKEN', env.DCP_CPC_TOKEN),
       pollMs: duration(issues, 'DCP_CPC_POLL', env.DCP_CPC_POLL, 5000),
@@ -368,6 +382,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     publicUrl: env.DCP_PUBLIC_URL || defaultPublicUrl(host, port),
     logLevel: env.LOG_LEVEL || 'info',
     leaseMs: Number(env.DCP_LEASE_MS ?? 30_000),
+    heartbeatMs: duration(issues, 'DCP_HEARTBEAT', env.DCP_HEARTBEAT, 2000),
+    drainMs: duration(issues, 'DCP_DRAIN_TIMEOUT', env.DCP_DRAIN_TIMEOUT, 20_000),
     trustProxy: readTrustProxy(env.DCP_TRUST_PROXY),
     sessionIdleMs: duration(issues, 'DCP_SESSION_IDLE', env.DCP_SESSION_IDLE, 12 * 3600_000),
     sessionMaxMs: duration(issues, 'DCP_SESSION_MAX', env.DCP_SESSION_MAX, 7 * 24 * 3600_000),
@@ -383,6 +399,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
   if (!Number.isInteger(settings.leaseMs) || settings.leaseMs < 1000) {
     issues.push({ field: 'DCP_LEASE_MS', message: `must be a number of milliseconds, at least 1000; got "${env.DCP_LEASE_MS}"` });
   }
+  if (settings.heartbeatMs < 100) issues.push({ field: 'DCP_HEARTBEAT', message: `must be at least 100ms; got "${env.DCP_HEARTBEAT}"` });
   if (settings.changeProvider === 'servicenow') {
     const sn = settings.servicenow;
     if (!sn) issues.push({ field: 'DCP_SERVICENOW_URL', message: 'is required when DCP_CHANGE_PROVIDER=servicenow' });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { DeploymentDto } from '../src/store/deployment-reads.ts';
+import { parseLock } from '../src/store/datadir-lock.ts';
 import { api, guard, spawnChild, startChild, stream, tail, type DcpChild, type StreamEvent } from './helpers/child.ts';
 import { build, openTestDb, UNGATED_CONFIG, type Backend } from './helpers/dcp.ts';
 
@@ -203,9 +204,9 @@ describe('DCP as a process', { concurrency: 2 }, () => {
       assert.equal((await fetch(`${first.url}/readyz`)).status, 200, 'the first process still serves');
 
       await first.kill('SIGKILL');
-      assert.equal(readFileSync(lock, 'utf8').trim(), String(first.pid), 'kill -9 leaves its lock behind');
+      assert.equal(parseLock(readFileSync(lock, 'utf8'))?.pid, first.pid, 'kill -9 leaves its lock behind');
       const third = await c.start(env);
-      assert.equal(readFileSync(lock, 'utf8').trim(), String(third.pid), 'the stale lock is taken over');
+      assert.equal(parseLock(readFileSync(lock, 'utf8'))?.pid, third.pid, 'the stale lock is taken over');
       const stopped = await third.kill('SIGTERM');
       assert.equal(stopped.code, 0, `SIGTERM: exit ${JSON.stringify(stopped)}; stderr: ${tail(third.stderr)}`);
       assert.ok(!existsSync(lock), 'a clean stop releases the lock');

@@ -22,7 +22,7 @@
 import type { Clock } from '../core/clock.ts';
 import { PermanentIntegrationError } from '../core/errors.ts';
 import type { Move, Signal } from '../core/decide.ts';
-import { sqlState, type Db, type Queryable } from '../store/db.ts';
+import { MISSED_NOTIFICATIONS, sqlState, type Db, type Queryable } from '../store/db.ts';
 import { loadView, lockDeployment, stopRequestedAmong } from '../store/deployments.ts';
 import * as jobs from '../store/jobs.ts';
 import type { Executor } from '../integrations/executor/port.ts';
@@ -72,6 +72,12 @@ export interface ApplyOptions {
 export interface Engine {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Stops claiming work and waits for the jobs in flight to settle, until `deadline` (then
+   * `stop` abandons the rest, to be handed back). Resolves with how many are still in flight.
+   */
+  drain(deadline: Date): Promise<number>;
+  /** Started and not draining (readiness). */
   readonly running: boolean;
   /** Look for due work now. */
   wake(): void;
@@ -97,11 +103,15 @@ export function createEngine(deps: EngineDeps): Engine {
   const heartbeats = new Set<NodeJS.Timeout>();
   const listeners = new Set<(moves: Move[]) => void>();
   const jobListeners = new Set<(job: Pick<jobs.Job, 'kind' | 'deploymentId' | 'payload' | 'attempts'>, error: string | null) => void>();
+  /** Jobs whose retry could not be written (the database was away): handed back as soon as it is back, not left to their lease. */
+  const unsettled = new Map<string, { job: jobs.Job; at: Date; error: string }>();
   let wakeController = new AbortController();
   let dirty = true;
   /** Some release may have been asked to stop: look among the ones running here. */
   let stopsRequested = true;
   let stopped = true;
+  /** SIGTERM: claim nothing more (stop requests for releases in flight are still looked at). */
+  let draining = false;
   let loopDone: Promise<void> = Promise.resolve();
   let unlisten: (() => Promise<void>) | undefined;
   let transitions = 0;
@@ -157,14 +167,17 @@ export function createEngine(deps: EngineDeps): Engine {
   async function applyWith(deploymentId: string, prepare: (tx: Queryable, now: Date) => Promise<Signal[]>): Promise<Applied> {
     const applied = await withRetry(() =>
       deps.db.transaction(async (tx) => {
-        const now = deps.clock.now();
-        const ctx = { tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode };
         // Lock order everywhere: the deployment row, then whatever the caller and the signal touch.
         // The lock is a statement of its own: a statement that waited for a row lock still reads
         // the other tables as of its start (READ COMMITTED), so the view is read after it.
         await lockDeployment(tx, deploymentId);
+        // The time of the moves and events: read once the lock is held, so a deployment's history
+        // is in commit order in time too (read before it, a transaction that waited for the lock
+        // wrote times older than those of the one it waited for).
+        const now = deps.clock.now();
         const signals = await prepare(tx, now);
         if (signals.length === 0) return { moves: [], view: null, wake: false, stops: false };
+        const ctx = { tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode };
         return applySignal(ctx, await loadView(tx, deploymentId, now), signals);
       }),
     );
@@ -231,6 +244,12 @@ export function createEngine(deps: EngineDeps): Engine {
 
   /** Keeps a running release's lease and lets a stop request abort it. */
   async function running<T>(job: jobs.Job, releaseId: string, work: (signal: AbortSignal) => Promise<T>) {
+    // Fenced: a replica taken for dead (stalled past its heartbeat) may come back to jobs it had
+    // claimed; another replica has them now, and running the release here too would run it twice.
+    if (!(await jobs.hold(deps.db, job.id, deps.owner, new Date(deps.clock.now().getTime() + leaseMs)))) {
+      deps.log.warn(`release ${releaseId}: job ${job.id} is no longer this process's (taken over); not running it here`);
+      return { lost: true as const };
+    }
     const controller = new AbortController();
     runningReleases.set(releaseId, controller);
     // A crash lets the lease lapse and the release is re-driven with the same idempotency key.
@@ -240,7 +259,7 @@ export function createEngine(deps: EngineDeps): Engine {
     heartbeats.add(heartbeat);
     try {
       const result = await work(controller.signal);
-      return { result, aborted: controller.signal.aborted, stopping: stopped };
+      return { lost: false as const, result, aborted: controller.signal.aborted, stopping: stopped };
     } finally {
       clearInterval(heartbeat);
       heartbeats.delete(heartbeat);
@@ -295,7 +314,8 @@ export function createEngine(deps: EngineDeps): Engine {
       const message = error instanceof Error ? error.message : String(error);
       failure = message;
       deps.log.warn(`job ${job.kind} ${job.id} failed (attempt ${job.attempts}), retrying in ${delay} ms: ${message}`);
-      await jobs.reschedule(deps.db, job, new Date(deps.clock.now().getTime() + delay), message).catch(() => undefined);
+      const at = new Date(deps.clock.now().getTime() + delay);
+      await jobs.reschedule(deps.db, job, at, message).catch(() => unsettled.set(`${job.id}:${job.generation}`, { job, at, error: message }));
     } finally {
       jobsRun++;
       for (const listener of jobListeners) listener(job, failure);
@@ -314,11 +334,15 @@ export function createEngine(deps: EngineDeps): Engine {
     while (!stopped) {
       try {
         dirty = false;
+        for (const [key, { job, at, error }] of unsettled) {
+          await jobs.reschedule(deps.db, job, at, error);
+          unsettled.delete(key);
+        }
         if (stopsRequested) {
           stopsRequested = false;
           await stopRequested();
         }
-        const room = maxInFlight - inFlight.size;
+        const room = draining ? 0 : maxInFlight - inFlight.size;
         if (room > 0) {
           const claimed = await deps.db.transaction((tx) =>
             jobs.claim(tx, { owner: deps.owner, now: deps.clock.now(), leaseMs, limit: Math.min(room, 64) }),
@@ -344,13 +368,14 @@ export function createEngine(deps: EngineDeps): Engine {
     async start() {
       if (!stopped) return;
       stopped = false;
+      draining = false;
       if (deps.db.kind === 'pglite') {
         // One process per embedded database: every lease left is from a process that died.
         const reset = await jobs.resetLeases(deps.db);
         if (reset > 0) deps.log.info(`resumed ${reset} job(s) left running by the previous process`);
       }
       unlisten = await deps.db.listen(jobs.WAKE_CHANNEL, (payload) => {
-        if (payload === jobs.STOP_PAYLOAD) stopsRequested = true;
+        if (payload === jobs.STOP_PAYLOAD || payload === MISSED_NOTIFICATIONS) stopsRequested = true;
         wake();
       });
       loopDone = loop();
@@ -368,8 +393,19 @@ export function createEngine(deps: EngineDeps): Engine {
       heartbeats.clear();
       await Promise.race([Promise.allSettled(inFlight.values()), new Promise((r) => setTimeout(r, 100))]);
     },
+    async drain(deadline) {
+      draining = true;
+      wake();
+      const stop = new AbortController();
+      const timeUp = deps.clock.sleepUntil(deadline, stop.signal);
+      while (inFlight.size > 0 && deps.clock.now() < deadline) {
+        await Promise.race([Promise.allSettled(inFlight.values()), timeUp]);
+      }
+      stop.abort();
+      return inFlight.size;
+    },
     get running() {
-      return !stopped;
+      return !stopped && !draining;
     },
     wake,
     apply,

@@ -2,10 +2,12 @@
  * The outbox relay: positions committed events in commit order (store/events.ts) and tells the
  * sinks — today the event log readers and the live stream, in this process and, through NOTIFY,
  * in the others sharing the database. Kicked after every commit that wrote events; a slow sweep
- * catches events whose writer died between commit and kick.
+ * catches events whose writer died between commit and kick, and events another process positioned
+ * whose NOTIFY never came (it died between its relay's commit and the notify).
  */
 import type { Db } from '../store/db.ts';
 import { EVENTS_CHANNEL, RELAY_BATCH, notifyEventReaders, relay } from '../store/events.ts';
+import { lastPosition } from '../store/sinks.ts';
 import type { Logger } from '../shared/logger.ts';
 
 export interface Relay {
@@ -21,9 +23,12 @@ export interface Relay {
 export function createRelay(deps: { db: Db; log: Logger; sweepMs?: number }): Relay {
   const listeners = new Set<() => void>();
   let running: Promise<void> | null = null;
+  let swept = false;
   let again = false;
   let sweep: NodeJS.Timeout | undefined;
   let unlisten: (() => Promise<void>) | undefined;
+  /** The newest position this process has told its listeners about (or seen positioned). */
+  let told = 0;
 
   const notify = () => {
     for (const listener of listeners) listener();
@@ -38,6 +43,12 @@ export function createRelay(deps: { db: Db; log: Logger; sweepMs?: number }): Re
       if (moved > 0) {
         await notifyEventReaders(deps.db);
         notify();
+      }
+      if (swept) {
+        swept = false;
+        const newest = await lastPosition(deps.db);
+        if (newest > told && moved === 0) notify();
+        told = Math.max(told, newest);
       }
     } while (again);
   }
@@ -58,7 +69,10 @@ export function createRelay(deps: { db: Db; log: Logger; sweepMs?: number }): Re
     async start() {
       unlisten = await deps.db.listen(EVENTS_CHANNEL, notify);
       kick();
-      sweep = setInterval(kick, deps.sweepMs ?? 5000);
+      sweep = setInterval(() => {
+        swept = true;
+        kick();
+      }, deps.sweepMs ?? 5000);
       sweep.unref();
     },
     async stop() {

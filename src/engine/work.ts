@@ -68,8 +68,11 @@ export interface WorkDeps {
   scanPollMs: number;
   /** With a workflow executor: where workflows call back, and how often DCP reads a running one. */
   workflows: { callbackUrl: string; reconcileMs: number };
-  /** Runs a release under the engine's care (its lease kept, abortable by a stop request). */
-  running<T>(job: jobs.Job, releaseId: string, work: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; aborted: boolean; stopping: boolean }>;
+  /**
+   * Runs a release under the engine's care (its lease kept, abortable by a stop request); `lost`
+   * (not run at all) when the job's lease is no longer this process's (it was taken for dead).
+   */
+  running<T>(job: jobs.Job, releaseId: string, work: (signal: AbortSignal) => Promise<T>): Promise<{ lost: true } | { lost: false; result: T; aborted: boolean; stopping: boolean }>;
 }
 
 const later = (deps: WorkDeps, ms: number): Date => new Date(deps.clock.now().getTime() + ms);
@@ -116,7 +119,7 @@ export function createRunners(deps: WorkDeps): Record<jobs.JobKind, JobRunner> {
         if (work.stopRequested) return finished('Cancelled', 'Stopped before it touched the target');
         const executor = deps.executor;
         if (executor.mode !== 'release') return { type: 'done' }; // a job left from before the executor changed: the phase's workflow runs it
-        const { result, aborted, stopping } = await deps.running(job, releaseId, (signal) =>
+        const ran = await deps.running(job, releaseId, (signal) =>
           executor.run(
             {
               releaseId, deploymentId: work.deploymentId, idempotencyKey: `release:${releaseId}`, startedAt: work.startedAt,
@@ -125,6 +128,8 @@ export function createRunners(deps: WorkDeps): Record<jobs.JobKind, JobRunner> {
             signal,
           ),
         );
+        if (ran.lost) return { type: 'leave' }; // another replica has it now
+        const { result, aborted, stopping } = ran;
         if (stopping && !aborted) return { type: 'leave' };
         return finished(result.outcome, result.detail);
       },

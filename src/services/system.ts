@@ -1,6 +1,6 @@
 /**
- * What the process says about itself: readiness (migrated, config loaded, engine running,
- * database reachable) and Prometheus metrics. Public routes serve both; neither names a deployment.
+ * What the process says about itself: readiness (migrated, config loaded, engine running and
+ * not draining, database reachable) and Prometheus metrics. Public routes serve both; neither names a deployment.
  */
 import type { Clock } from '../core/clock.ts';
 import { DEPLOYMENT_STATUSES } from '../core/types.ts';
@@ -9,6 +9,7 @@ import { latestImport } from '../store/catalog.ts';
 import type { Db } from '../store/db.ts';
 import { storeCounts } from '../store/metrics.ts';
 import { isMigrated } from '../store/migrate.ts';
+import { listInstances } from '../store/instances.ts';
 import { lastPosition, listCursors } from '../store/sinks.ts';
 
 export const READINESS_CHECKS = ['started', 'engine', 'database', 'migrated', 'config'] as const;
@@ -39,6 +40,18 @@ async function sinkLines(db: Db): Promise<string[]> {
     '# HELP dcp_sink_delivered_total Events delivered to a sink.',
     '# TYPE dcp_sink_delivered_total counter',
     ...cursors.map((c) => `dcp_sink_delivered_total${label(c.name)} ${c.delivered}`),
+  ];
+}
+
+/** The DCP processes sharing the database, by whether they are draining (a SIGTERM). */
+async function instanceLines(db: Db): Promise<string[]> {
+  const instances = await listInstances(db);
+  const draining = instances.filter((i) => i.draining).length;
+  return [
+    '# HELP dcp_instances DCP processes with a heartbeat in the database (replicas), live or draining.',
+    '# TYPE dcp_instances gauge',
+    `dcp_instances{state="live"} ${instances.length - draining}`,
+    `dcp_instances{state="draining"} ${draining}`,
   ];
 }
 
@@ -81,6 +94,7 @@ export function createSystemService(deps: { db: Db; clock: Clock; engine: Engine
         '# TYPE dcp_events_unrelayed gauge',
         `dcp_events_unrelayed ${counts.unrelayedEvents}`,
         ...(await sinkLines(db)),
+        ...(await instanceLines(db)),
       ];
       return `${lines.join('\n')}\n`;
     },

@@ -16,10 +16,17 @@ export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Subscribe to NOTIFY on `channel` (cross-process wake-ups). Returns an unsubscribe. */
+  /**
+   * Subscribe to NOTIFY on `channel` (cross-process wake-ups). Returns an unsubscribe. When the
+   * listening connection was lost and is back, `onNotify` is called once with
+   * `MISSED_NOTIFICATIONS`: anything may have been sent meanwhile.
+   */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+/** The payload a listener gets once its connection is back after a loss (notifications may have been missed). */
+export const MISSED_NOTIFICATIONS = '\u0000missed';
 
 /** SQLSTATE of the error, if it came from PostgreSQL. */
 export function sqlState(error: unknown): string | undefined {

@@ -115,6 +115,15 @@ export async function renew(q: Queryable, id: number, owner: string, until: Date
   await q.query('UPDATE jobs SET locked_until = $3 WHERE id = $1 AND locked_by = $2', [id, owner, until]);
 }
 
+/**
+ * Extends the lease of a job about to be worked on, if this owner still holds it: false when it
+ * was taken over meanwhile (this process was taken for dead): then it must not run it.
+ */
+export async function hold(q: Queryable, id: number, owner: string, until: Date): Promise<boolean> {
+  const rows = await q.query('UPDATE jobs SET locked_until = $3 WHERE id = $1 AND locked_by = $2 RETURNING 1', [id, owner, until]);
+  return rows.length > 0;
+}
+
 /** Removes a finished job, unless it was re-armed meanwhile (then the new arming stands). */
 export async function complete(tx: Queryable, job: Pick<Job, 'id' | 'generation'>): Promise<void> {
   await tx.query('DELETE FROM jobs WHERE id = $1 AND generation = $2', [job.id, job.generation]);

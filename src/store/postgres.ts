@@ -3,7 +3,7 @@
  * processes may share one database; everything they coordinate on is in it.
  */
 import pg from 'pg';
-import type { Db, Queryable } from './db.ts';
+import { MISSED_NOTIFICATIONS, type Db, type Queryable } from './db.ts';
 
 const INT8 = 20;
 const types = {
@@ -34,8 +34,61 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   // An idle client that loses its server emits 'error' on the pool; log it instead of crashing.
   pool.on('error', (error) => console.error(`postgres pool: ${error.message}`));
   await pool.query('SELECT 1');
-  let listener: pg.Client | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
+  /**
+   * The one connection that LISTENs. When it is lost (the server restarted, a network cut) it is
+   * made again, with backoff, and LISTENs on every channel again; then every handler is called
+   * once, since notifications sent while it was away are lost (a handler only wakes a reader up).
+   */
+  let connected: pg.Client | undefined;
+  let connecting: Promise<void> | undefined;
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  function connectListener(): Promise<void> {
+    connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: url });
+      let lost = false;
+      const onLost = (error?: Error) => {
+        if (lost) return;
+        lost = true;
+        if (connected === client) connected = undefined;
+        client.end().catch(() => undefined);
+        if (closed) return;
+        if (error) console.error(`postgres listener: ${error.message}; reconnecting`);
+        scheduleReconnect(250);
+      };
+      client.on('error', onLost);
+      client.on('end', () => onLost());
+      client.on('notification', (message) => {
+        for (const handler of handlers.get(message.channel) ?? []) handler(message.payload ?? '');
+      });
+      try {
+        await client.connect();
+        for (const channel of handlers.keys()) await client.query(`LISTEN "${channel.replaceAll('"', '')}"`);
+      } catch (error) {
+        onLost(error as Error);
+        throw error;
+      }
+      connected = client;
+    })().finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  }
+
+  /** Tries again every `delayMs` until it is back (a failed try schedules the next one itself). */
+  function scheduleReconnect(delayMs: number): void {
+    if (closed || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      connectListener().then(() => {
+        // Notifications sent while the listener was away are lost: every handler is told once.
+        for (const set of handlers.values()) for (const handler of set) handler(MISSED_NOTIFICATIONS);
+      }, () => undefined);
+    }, delayMs);
+    retryTimer.unref();
+  }
 
   const queryable = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T>(text: string, values: unknown[] = []) {
@@ -53,40 +106,45 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     ...queryable(pool),
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client has no listener of the pool's: a connection lost between two queries
+      // (the server restarted) would emit an unhandled 'error' and end the process. The error is
+      // kept; the next query fails with it, and the client is discarded, not reused.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(queryable(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (!lost) await client.query('ROLLBACK').catch((e: Error) => (lost = e)); // a client that cannot roll back is broken: discarded
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost ?? undefined);
       }
     },
     async listen(channel, onNotify) {
-      if (!listener) {
-        listener = new pg.Client({ connectionString: url });
-        listener.on('error', (error) => console.error(`postgres listener: ${error.message}`));
-        listener.on('notification', (message) => {
-          for (const handler of handlers.get(message.channel) ?? []) handler(message.payload ?? '');
-        });
-        await listener.connect();
-      }
       let set = handlers.get(channel);
       if (!set) {
         set = new Set();
         handlers.set(channel, set);
-        await listener.query(`LISTEN "${channel.replaceAll('"', '')}"`);
+        if (connected) await connected.query(`LISTEN "${channel.replaceAll('"', '')}"`);
       }
       set.add(onNotify);
+      if (!connected) await connectListener();
+      const handlers_ = set;
       return async () => {
-        set.delete(onNotify);
+        handlers_.delete(onNotify);
       };
     },
     async close() {
-      await listener?.end().catch(() => undefined);
+      closed = true;
+      clearTimeout(retryTimer);
+      await connected?.end().catch(() => undefined);
       await pool.end();
     },
   };

@@ -6,14 +6,32 @@
  * A simulated release spends its first fifth preparing (nothing touched yet: a stop then ends it
  * `Cancelled`) and the rest applying (a stop is too late: it runs to its real outcome), counted
  * from when the release started. Time comes from the injected clock. A repeated idempotency key joins the release already running.
+ *
+ * With `executions` (DCP_SIMULATOR_EXECUTIONS, a file), every execution is recorded there, one JSON
+ * line when it starts and one when it ends — `{ event, key, pid, at, outcome? }` — appended (so
+ * several processes may share the file): tests see which process ran which release, and when.
  */
+import { appendFileSync } from 'node:fs';
 import type { Clock } from '../../core/clock.ts';
 import type { ReleaseDriver, ReleaseRequest, ReleaseResult } from './port.ts';
 
 export const DEFAULT_RELEASE_MS = 1500;
 
-export function createSimulatedReleaseDriver(deps: { clock: Clock }): ReleaseDriver {
+export interface SimulatedExecution {
+  event: 'start' | 'end';
+  /** The idempotency key. */
+  key: string;
+  pid: number;
+  /** Milliseconds since the epoch, on the injected clock. */
+  at: number;
+  outcome?: ReleaseResult['outcome'];
+}
+
+export function createSimulatedReleaseDriver(deps: { clock: Clock; executions?: string }): ReleaseDriver {
   const running = new Map<string, Promise<ReleaseResult>>();
+  const record = (entry: Omit<SimulatedExecution, 'pid' | 'at'>) => {
+    if (deps.executions) appendFileSync(deps.executions, `${JSON.stringify({ ...entry, pid: process.pid, at: deps.clock.now().getTime() })}\n`);
+  };
 
   async function run(request: ReleaseRequest, signal: AbortSignal): Promise<ReleaseResult> {
     const annotations = request.artifact.annotations ?? {};
@@ -38,7 +56,14 @@ export function createSimulatedReleaseDriver(deps: { clock: Clock }): ReleaseDri
     release(request, signal) {
       let result = running.get(request.idempotencyKey);
       if (!result) {
-        result = run(request, signal).finally(() => running.delete(request.idempotencyKey));
+        const key = request.idempotencyKey;
+        record({ event: 'start', key });
+        result = run(request, signal)
+          .then((r) => {
+            record({ event: 'end', key, outcome: r.outcome });
+            return r;
+          })
+          .finally(() => running.delete(key));
         running.set(request.idempotencyKey, result);
       }
       return result;
