@@ -43,6 +43,11 @@ import { createAuditService, type AuditService } from './services/audit.ts';
 import { createAuthService, type AuthService } from './services/auth.ts';
 import { createCatalogService } from './services/catalog.ts';
 import { createConfigImportService } from './services/config-import.ts';
+import { createCatalogSyncService, type CatalogSyncService } from './services/catalog-sync.ts';
+import { createBackstageCatalogSource } from './integrations/catalog/backstage.ts';
+import { createGitHubCatalogSource } from './integrations/catalog/github.ts';
+import type { CatalogSource } from './core/catalog.ts';
+import { getHttpCache, putHttpCache } from './store/catalog-sources.ts';
 import { createDeploymentService, type DeploymentService } from './services/deployments.ts';
 import { createEventService } from './services/events.ts';
 import { createGateService, type GateService } from './services/gates.ts';
@@ -95,6 +100,8 @@ export interface Dcp {
   generatedToken: string | null;
   /** The BuildCompleted consumer on NATS (DCP_NATS_URL), or null. */
   natsBuilds: NatsBuildConsumer | null;
+  /** The catalog sources' sync (DCP_BACKSTAGE_*, DCP_GITHUB_*). */
+  catalogSync: CatalogSyncService;
   listen(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -219,6 +226,28 @@ export function slackSink(settings: Settings, deps: { db: Db; clock: Clock; log:
   return createSlackSink({ token: slack.token, apiUrl: slack.apiUrl, context, log: deps.log });
 }
 
+/**
+ * The external catalog sources, highest precedence first: Backstage (DCP_BACKSTAGE_URL), then
+ * GitHub (DCP_GITHUB_ORG); the config folder ranks after them (docs/decisions.md).
+ */
+export function catalogSources(settings: Settings, deps: { db: Db; clock: Clock; log: Logger }): CatalogSource[] {
+  const sources: CatalogSource[] = [];
+  const { backstage, github } = settings.catalog;
+  if (backstage) {
+    deps.log.info(`catalog: Backstage at ${backstage.url} (services: ${backstage.filter})`);
+    sources.push(createBackstageCatalogSource({ url: backstage.url, token: backstage.token, filter: backstage.filter }));
+  }
+  if (github) {
+    deps.log.info(`catalog: GitHub organisation ${github.org} at ${github.url}`);
+    sources.push(createGitHubCatalogSource({
+      url: github.url, token: github.token, org: github.org, clock: deps.clock,
+      cache: { get: (url) => getHttpCache(deps.db, 'github', url), put: (url, etag, body) => putHttpCache(deps.db, 'github', url, etag, body) },
+      onRateLimit: (until) => deps.log.warn(`catalog: GitHub's rate limit is spent; waiting until ${until.toISOString()}`),
+    }));
+  }
+  return sources;
+}
+
 /** BuildCompleted events from NATS (DCP_NATS_BUILDS_SUBJECT) into the same intake as POST /api/v1/builds. */
 function startNatsBuilds(settings: Settings, deps: { deployments: DeploymentService; audit: AuditService; log: Logger }): NatsBuildConsumer | null {
   const nats = settings.nats;
@@ -289,6 +318,9 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     log.error(`the config in ${settings.configDir} is invalid; running with the previous import: ${error.message}`);
   }
 
+  const catalogSync = createCatalogSyncService({ db, clock, audit, log, sources: catalogSources(settings, { db, clock, log }), everyMs: settings.catalog.syncMs });
+  await catalogSync.start();
+
   const relay = createRelay({ db, log });
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const executor = createExecutor(settings, { clock, log });
@@ -327,7 +359,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   await delivery.start();
   const app = await buildApp(
     {
-      auth, audit, deployments, gates, configImport,
+      auth, audit, deployments, gates, configImport, catalogSync,
       catalog: createCatalogService({ db, clock, audit }),
       events: createEventService({ db, relay }),
       system: createSystemService({ db, clock, engine, started: () => started }),
@@ -344,7 +376,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   const natsBuilds = startNatsBuilds(settings, { deployments, audit, log });
 
   return {
-    app, db, engine, delivery, deployments, gates, auth, clock, settings, generatedToken, natsBuilds,
+    app, db, engine, delivery, deployments, gates, auth, clock, settings, generatedToken, natsBuilds, catalogSync,
     async listen() {
       const url = await app.listen({ port: settings.port, host: settings.host });
       const address = app.server.address();
@@ -355,6 +387,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       // First: a build in hand is committed and acked (or nak'ed) while the database is still open.
       await natsBuilds?.stop();
       await app.close();
+      await catalogSync.stop();
       await delivery.stop();
       await bus?.close();
       await engine.stop();

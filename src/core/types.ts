@@ -16,6 +16,7 @@
  *
  * This module is pure data: no I/O, no clock.
  */
+import type { Origin, Provenance, ServiceOwner } from './catalog.ts';
 
 export const DEPLOYMENT_STATUSES = ['Pending', 'Scanning', 'Scanned', 'InProgress', 'Completed', 'Failed', 'Cancelled'] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
@@ -108,6 +109,10 @@ export interface Team {
   slack: { workspace?: string; channel?: string };
   changeCaseQueue: string;
   members: string[];
+  /** Where each fact came from (catalog sources, contract §12); set once imported. */
+  provenance?: Provenance;
+  /** Where the config folder's reader found it. */
+  origin?: Origin;
 }
 
 export interface Service {
@@ -116,6 +121,12 @@ export interface Service {
   isGov: boolean;
   lifecycle?: string;
   annotations: Record<string, string>;
+  /** How the owning team was found (catalog sources); absent: `team` as written. */
+  owner?: ServiceOwner;
+  /** When the service left every catalog source (ISO time); absent: in a source. Retired services are not built. */
+  retiredAt?: string;
+  provenance?: Provenance;
+  origin?: Origin;
 }
 
 /** Everything one import of the config folder yields; validated as a whole. */
@@ -126,6 +137,7 @@ export interface User {
   displayName?: string;
   /** The groups (teams among them) the person belongs to: `memberOf`, and the teams listing them. */
   groups: string[];
+  origin?: Origin;
 }
 
 export interface ConfigSnapshot {
