@@ -153,7 +153,8 @@ describe('loadConfigFolder: valid fixtures', () => {
       name: 'payments', slack: {}, changeCaseQueue: 'payments', members: ['alice'],
       origin: { source: 'config', ref: 'group:default/payments', file: 'catalog/teams.yaml', line: 1, editUrl: null },
     }]);
-    assert.deepEqual(config.services, [{ name: 'payments-api', team: 'payments', isGov: false, annotations: {} }]);
+    assert.deepEqual(config.services.map(({ origin: _, ...s }) => s), [{ name: 'payments-api', team: 'payments', isGov: false, annotations: {} }]);
+    assert.deepEqual(config.services[0].origin, { source: 'config', ref: 'component:default/payments-api', file: 'catalog/services.yaml', line: 1, editUrl: null });
   });
 
   test('a missing catalog/ folder yields no teams or services', async () => {

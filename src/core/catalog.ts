@@ -22,20 +22,10 @@
  * user's first `memberOf` that is a known team, and the service says the team was derived. An
  * owner found in no source leaves the service "owner unknown": imported, listed, not buildable.
  */
-import type { Service, Team, User } from './types.ts';
+import type { Origin, Provenance, Service, ServiceOwner, Team, User } from './types.ts';
 
-/** Where one fact came from, and where to correct it. */
-export interface Origin {
-  /** The source's name: `config`, `backstage`, `github`. */
-  source: string;
-  /** The entity ref, `kind:namespace/name` (lower-case kind), or the file for a GOV marking. */
-  ref: string;
-  /** The file that holds it (config folder path, or `repo/catalog-info.yaml`), when known. */
-  file?: string;
-  line?: number;
-  /** Where a person corrects it: the Backstage entity page, the file on GitHub; null when there is no page (the config folder: `file`). */
-  editUrl: string | null;
-}
+export type { Origin, OwnerStatus, Provenance, ServiceOwner } from './types.ts';
+
 
 export interface EntityRef {
   kind: string;
@@ -159,19 +149,6 @@ export function personName(namespace: string, name: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // The merge.
-
-export type OwnerStatus = 'resolved' | 'derived' | 'unknown';
-
-export interface ServiceOwner {
-  /** `spec.owner` as the source wrote it. */
-  ref: string;
-  status: OwnerStatus;
-  /** For `derived`: the user whose first team it is (`user:default/guest`). */
-  via?: string;
-}
-
-/** Where each fact of a team or service came from, by field (`entity`, `team`, `isGov`, `slack`, …). */
-export type Provenance = Record<string, Origin>;
 
 export interface MergedTeam extends Team {
   provenance: Provenance;

@@ -16,7 +16,6 @@
  *
  * This module is pure data: no I/O, no clock.
  */
-import type { Origin, Provenance, ServiceOwner } from './catalog.ts';
 
 export const DEPLOYMENT_STATUSES = ['Pending', 'Scanning', 'Scanned', 'InProgress', 'Completed', 'Failed', 'Cancelled'] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
@@ -102,6 +101,34 @@ export interface EnvironmentPolicy {
   windows?: WindowSpec[];
   bakeTime?: { environment: string; durationMs: number };
 }
+
+// Catalog provenance (contract §12; core/catalog.ts merges the sources).
+
+/** Where one fact came from, and where to correct it. */
+export interface Origin {
+  /** The source's name: `config`, `backstage`, `github`. */
+  source: string;
+  /** The entity ref, `kind:namespace/name` (lower-case kind), or the file for a GOV marking. */
+  ref: string;
+  /** The file that holds it (config folder path, or `repo/catalog-info.yaml`), when known. */
+  file?: string;
+  line?: number;
+  /** Where a person corrects it: the Backstage entity page, the file on GitHub; null when there is no page (the config folder: `file`). */
+  editUrl: string | null;
+}
+
+export type OwnerStatus = 'resolved' | 'derived' | 'unknown';
+
+export interface ServiceOwner {
+  /** `spec.owner` as the source wrote it. */
+  ref: string;
+  status: OwnerStatus;
+  /** For `derived`: the user whose first team it is (`user:default/guest`). */
+  via?: string;
+}
+
+/** Where each fact of a team or service came from, by field (`entity`, `team`, `isGov`, `slack`, …). */
+export type Provenance = Record<string, Origin>;
 
 export interface Team {
   name: string;
