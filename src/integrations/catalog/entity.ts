@@ -33,7 +33,8 @@ class Bad extends Error {
   readonly field: string;
   constructor(field: string, reason: string) {
     super(reason);
-    this.field = field;
+    // An annotation's key is the source's text: a field is shown at most 200 characters.
+    this.field = field.length > 200 ? `${field.slice(0, 200)}…` : field;
   }
 }
 
