@@ -13,6 +13,7 @@ const NAV = [
   { to: '/teams', label: 'Teams', active: (p: string) => p.startsWith('/teams') || p.startsWith('/services') },
   { to: '/freezes', label: 'Freezes', active: (p: string) => p.startsWith('/freezes') },
   { to: '/targets', label: 'Targets', active: (p: string) => p.startsWith('/targets') },
+  { to: '/catalog', label: 'Catalog', active: (p: string) => p.startsWith('/catalog') },
   { to: '/tokens', label: 'Tokens', active: (p: string) => p.startsWith('/tokens') },
   // The audit trail and webhooks are for admins (the API refuses anyone else): only they see the links.
   { to: '/audit', label: 'Audit', active: (p: string) => p.startsWith('/audit'), admin: true },
