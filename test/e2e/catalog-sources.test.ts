@@ -32,7 +32,8 @@ describe('catalog sources in the app', () => {
   });
 
   test('the Catalog page: each source, its last sync, what changed, the entity it skipped and where to fix it', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Catalog' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teams' }).click();
+    await page.getByRole('main').getByRole('link', { name: 'Catalog', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/catalog');
     const backstage = page.getByRole('region', { name: /Backstage/ });
     await backstage.getByText('some entities skipped').waitFor();

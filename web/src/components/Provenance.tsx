@@ -3,10 +3,14 @@
  * correct it there — the Backstage entity page, the file on GitHub — or, for the config folder,
  * the file's path. People fix the source; DCP shows what it was told.
  */
+import { Link } from '../router.tsx';
 import type { Origin } from '../types.ts';
 import styles from './Provenance.module.css';
 
 const SOURCE_NAMES: Record<string, string> = { backstage: 'Backstage', github: 'GitHub', config: 'the config folder' };
+
+/** For a link inside a sentence elsewhere (the Teams page's head). */
+export const inlineLink = styles.inline;
 
 export function sourceName(source: string): string {
   return SOURCE_NAMES[source] ?? source;
@@ -50,7 +54,9 @@ export function ProvenanceList({ provenance, what }: { provenance?: Record<strin
   return (
     <section className={styles.panel} aria-labelledby={`provenance-${what}`}>
       <h2 id={`provenance-${what}`}>Where this comes from</h2>
-      <p className="muted small">Wrong? Correct it at its source: DCP takes it from there at the next catalog sync.</p>
+      <p className="muted small">
+        Wrong? Correct it at its source: DCP takes it from there at the next sync (<Link to="/catalog" className={styles.inline}>catalog sources</Link>).
+      </p>
       <dl className={styles.list}>
         {[...groups.values()].map(({ origin, fields }) => (
           <div key={fields.join()} className={styles.row}>

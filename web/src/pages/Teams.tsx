@@ -5,6 +5,7 @@ import { useTitle } from '../hooks.ts';
 import { Link } from '../router.tsx';
 import { chipLink, chipList } from '../components/Chip.tsx';
 import { layout, PageHead } from '../components/Page.tsx';
+import { inlineLink } from '../components/Provenance.tsx';
 import { CatalogTags, GovTag, Tag } from '../components/Tag.tsx';
 import styles from './Teams.module.css';
 
@@ -19,7 +20,7 @@ export default function Teams() {
   return (
     <div className={layout.page}>
       <PageHead title="Teams">
-        Teams and services come from the catalog sources (<Link to="/catalog">Catalog</Link>). Open a team to change where its notifications go.
+        Teams and services come from the catalog sources (<Link to="/catalog" className={inlineLink}>Catalog</Link>). Open a team to change where its notifications go.
       </PageHead>
       <ErrorNote error={error} />
       {!teams && !error && <Loading />}
