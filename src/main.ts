@@ -309,7 +309,8 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     }
   }
 
-  const configImport = createConfigImportService({ db, clock, audit, configDir: settings.configDir });
+  const sources = catalogSources(settings, { db, clock, log });
+  const configImport = createConfigImportService({ db, clock, audit, configDir: settings.configDir, ownersElsewhere: sources.length > 0 });
   try {
     const result = await configImport.reload();
     log.info(`config ${result.changed ? 'imported' : 'unchanged'} from ${settings.configDir}`);
@@ -318,7 +319,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     log.error(`the config in ${settings.configDir} is invalid; running with the previous import: ${error.message}`);
   }
 
-  const catalogSync = createCatalogSyncService({ db, clock, audit, log, sources: catalogSources(settings, { db, clock, log }), everyMs: settings.catalog.syncMs });
+  const catalogSync = createCatalogSyncService({ db, clock, audit, log, sources, everyMs: settings.catalog.syncMs });
   await catalogSync.start();
 
   const relay = createRelay({ db, log });

@@ -10,7 +10,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../src/shared/clocks.ts';
 import { createBackstageCatalogSource } from '../src/integrations/catalog/backstage.ts';
-import { BACKENDS, build, startTestDcp, type TestDcp } from './helpers/dcp.ts';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BACKENDS, UNGATED_CONFIG, build, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 import { FAKE_BACKSTAGE_TOKEN, loadEntities, startFakeBackstage, type FakeBackstage } from './fakes/backstage.ts';
 
 /** Two components of our own beside the examples: the other owner forms. */
@@ -80,14 +83,23 @@ for (const backend of BACKENDS) {
     let t: TestDcp;
     let fake: FakeBackstage;
     const clock = new ManualClock();
+    let configDir: string;
     before(async () => {
       fake = await startFakeBackstage({ entities: entities(), pageSize: 4 });
-      t = await startTestDcp({ backend, clock, env: { DCP_BACKSTAGE_URL: fake.url, DCP_BACKSTAGE_TOKEN: FAKE_BACKSTAGE_TOKEN } });
+      // The folder adds a service owned by a Backstage team, and one owned by nobody anywhere.
+      configDir = mkdtempSync(join(tmpdir(), 'dcp-catalog-sources-'));
+      cpSync(UNGATED_CONFIG, configDir, { recursive: true });
+      writeFileSync(join(configDir, 'catalog', 'extra.yaml'), [
+        'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: box-office }\nspec: { type: service, owner: team-a }',
+        'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: ghost-svc }\nspec: { type: service, owner: group:nobody }',
+      ].join('\n---\n'));
+      t = await startTestDcp({ backend, clock, configDir, env: { DCP_BACKSTAGE_URL: fake.url, DCP_BACKSTAGE_TOKEN: FAKE_BACKSTAGE_TOKEN } });
       await t.dcp.catalogSync.syncNow();
     });
     after(async () => {
       await t.stop();
       await fake.close();
+      rmSync(configDir, { recursive: true, force: true });
     });
 
     const service = async (name: string) => (await t.api('GET', '/api/v1/services?limit=500')).body.items.find((s: any) => s.name === name);
@@ -98,7 +110,7 @@ for (const backend of BACKENDS) {
       const teamA = teams.find((x: any) => x.name === 'team-a');
       assert.deepEqual(teamA.members, TEAM_A);
       assert.deepEqual(teams.find((x: any) => x.name === 'team-b').members, TEAM_B);
-      assert.deepEqual(teamA.services, ['artist-lookup', 'playback-order', 'seat-map', 'wayback-search']);
+      assert.deepEqual(teamA.services, ['artist-lookup', 'box-office', 'playback-order', 'seat-map', 'wayback-search']);
       assert.equal(teams.find((x: any) => x.name === 'team-b').title, 'Team B');
       assert.deepEqual(teamA.provenance.entity, { source: 'backstage', ref: 'group:default/team-a', editUrl: `${fake.url}/catalog/default/group/team-a` });
       // The config folder's teams say which file holds them.
@@ -117,6 +129,14 @@ for (const backend of BACKENDS) {
       assert.equal(sources[0].entities, 2 + 10 + 6);
       // The sync at start added them all; the one the test asked for found nothing new.
       assert.deepEqual([sources[0].added, sources[0].updated, sources[0].removed], [0, 0, 0]);
+    });
+
+    test("the config folder's services may be owned by a Backstage team; an owner in no source is owner unknown", async () => {
+      const boxOffice = await service('box-office');
+      assert.deepEqual([boxOffice.team, boxOffice.owner.status, boxOffice.provenance.entity.file], ['team-a', 'resolved', 'catalog/extra.yaml']);
+      const ghost = await service('ghost-svc');
+      assert.deepEqual([ghost.team, ghost.owner.status], ['nobody', 'unknown']);
+      assert.ok((await t.api('GET', '/api/v1/teams/team-a')).body.services.includes('box-office'));
     });
 
     test('Users with memberOf are DCP people: a Backstage user may deploy for their team', async () => {

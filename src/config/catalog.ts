@@ -141,13 +141,18 @@ function joinPeople(teams: Team[], entities: User[]): User[] {
   return [...users.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export function readCatalog(files: YamlFile[]): { teams: Team[]; services: Service[]; users: User[] } {
+/**
+ * `ownersElsewhere`: other catalog sources are configured (Backstage, GitHub), so a service's
+ * owner may be a team the folder does not hold; the merge (core/catalog.ts) resolves it then, or
+ * marks it "owner unknown".
+ */
+export function readCatalog(files: YamlFile[], options: { ownersElsewhere?: boolean } = {}): { teams: Team[]; services: Service[]; users: User[] } {
   const entities = files.flatMap((file) => file.roots.flatMap((root) => readEntity(root) ?? []));
   const teamNames = new Map<string, Field>();
   const serviceNames = new Map<string, Field>();
   const teams = entities.filter((e) => e.kind === 'Group' && firstOccurrence(teamNames, e, 'team')).map(readTeam);
   // Owners are only checked when every catalog file parsed (a broken file may hold the team).
-  const knownTeams = files.every((file) => file.ok) ? teamNames : undefined;
+  const knownTeams = files.every((file) => file.ok) && !options.ownersElsewhere ? teamNames : undefined;
   const services = entities
     .filter((e) => e.kind === 'Component' && firstOccurrence(serviceNames, e, 'service'))
     .flatMap((e) => readService(e, knownTeams) ?? []);

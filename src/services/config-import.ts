@@ -37,7 +37,11 @@ export interface ConfigImportService {
  * Every path reads through the same worker with the same limits (config/limits.ts): the folder on
  * disk, and an upload, which is written to a temporary folder first (its names checked before).
  */
-export function createConfigImportService(deps: { db: Db; clock: Clock; configDir: string; audit: AuditService; limits?: ConfigLimits }): ConfigImportService {
+export function createConfigImportService(deps: {
+  db: Db; clock: Clock; configDir: string; audit: AuditService; limits?: ConfigLimits;
+  /** Other catalog sources are configured: a folder service may be owned by one of their teams. */
+  ownersElsewhere?: boolean;
+}): ConfigImportService {
   const limits = deps.limits ?? CONFIG_LIMITS;
   // One import at a time: each worker may take limits.memoryMb, and the imports replace the same tables anyway.
   let previous: Promise<unknown> = Promise.resolve();
@@ -50,7 +54,7 @@ export function createConfigImportService(deps: { db: Db; clock: Clock; configDi
   async function importNow(dir: string, source: string, caller?: Caller): Promise<ImportResult> {
     let snapshot;
     try {
-      snapshot = await loadConfigInWorker(dir, limits);
+      snapshot = await loadConfigInWorker(dir, limits, { ownersElsewhere: deps.ownersElsewhere ?? false });
     } catch (error) {
       // The catalog-sources view shows the folder's failure; its last good catalog stays.
       if (error instanceof ConfigError) await recordConfigFailure(deps.db, source, error.message, deps.clock.now());
