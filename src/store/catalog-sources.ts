@@ -37,6 +37,20 @@ export interface Changes {
 
 const digest = (data: unknown) => createHash('sha256').update(JSON.stringify(data)).digest('hex');
 
+/**
+ * A turn of the event loop every 25 rows: PGlite runs each query on the main thread (see
+ * store/catalog.ts), and a catalog of thousands of entities must not hold HTTP and the engine.
+ */
+function pacer(): () => Promise<void> {
+  let rows = 0;
+  return async () => {
+    if (++rows % 25 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+}
+
+/** Rows read in pages of this many (one huge result would be parsed in one go on the main thread). */
+const READ_PAGE = 500;
+
 /** Takes the catalog's write lock until the transaction ends (one merge at a time, across processes). */
 export async function lockCatalog(tx: Queryable): Promise<void> {
   await tx.query('SELECT id FROM catalog_state WHERE id = 1 FOR UPDATE');
@@ -69,9 +83,11 @@ export async function replaceSourceEntities(
   const seen = new Set<string>();
   let added = 0;
   let updated = 0;
+  const pace = pacer();
   for (const entity of entities) {
     const key = entityKey(entity);
     if (seen.has(key) || keep.has(key)) continue;
+    await pace();
     seen.add(key);
     const d = digest(entity);
     const old = before.get(key);
@@ -109,16 +125,25 @@ export async function recordSync(
 
 /** Every known source's entities, highest precedence (lowest rank) first. */
 export async function rankedEntities(q: Queryable): Promise<{ source: string; entities: SourceEntity[] }[]> {
-  const rows = await q.query<{ source: string; data: SourceEntity }>(
-    `SELECT e.source, e.data FROM catalog_entities e JOIN catalog_sources s ON s.name = e.source ORDER BY s.rank, e.source, e.key`,
-  );
   const out: { source: string; entities: SourceEntity[] }[] = [];
-  for (const row of rows) {
-    let last = out[out.length - 1];
-    if (last?.source !== row.source) out.push((last = { source: row.source, entities: [] }));
-    last.entities.push(row.data);
+  let after: { rank: number; source: string; key: string } | null = null;
+  for (;;) {
+    const rows: { rank: number; source: string; key: string; data: SourceEntity }[] = await q.query(
+      `SELECT s.rank, e.source, e.key, e.data FROM catalog_entities e JOIN catalog_sources s ON s.name = e.source
+        WHERE $1::integer IS NULL OR (s.rank, e.source, e.key) > ($1::integer, $2::text, $3::text)
+        ORDER BY s.rank, e.source, e.key LIMIT $4`,
+      [after?.rank ?? null, after?.source ?? null, after?.key ?? null, READ_PAGE],
+    );
+    for (const row of rows) {
+      let last = out[out.length - 1];
+      if (last?.source !== row.source) out.push((last = { source: row.source, entities: [] }));
+      last.entities.push(row.data);
+    }
+    if (rows.length < READ_PAGE) return out;
+    const tail = rows[rows.length - 1];
+    after = { rank: tail.rank, source: tail.source, key: tail.key };
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return out;
 }
 
 interface SourceRow {
@@ -146,11 +171,7 @@ export async function dropSourcesExcept(tx: Queryable, names: string[]): Promise
  * no source any more are marked retired (kept, with their history). Bumps the generation.
  */
 export async function writeMergedCatalog(tx: Queryable, merged: MergedCatalog, now: Date): Promise<void> {
-  let rows = 0;
-  const pace = async () => {
-    // A turn of the event loop now and then: PGlite runs on the main thread (see store/catalog.ts).
-    if (++rows % 25 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-  };
+  const pace = pacer();
   await tx.query('DELETE FROM teams');
   for (const team of merged.teams) {
     await tx.query(
