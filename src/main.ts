@@ -43,6 +43,11 @@ import { createAuditService, type AuditService } from './services/audit.ts';
 import { createAuthService, type AuthService } from './services/auth.ts';
 import { createCatalogService } from './services/catalog.ts';
 import { createConfigImportService } from './services/config-import.ts';
+import { createCatalogSyncService, type CatalogSyncService } from './services/catalog-sync.ts';
+import { createBackstageCatalogSource } from './integrations/catalog/backstage.ts';
+import { createGitHubCatalogSource } from './integrations/catalog/github.ts';
+import type { CatalogSource } from './core/catalog.ts';
+import { getHttpCache, putHttpCache } from './store/catalog-sources.ts';
 import { createDeploymentService, type DeploymentService } from './services/deployments.ts';
 import { createEventService, type EventService } from './services/events.ts';
 import { createGateService, type GateService } from './services/gates.ts';
@@ -96,6 +101,8 @@ export interface Dcp {
   generatedToken: string | null;
   /** The BuildCompleted consumer on NATS (DCP_NATS_URL), or null. */
   natsBuilds: NatsBuildConsumer | null;
+  /** The catalog sources' sync (DCP_BACKSTAGE_*, DCP_GITHUB_*). */
+  catalogSync: CatalogSyncService;
   listen(): Promise<string>;
   /**
    * SIGTERM: `/readyz` says 503, nothing new is claimed (builds from NATS included), and work in
@@ -225,6 +232,28 @@ export function slackSink(settings: Settings, deps: { db: Db; clock: Clock; log:
   return createSlackSink({ token: slack.token, apiUrl: slack.apiUrl, context, log: deps.log });
 }
 
+/**
+ * The external catalog sources, highest precedence first: Backstage (DCP_BACKSTAGE_URL), then
+ * GitHub (DCP_GITHUB_ORG); the config folder ranks after them (docs/decisions.md).
+ */
+export function catalogSources(settings: Settings, deps: { db: Db; clock: Clock; log: Logger }): CatalogSource[] {
+  const sources: CatalogSource[] = [];
+  const { backstage, github } = settings.catalog;
+  if (backstage) {
+    deps.log.info(`catalog: Backstage at ${backstage.url} (services: ${backstage.filter})`);
+    sources.push(createBackstageCatalogSource({ url: backstage.url, token: backstage.token, filter: backstage.filter }));
+  }
+  if (github) {
+    deps.log.info(`catalog: GitHub organisation ${github.org} at ${github.url}`);
+    sources.push(createGitHubCatalogSource({
+      url: github.url, token: github.token, org: github.org, clock: deps.clock,
+      cache: { get: (url) => getHttpCache(deps.db, 'github', url), put: (url, etag, body) => putHttpCache(deps.db, 'github', url, etag, body) },
+      onRateLimit: (until) => deps.log.warn(`catalog: GitHub's rate limit is spent; waiting until ${until.toISOString()}`),
+    }));
+  }
+  return sources;
+}
+
 /** BuildCompleted events from NATS (DCP_NATS_BUILDS_SUBJECT) into the same intake as POST /api/v1/builds. */
 function startNatsBuilds(settings: Settings, deps: { deployments: DeploymentService; audit: AuditService; events: EventService; log: Logger }): NatsBuildConsumer | null {
   const nats = settings.nats;
@@ -288,7 +317,8 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     }
   }
 
-  const configImport = createConfigImportService({ db, clock, audit, configDir: settings.configDir });
+  const sources = catalogSources(settings, { db, clock, log });
+  const configImport = createConfigImportService({ db, clock, audit, configDir: settings.configDir, ownersElsewhere: sources.length > 0 });
   try {
     const result = await configImport.reload();
     log.info(`config ${result.changed ? 'imported' : 'unchanged'} from ${settings.configDir}`);
@@ -296,6 +326,9 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     if (!(error instanceof ConfigError) || !(await latestImport(db))) throw error;
     log.error(`the config in ${settings.configDir} is invalid; running with the previous import: ${error.message}`);
   }
+
+  const catalogSync = createCatalogSyncService({ db, clock, audit, log, sources, everyMs: settings.catalog.syncMs });
+  await catalogSync.start();
 
   const relay = createRelay({ db, log });
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -343,7 +376,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   kickDelivery = delivery.kick;
   const app = await buildApp(
     {
-      auth, audit, deployments, gates, configImport,
+      auth, audit, deployments, gates, configImport, catalogSync,
       catalog: createCatalogService({ db, clock, audit }),
       events,
       system: createSystemService({ db, clock, engine, started: () => started }),
@@ -367,7 +400,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   let drained: Promise<void> | undefined;
 
   return {
-    app, db, engine, delivery, deployments, gates, auth, clock, settings, generatedToken, natsBuilds,
+    app, db, engine, delivery, deployments, gates, auth, clock, settings, generatedToken, natsBuilds, catalogSync,
     async listen() {
       const url = await app.listen({ port: settings.port, host: settings.host });
       const address = app.server.address();
@@ -390,6 +423,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
       // First: a build in hand is committed and acked (or nak'ed) while the database is still open.
       await natsBuilds?.stop();
       await app.close();
+      await catalogSync.stop();
       await delivery.stop();
       await bus?.close();
       await engine.stop();

@@ -304,3 +304,41 @@ describe('DCP_SLACK_*: Slack', () => {
   ];
   for (const [name, env, expected] of refused) test(`refused: ${name}`, () => assert.deepEqual(problems(env), expected));
 });
+
+describe('readSettings: catalog sources (DCP_CATALOG_SYNC, DCP_BACKSTAGE_*, DCP_GITHUB_*)', () => {
+  const problems = (env: Record<string, string>) => {
+    try {
+      readSettings(env);
+      return [];
+    } catch (error) {
+      assert.ok(error instanceof InputError);
+      return error.issues.map((i) => i.field);
+    }
+  };
+
+  test('defaults: synced every 5m, no Backstage, no GitHub', () => {
+    assert.deepEqual(readSettings({}).catalog, { syncMs: 5 * 60_000, backstage: null, github: null });
+  });
+
+  test('Backstage with the default filter; GitHub with the public API by default', () => {
+    const s = readSettings({ DCP_BACKSTAGE_URL: 'https://backstage.example.com/', DCP_BACKSTAGE_TOKEN: 't', DCP_GITHUB_ORG: 'acme', DCP_CATALOG_SYNC: '90s' });
+    assert.deepEqual(s.catalog, {
+      syncMs: 90_000,
+      backstage: { url: 'https://backstage.example.com', token: 't', filter: 'kind=component,spec.type=service' },
+      github: { url: 'https://api.github.com', token: null, org: 'acme' },
+    });
+    assert.equal(readSettings({ DCP_GITHUB_ORG: 'acme', DCP_GITHUB_URL: 'https://ghe.example.com/api/v3' }).catalog.github?.url, 'https://ghe.example.com/api/v3');
+  });
+
+  const refused: [string, Record<string, string>, string[]][] = [
+    ['a Backstage token without the URL', { DCP_BACKSTAGE_TOKEN: 't' }, ['DCP_BACKSTAGE_TOKEN']],
+    ['a filter without the URL', { DCP_BACKSTAGE_FILTER: 'kind=component' }, ['DCP_BACKSTAGE_FILTER']],
+    ['a Backstage URL that is not http(s)', { DCP_BACKSTAGE_URL: 'ftp://backstage' }, ['DCP_BACKSTAGE_URL']],
+    ['a filter that is not key=value pairs', { DCP_BACKSTAGE_URL: 'https://b.example', DCP_BACKSTAGE_FILTER: 'kind=component,,x' }, ['DCP_BACKSTAGE_FILTER']],
+    ['a GitHub token without the organisation', { DCP_GITHUB_TOKEN: 'ghp_x' }, ['DCP_GITHUB_TOKEN']],
+    ['a GitHub URL without the organisation', { DCP_GITHUB_URL: 'https://ghe.example.com/api/v3' }, ['DCP_GITHUB_URL']],
+    ['an organisation name GitHub would not allow', { DCP_GITHUB_ORG: 'acme/corp' }, ['DCP_GITHUB_ORG']],
+    ['a sync interval that is no duration', { DCP_CATALOG_SYNC: 'often' }, ['DCP_CATALOG_SYNC']],
+  ];
+  for (const [name, env, expected] of refused) test(`refused: ${name}`, () => assert.deepEqual(problems(env), expected));
+});

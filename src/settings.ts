@@ -68,6 +68,17 @@ export interface Settings {
   nats: NatsSettings | null;
   /** Slack (DCP_SLACK_*, contract §10); null: no Slack (nothing sent, interactions refused). */
   slack: SlackSettings | null;
+  /** Catalog sources (contract §12): DCP_CATALOG_SYNC, DCP_BACKSTAGE_*, DCP_GITHUB_*. */
+  catalog: CatalogSettings;
+}
+
+export interface CatalogSettings {
+  /** DCP_CATALOG_SYNC (default 5m): how often the external sources are synced (also at start and on POST /api/v1/catalog/sync). */
+  syncMs: number;
+  /** DCP_BACKSTAGE_URL (the backend's base), DCP_BACKSTAGE_TOKEN (a value or `file:PATH`), DCP_BACKSTAGE_FILTER; null: no Backstage. */
+  backstage: { url: string; token: string | null; filter: string } | null;
+  /** DCP_GITHUB_URL (default https://api.github.com), DCP_GITHUB_TOKEN (a value or `file:PATH`), DCP_GITHUB_ORG; null: no GitHub. */
+  github: { url: string; token: string | null; org: string } | null;
 }
 
 export interface SlackSettings {
@@ -326,6 +337,44 @@ function readSlack(issues: FieldIssue[], env: NodeJS.ProcessEnv): SlackSettings 
   return { token, apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`, signingSecret };
 }
 
+/** A Backstage filter: `key=value` conditions (or a bare `key`: it exists), comma-separated, all of which must hold. */
+const BACKSTAGE_FILTER = /^[^=,\s]+(=[^,]*)?(,[^=,\s]+(=[^,]*)?)*$/;
+
+/**
+ * DCP_CATALOG_SYNC, DCP_BACKSTAGE_*, DCP_GITHUB_*. A token or filter without its URL (or a GitHub
+ * URL or token without the organisation) is a mistake: it would silently leave the source off.
+ */
+function readCatalogSources(issues: FieldIssue[], env: NodeJS.ProcessEnv): CatalogSettings {
+  const syncMs = duration(issues, 'DCP_CATALOG_SYNC', env.DCP_CATALOG_SYNC, 5 * 60_000);
+  let backstage: CatalogSettings['backstage'] = null;
+  const backstageUrl = env.DCP_BACKSTAGE_URL?.trim() || '';
+  if (backstageUrl === '') {
+    for (const name of ['DCP_BACKSTAGE_TOKEN', 'DCP_BACKSTAGE_FILTER'].filter((n) => env[n])) {
+      issues.push({ field: name, message: 'is set but DCP_BACKSTAGE_URL is not: set the Backstage backend URL to read its catalog, or unset it' });
+    }
+  } else {
+    httpUrl(issues, 'DCP_BACKSTAGE_URL', backstageUrl);
+    const filter = env.DCP_BACKSTAGE_FILTER?.trim() || 'kind=component,spec.type=service';
+    if (!BACKSTAGE_FILTER.test(filter) || filter.length > 1000) {
+      issues.push({ field: 'DCP_BACKSTAGE_FILTER', message: `must be a Backstage filter: key=value conditions, comma-separated (e.g. kind=component,spec.type=service); got "${filter.slice(0, 200)}"` });
+    }
+    backstage = { url: backstageUrl.replace(/\/+$/, ''), token: secretValue(issues, 'DCP_BACKSTAGE_TOKEN', env.DCP_BACKSTAGE_TOKEN), filter };
+  }
+  let github: CatalogSettings['github'] = null;
+  const org = env.DCP_GITHUB_ORG?.trim() || '';
+  if (org === '') {
+    for (const name of ['DCP_GITHUB_URL', 'DCP_GITHUB_TOKEN'].filter((n) => env[n])) {
+      issues.push({ field: name, message: 'is set but DCP_GITHUB_ORG is not: set the organisation whose repositories hold catalog-info.yaml, or unset it' });
+    }
+  } else {
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(org)) issues.push({ field: 'DCP_GITHUB_ORG', message: `must be a GitHub organisation name (letters, digits, -); got "${org.slice(0, 100)}"` });
+    const url = env.DCP_GITHUB_URL?.trim() || 'https://api.github.com';
+    httpUrl(issues, 'DCP_GITHUB_URL', url);
+    github = { url: url.replace(/\/+$/, ''), token: secretValue(issues, 'DCP_GITHUB_TOKEN', env.DCP_GITHUB_TOKEN), org };
+  }
+  return { syncMs, backstage, github };
+}
+
 function readTrustProxy(value: string | undefined): boolean | string {
   if (value === undefined || value === '' || value === 'false') return false;
   if (value === 'true') return true;
@@ -390,12 +439,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     oidc: null,
     nats: null,
     slack: null,
+    catalog: { syncMs: 0, backstage: null, github: null },
   };
   settings.oidc = readOidc(issues, env, settings.publicUrl);
   Object.assign(settings, readScan(issues, env, settings.scanProvider));
   if (settings.executor === 'argo') settings.argo = readArgo(issues, env);
   settings.nats = readNats(issues, env);
   settings.slack = readSlack(issues, env);
+  settings.catalog = readCatalogSources(issues, env);
   if (!Number.isInteger(settings.leaseMs) || settings.leaseMs < 1000) {
     issues.push({ field: 'DCP_LEASE_MS', message: `must be a number of milliseconds, at least 1000; got "${env.DCP_LEASE_MS}"` });
   }

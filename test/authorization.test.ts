@@ -60,6 +60,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/targets': { allowed: READERS },
   'GET /api/v1/strategies': { allowed: READERS },
   'POST /api/v1/config/reload': { allowed: ['admin', 'tok:admin'] },
+  'GET /api/v1/catalog/sources': { allowed: READERS },
+  'POST /api/v1/catalog/sync': { allowed: ['admin', 'tok:admin'] },
   'GET /api/v1/events': { allowed: READERS },
   'GET /api/v1/stream': { allowed: READERS },
   // Four eyes: only people the policy names (payments' members); admins by role are no approvers; no token of nobody.
@@ -162,6 +164,7 @@ for (const backend of BACKENDS) {
         'POST /api/v1/deployments/:id/cancel': { reason: 'matrix' },
         'PUT /api/v1/teams/:id/notifications': { workspace: 'acme', channel: '#payments-matrix' },
         'POST /api/v1/config/reload': {},
+        'POST /api/v1/catalog/sync': {},
         'POST /api/v1/deployments/:id/phases/:phaseId/approvals': { decision: 'approve' },
         'POST /api/v1/change-cases/:id/transition': { status: 'submitted' },
         'POST /api/v1/freezes': { environments: ['gov-prod'], startsAt: clock.now().toISOString(), reason: 'matrix' },

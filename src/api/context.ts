@@ -8,6 +8,7 @@ import type { AuditService } from '../services/audit.ts';
 import type { AuthService } from '../services/auth.ts';
 import type { CatalogService } from '../services/catalog.ts';
 import type { ConfigImportService } from '../services/config-import.ts';
+import type { CatalogSyncService } from '../services/catalog-sync.ts';
 import type { DeploymentService } from '../services/deployments.ts';
 import type { EventService } from '../services/events.ts';
 import type { GateService } from '../services/gates.ts';
@@ -28,6 +29,8 @@ export interface ApiContext {
   catalog: CatalogService;
   events: EventService;
   configImport: ConfigImportService;
+  /** The catalog sources (contract §12): their last syncs, and a sync now. */
+  catalogSync: CatalogSyncService;
   system: SystemService;
   workflowCallbacks: WorkflowCallbackService;
   scanWebhooks: ScanWebhookService;

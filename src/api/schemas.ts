@@ -16,7 +16,7 @@ import { CheckSpec, EnvironmentPolicy, Target, TargetSpec, WindowSpec } from './
 import { CheckResult, Deployment, DeploymentList, Phase, Plan, Prerequisites, Release, ScanFindings } from './schemas/deployments.ts';
 import { Event, EventList } from './schemas/events.ts';
 import { ChangeCase, Freeze } from './schemas/gates.ts';
-import { ConfigImport, Service, Strategies, Team } from './schemas/catalog.ts';
+import { CatalogSource, CatalogSourceList, ConfigImport, Origin, Service, Strategies, Team } from './schemas/catalog.ts';
 import { Problem, Readiness, Session } from './schemas/system.ts';
 import { str } from './schemas/primitives.ts';
 import { AuditRecord, NewToken, Token, TokenRequest } from './schemas/access.ts';
@@ -28,7 +28,8 @@ export const ALL_SCHEMAS = [
   ArtifactManifest, SourceInfo, BuildEvent, PlanRequest, ManualDeploymentRequest, CloneRequest, CancelRequest, ApprovalRequest,
   ChangeCaseTransition, FreezeRequest, NotificationSettings, ConfigReloadRequest, SessionRequest,
   TargetSpec, Target, CheckSpec, WindowSpec, EnvironmentPolicy, Plan, Release, CheckResult, Prerequisites, Phase, ScanFindings,
-  Deployment, DeploymentList, Event, EventList, ChangeCase, Freeze, Team, Service, Strategies, ConfigImport, Session, Readiness, Problem,
+  Deployment, DeploymentList, Event, EventList, ChangeCase, Freeze, Origin, Team, Service, Strategies, ConfigImport,
+  CatalogSource, CatalogSourceList, Session, Readiness, Problem,
   TokenRequest, Token, NewToken, AuditRecord, WebhookRequest, Webhook, NewWebhook, WebhookDelivery, Sink, SinkList,
 ] as const;
 
@@ -38,8 +39,8 @@ export type SchemaReferences = [
   typeof CancelRequest, typeof ApprovalRequest, typeof ChangeCaseTransition, typeof FreezeRequest, typeof NotificationSettings,
   typeof ConfigReloadRequest, typeof SessionRequest, typeof TargetSpec, typeof Target, typeof CheckSpec, typeof WindowSpec,
   typeof EnvironmentPolicy, typeof Plan, typeof Release, typeof CheckResult, typeof Prerequisites, typeof Phase, typeof ScanFindings,
-  typeof Deployment, typeof DeploymentList, typeof Event, typeof EventList, typeof ChangeCase, typeof Freeze, typeof Team, typeof Service,
-  typeof Strategies, typeof ConfigImport, typeof Session, typeof Readiness, typeof Problem,
+  typeof Deployment, typeof DeploymentList, typeof Event, typeof EventList, typeof ChangeCase, typeof Freeze, typeof Origin, typeof Team, typeof Service,
+  typeof Strategies, typeof ConfigImport, typeof CatalogSource, typeof CatalogSourceList, typeof Session, typeof Readiness, typeof Problem,
   typeof TokenRequest, typeof Token, typeof NewToken, typeof AuditRecord,
   typeof WebhookRequest, typeof Webhook, typeof NewWebhook, typeof WebhookDelivery, typeof Sink, typeof SinkList,
 ];

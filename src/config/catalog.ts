@@ -4,6 +4,7 @@
  * kinds are ignored, and unknown keys are fine. The people are the User entities and every name
  * in a team's `members`; a person's groups are their `memberOf` and the teams listing them.
  */
+import type { Origin } from '../core/catalog.ts';
 import type { Service, Team, User } from '../core/types.ts';
 import type { Field, YamlFile } from './fields.ts';
 
@@ -42,6 +43,13 @@ function readEntity(root: Field): Entity | undefined {
   return { root, kind, name, nameField, metadata, spec };
 }
 
+/** Where the entity sits in the config folder: the `config` source, its ref, file and line. */
+function originOf(entity: Entity): Origin {
+  const kind = entity.kind.toLowerCase();
+  const namespace = entity.metadata.get('namespace')?.text() ?? 'default';
+  return { source: 'config', ref: `${kind}:${namespace}/${entity.name}`, file: entity.root.file, line: entity.root.line, editUrl: null };
+}
+
 function annotationsOf(entity: Entity): { values: Record<string, string>; fields: Map<string, Field> } {
   return entity.metadata.get('annotations')?.textMap() ?? { values: {}, fields: new Map() };
 }
@@ -53,6 +61,7 @@ function readTeam(entity: Entity): Team {
     slack: {},
     changeCaseQueue: annotations['dcp/change-case-queue'] ?? entity.name,
     members: entity.spec?.get('members')?.texts() ?? [],
+    origin: originOf(entity),
   };
   const title = entity.metadata.get('title')?.text();
   if (title !== undefined) team.title = title;
@@ -88,7 +97,7 @@ function readService(entity: Entity, teams: Map<string, Field> | undefined): Ser
   }
   const lifecycle = entity.spec?.get('lifecycle')?.text();
   if (team === undefined) return undefined;
-  const service: Service = { name: entity.name, team, isGov: isGovText === 'true', annotations: values };
+  const service: Service = { name: entity.name, team, isGov: isGovText === 'true', annotations: values, origin: originOf(entity) };
   if (lifecycle !== undefined) service.lifecycle = lifecycle;
   return service;
 }
@@ -108,7 +117,7 @@ function groupName(ref: string): string {
 
 function readUser(entity: Entity): User {
   const profile = entity.spec?.get('profile')?.mapping(null);
-  const user: User = { name: entity.name, groups: (entity.spec?.get('memberOf')?.texts() ?? []).map(groupName) };
+  const user: User = { name: entity.name, groups: (entity.spec?.get('memberOf')?.texts() ?? []).map(groupName), origin: originOf(entity) };
   const email = profile?.get('email')?.text();
   const displayName = profile?.get('displayName')?.text();
   if (email !== undefined) user.email = email;
@@ -132,13 +141,18 @@ function joinPeople(teams: Team[], entities: User[]): User[] {
   return [...users.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export function readCatalog(files: YamlFile[]): { teams: Team[]; services: Service[]; users: User[] } {
+/**
+ * `ownersElsewhere`: other catalog sources are configured (Backstage, GitHub), so a service's
+ * owner may be a team the folder does not hold; the merge (core/catalog.ts) resolves it then, or
+ * marks it "owner unknown".
+ */
+export function readCatalog(files: YamlFile[], options: { ownersElsewhere?: boolean } = {}): { teams: Team[]; services: Service[]; users: User[] } {
   const entities = files.flatMap((file) => file.roots.flatMap((root) => readEntity(root) ?? []));
   const teamNames = new Map<string, Field>();
   const serviceNames = new Map<string, Field>();
   const teams = entities.filter((e) => e.kind === 'Group' && firstOccurrence(teamNames, e, 'team')).map(readTeam);
   // Owners are only checked when every catalog file parsed (a broken file may hold the team).
-  const knownTeams = files.every((file) => file.ok) ? teamNames : undefined;
+  const knownTeams = files.every((file) => file.ok) && !options.ownersElsewhere ? teamNames : undefined;
   const services = entities
     .filter((e) => e.kind === 'Component' && firstOccurrence(serviceNames, e, 'service'))
     .flatMap((e) => readService(e, knownTeams) ?? []);

@@ -52,6 +52,11 @@ export class Field {
     return this.#lineOf(this.node) ?? this.keyLine;
   }
 
+  /** The file this value was read from (relative to the config folder). */
+  get file(): string {
+    return this.#src.file;
+  }
+
   /** `file:line`, for messages that point at an earlier occurrence. */
   get where(): string {
     return `${this.#src.file}:${this.line}`;

@@ -112,6 +112,8 @@ describe('loadConfigFolder: the shipped example', () => {
       slack: { workspace: 'acme', channel: '#payments-deploys' },
       changeCaseQueue: 'PAYMENTS-CHG',
       members: ['alice', 'bob'],
+      // Where it came from: the catalog-sources provenance of the config folder.
+      origin: { source: 'config', ref: 'group:default/payments', file: 'catalog/teams.yaml', line: 2, editUrl: null },
     });
     const runtime = config.teams.find((t) => t.name === 'runtime');
     assert.equal(runtime?.changeCaseQueue, 'runtime');
@@ -147,8 +149,12 @@ describe('loadConfigFolder: valid fixtures', () => {
     assert.deepEqual(prod?.changeCase, { required: true, timeoutMs: 14 * 3_600_000 });
     assert.deepEqual(prod?.windows, [{ timezone: 'Europe/Berlin', days: ['mon', 'tue'], hours: '06:00-16:00' }]);
     assert.deepEqual(config.channels.stable.prod, [{ cluster: 'prod-1', region: 'us-west-2', kubeContext: 'prod-ctx', labels: { tier: 'gold' } }]);
-    assert.deepEqual(config.teams, [{ name: 'payments', slack: {}, changeCaseQueue: 'payments', members: ['alice'] }]);
-    assert.deepEqual(config.services, [{ name: 'payments-api', team: 'payments', isGov: false, annotations: {} }]);
+    assert.deepEqual(config.teams, [{
+      name: 'payments', slack: {}, changeCaseQueue: 'payments', members: ['alice'],
+      origin: { source: 'config', ref: 'group:default/payments', file: 'catalog/teams.yaml', line: 1, editUrl: null },
+    }]);
+    assert.deepEqual(config.services.map(({ origin: _, ...s }) => s), [{ name: 'payments-api', team: 'payments', isGov: false, annotations: {} }]);
+    assert.deepEqual(config.services[0].origin, { source: 'config', ref: 'component:default/payments-api', file: 'catalog/services.yaml', line: 1, editUrl: null });
   });
 
   test('a missing catalog/ folder yields no teams or services', async () => {

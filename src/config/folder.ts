@@ -169,7 +169,12 @@ export function configError(unsorted: FieldIssue[], limits: ConfigLimits = CONFI
   return new ConfigError(`config is invalid: ${count} (first: ${where}${first.field}: ${first.message})`, issues);
 }
 
-export async function loadConfigFolder(dir: string, limits: ConfigLimits = CONFIG_LIMITS): Promise<ConfigSnapshot> {
+export interface LoadOptions {
+  /** Other catalog sources are configured: a service may be owned by a team the folder does not hold. */
+  ownersElsewhere?: boolean;
+}
+
+export async function loadConfigFolder(dir: string, limits: ConfigLimits = CONFIG_LIMITS, options: LoadOptions = {}): Promise<ConfigSnapshot> {
   await requireFolder(dir);
   const issues: FieldIssue[] = [];
   const reading: Reading = { dir, limits, issues, bytes: 0 };
@@ -182,7 +187,7 @@ export async function loadConfigFolder(dir: string, limits: ConfigLimits = CONFI
   const { environments, strategies } = environmentsRoot ? readEnvironmentsFile(environmentsRoot) : { environments: [], strategies: {} };
   const environmentNames = environmentsFile.ok ? new Set(environments.map((e) => e.name)) : undefined;
   const channels = channelsFile.roots[0] ? readChannels(channelsFile.roots[0], environmentNames) : {};
-  const { teams, services, users } = readCatalog(catalogFiles);
+  const { teams, services, users } = readCatalog(catalogFiles, options);
   const admins = accessFile ? readAccess(accessFile) : [];
   if (issues.length > 0) throw configError(issues, limits);
   return { channels, environments, strategies, teams, services, users, admins };

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { ConfigError, type FieldIssue } from '../core/errors.ts';
 import type { ConfigSnapshot } from '../core/types.ts';
 import { CONFIG_LIMITS, type ConfigLimits } from './limits.ts';
+import type { LoadOptions } from './folder.ts';
 
 export type WorkerReply =
   | { kind: 'snapshot'; snapshot: ConfigSnapshot }
@@ -22,10 +23,10 @@ function refused(message: string): ConfigError {
   return new ConfigError(message, [{ field: '(folder)', message }]);
 }
 
-export function loadConfigInWorker(dir: string, limits: ConfigLimits = CONFIG_LIMITS): Promise<ConfigSnapshot> {
+export function loadConfigInWorker(dir: string, limits: ConfigLimits = CONFIG_LIMITS, options: LoadOptions = {}): Promise<ConfigSnapshot> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./worker.ts', import.meta.url), {
-      workerData: { dir, limits },
+      workerData: { dir, limits, options },
       resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
     });
     let settled = false;

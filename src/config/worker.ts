@@ -6,17 +6,17 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.ts';
-import { loadConfigFolder } from './folder.ts';
+import { loadConfigFolder, type LoadOptions } from './folder.ts';
 import type { ConfigLimits } from './limits.ts';
 import type { WorkerReply } from './worker-load.ts';
 
-const { dir, limits } = workerData as { dir: string; limits: ConfigLimits };
+const { dir, limits, options } = workerData as { dir: string; limits: ConfigLimits; options?: LoadOptions };
 
 function reply(message: WorkerReply): void {
   parentPort?.postMessage(message);
 }
 
-loadConfigFolder(dir, limits).then(
+loadConfigFolder(dir, limits, options).then(
   (snapshot) => reply({ kind: 'snapshot', snapshot }),
   (error: unknown) => {
     if (error instanceof ConfigError) reply({ kind: 'config-error', message: error.message, issues: error.issues });

@@ -8,6 +8,7 @@
  * 3. Each phase carries a snapshot of its environment's policy.
  * 4. `environments` (manual deployments and clones) picks a subset of that plan.
  */
+import { unbuildableReason } from './catalog.ts';
 import { UnplannableError, type FieldIssue } from './errors.ts';
 import type { ConfigSnapshot, EnvironmentPolicy, OmittedEnvironment, Service, TargetSpec } from './types.ts';
 
@@ -38,11 +39,14 @@ export function plan(config: ConfigSnapshot, request: PlanRequest): Plan {
   const issues: FieldIssue[] = [];
   const service = config.services.find((s) => s.name === request.component);
   if (!service) issues.push({ field: 'component', message: `unknown component "${request.component}": no service of that name in the catalog` });
+  // Owner unknown or retired (catalog sources, contract §12): listed, never built.
+  const unbuildable = service ? unbuildableReason(service) : null;
+  if (unbuildable) issues.push({ field: 'component', message: unbuildable });
   const channel = config.channels[request.channel];
   if (!channel) issues.push({ field: 'channel', message: `unknown channel "${request.channel}"; known: ${Object.keys(config.channels).join(', ')}` });
   const order = config.strategies[request.strategy];
   if (!order) issues.push({ field: 'strategy', message: `unknown strategy "${request.strategy}"; known: ${Object.keys(config.strategies).join(', ')}` });
-  if (!service || !channel || !order) throw new UnplannableError('the build cannot be planned', issues);
+  if (!service || unbuildable || !channel || !order) throw new UnplannableError(unbuildable ?? 'the build cannot be planned', issues);
 
   const policies = new Map(config.environments.map((e) => [e.name, e]));
   const phases: PlannedPhase[] = [];

@@ -102,12 +102,44 @@ export interface EnvironmentPolicy {
   bakeTime?: { environment: string; durationMs: number };
 }
 
+// Catalog provenance (contract §12; core/catalog.ts merges the sources).
+
+/** Where one fact came from, and where to correct it. */
+export interface Origin {
+  /** The source's name: `config`, `backstage`, `github`. */
+  source: string;
+  /** The entity ref, `kind:namespace/name` (lower-case kind), or the file for a GOV marking. */
+  ref: string;
+  /** The file that holds it (config folder path, or `repo/catalog-info.yaml`), when known. */
+  file?: string;
+  line?: number;
+  /** Where a person corrects it: the Backstage entity page, the file on GitHub; null when there is no page (the config folder: `file`). */
+  editUrl: string | null;
+}
+
+export type OwnerStatus = 'resolved' | 'derived' | 'unknown';
+
+export interface ServiceOwner {
+  /** `spec.owner` as the source wrote it. */
+  ref: string;
+  status: OwnerStatus;
+  /** For `derived`: the user whose first team it is (`user:default/guest`). */
+  via?: string;
+}
+
+/** Where each fact of a team or service came from, by field (`entity`, `team`, `isGov`, `slack`, …). */
+export type Provenance = Record<string, Origin>;
+
 export interface Team {
   name: string;
   title?: string;
   slack: { workspace?: string; channel?: string };
   changeCaseQueue: string;
   members: string[];
+  /** Where each fact came from (catalog sources, contract §12); set once imported. */
+  provenance?: Provenance;
+  /** Where the config folder's reader found it. */
+  origin?: Origin;
 }
 
 export interface Service {
@@ -116,6 +148,12 @@ export interface Service {
   isGov: boolean;
   lifecycle?: string;
   annotations: Record<string, string>;
+  /** How the owning team was found (catalog sources); absent: `team` as written. */
+  owner?: ServiceOwner;
+  /** When the service left every catalog source (ISO time); absent: in a source. Retired services are not built. */
+  retiredAt?: string;
+  provenance?: Provenance;
+  origin?: Origin;
 }
 
 /** Everything one import of the config folder yields; validated as a whole. */
@@ -126,6 +164,7 @@ export interface User {
   displayName?: string;
   /** The groups (teams among them) the person belongs to: `memberOf`, and the teams listing them. */
   groups: string[];
+  origin?: Origin;
 }
 
 export interface ConfigSnapshot {

@@ -7,7 +7,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
-import { InputError } from '../core/errors.ts';
+import { ConfigError, InputError } from '../core/errors.ts';
 import type { Db } from '../store/db.ts';
 import { importConfig } from '../store/catalog.ts';
 import { CONFIG_LIMITS, uploadBodyLimit, type ConfigLimits } from '../config/limits.ts';
@@ -15,6 +15,7 @@ import { checkUploadNames } from '../config/upload.ts';
 import type { AuditService, Caller } from './audit.ts';
 import { authorize } from './auth.ts';
 import { loadConfigInWorker } from '../config/worker-load.ts';
+import { applyConfigCatalog, recordConfigFailure } from './catalog-sync.ts';
 
 export interface ImportResult {
   changed: boolean;
@@ -36,7 +37,11 @@ export interface ConfigImportService {
  * Every path reads through the same worker with the same limits (config/limits.ts): the folder on
  * disk, and an upload, which is written to a temporary folder first (its names checked before).
  */
-export function createConfigImportService(deps: { db: Db; clock: Clock; configDir: string; audit: AuditService; limits?: ConfigLimits }): ConfigImportService {
+export function createConfigImportService(deps: {
+  db: Db; clock: Clock; configDir: string; audit: AuditService; limits?: ConfigLimits;
+  /** Other catalog sources are configured: a folder service may be owned by one of their teams. */
+  ownersElsewhere?: boolean;
+}): ConfigImportService {
   const limits = deps.limits ?? CONFIG_LIMITS;
   // One import at a time: each worker may take limits.memoryMb, and the imports replace the same tables anyway.
   let previous: Promise<unknown> = Promise.resolve();
@@ -47,9 +52,17 @@ export function createConfigImportService(deps: { db: Db; clock: Clock; configDi
     return next;
   }
   async function importNow(dir: string, source: string, caller?: Caller): Promise<ImportResult> {
-    const snapshot = await loadConfigInWorker(dir, limits);
+    let snapshot;
+    try {
+      snapshot = await loadConfigInWorker(dir, limits, { ownersElsewhere: deps.ownersElsewhere ?? false });
+    } catch (error) {
+      // The catalog-sources view shows the folder's failure; its last good catalog stays.
+      if (error instanceof ConfigError) await recordConfigFailure(deps.db, source, error.message, deps.clock.now());
+      throw error;
+    }
     const { changed, importId } = await deps.db.transaction(async (tx) => {
       const imported = await importConfig(tx, snapshot, source, deps.clock.now());
+      await applyConfigCatalog(tx, snapshot, source, deps.clock.now());
       if (caller) await deps.audit.record(tx, caller, `config/imports/${imported.importId}`, { source, changed: imported.changed });
       return imported;
     });

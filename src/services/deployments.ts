@@ -8,6 +8,7 @@ import { plan, type Plan } from '../core/planner.ts';
 import type { ArtifactManifest, ConfigSnapshot, SourceInfo } from '../core/types.ts';
 import { sqlState, type Db, type Queryable } from '../store/db.ts';
 import { loadConfig, latestImport } from '../store/catalog.ts';
+import { catalogGeneration } from '../store/catalog-sources.ts';
 import * as reads from '../store/deployment-reads.ts';
 import * as store from '../store/deployments.ts';
 import { appendEvent } from '../store/events.ts';
@@ -62,12 +63,13 @@ export interface DeploymentService {
 
 export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine: Engine; audit: AuditService }): DeploymentService {
   const { db, ids } = deps;
-  // The planner reads the config in force; it changes only on import, so cache it per import.
-  let cached: { importId: number; config: ConfigSnapshot } | undefined;
+  // The planner reads the config in force; it changes only on an import or a catalog sync, so cache it per both.
+  let cached: { key: string; config: ConfigSnapshot } | undefined;
   async function config(q: Queryable): Promise<ConfigSnapshot> {
     const latest = await latestImport(q);
     if (!latest) throw new ConflictError('no config has been imported yet');
-    if (cached?.importId !== latest.id) cached = { importId: latest.id, config: await loadConfig(q) };
+    const key = `${latest.id}:${await catalogGeneration(q)}`;
+    if (cached?.key !== key) cached = { key, config: await loadConfig(q) };
     return cached.config;
   }
 

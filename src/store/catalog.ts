@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConfigSnapshot, EnvironmentPolicy, Service, Target, TargetSpec, Team, User } from '../core/types.ts';
+import type { Origin, ServiceOwner } from '../core/catalog.ts';
 import type { Queryable } from './db.ts';
 
 export function digestOf(snapshot: ConfigSnapshot): string {
@@ -26,7 +27,7 @@ function pacer(): () => Promise<void> {
   };
 }
 
-/** Replaces the config; returns whether anything changed. */
+/** Replaces the config (all but the catalog, which the caller merges); returns whether anything changed. */
 export async function importConfig(tx: Queryable, snapshot: ConfigSnapshot, source: string, now: Date): Promise<{ changed: boolean; importId: number }> {
   const digest = digestOf(snapshot);
   const pace = pacer();
@@ -36,9 +37,8 @@ export async function importConfig(tx: Queryable, snapshot: ConfigSnapshot, sour
     await tx.query('DELETE FROM targets');
     await tx.query('DELETE FROM environments');
     await tx.query('DELETE FROM strategies');
-    await tx.query('DELETE FROM teams');
-    await tx.query('DELETE FROM services');
-    await tx.query('DELETE FROM users');
+    // Teams, services and people are the merged catalog of every source (store/catalog-sources.ts):
+    // the caller hands the folder's catalog to the `config` source in this same transaction.
     await tx.query('DELETE FROM admins');
     for (const [channel, byEnvironment] of Object.entries(snapshot.channels)) {
       for (const [environment, targets] of Object.entries(byEnvironment)) {
@@ -56,25 +56,6 @@ export async function importConfig(tx: Queryable, snapshot: ConfigSnapshot, sour
     }
     for (const [name, environments] of Object.entries(snapshot.strategies)) {
       await tx.query('INSERT INTO strategies (name, environments) VALUES ($1, $2)', [name, JSON.stringify(environments)]);
-      await pace();
-    }
-    for (const team of snapshot.teams) {
-      await tx.query(
-        'INSERT INTO teams (name, title, slack_workspace, slack_channel, change_case_queue, members) VALUES ($1, $2, $3, $4, $5, $6)',
-        [team.name, team.title ?? null, team.slack.workspace ?? null, team.slack.channel ?? null, team.changeCaseQueue, JSON.stringify(team.members)],
-      );
-      await pace();
-    }
-    for (const service of snapshot.services) {
-      await tx.query('INSERT INTO services (name, team, is_gov, lifecycle, annotations) VALUES ($1, $2, $3, $4, $5)', [
-        service.name, service.team, service.isGov, service.lifecycle ?? null, JSON.stringify(service.annotations),
-      ]);
-      await pace();
-    }
-    for (const user of snapshot.users) {
-      await tx.query('INSERT INTO users (name, email, display_name, groups) VALUES ($1, $2, $3, $4)', [
-        user.name, user.email ?? null, user.displayName ?? null, JSON.stringify(user.groups),
-      ]);
       await pace();
     }
     for (const ref of snapshot.admins) {
@@ -154,7 +135,7 @@ export interface TeamRecord extends Team {
 
 interface TeamRow {
   name: string; title: string | null; slack_workspace: string | null; slack_channel: string | null; change_case_queue: string;
-  members: string[]; o_workspace: string | null; o_channel: string | null; o_updated_at: Date | null; o_updated_by: string | null;
+  members: string[]; provenance: Record<string, Origin>; o_workspace: string | null; o_channel: string | null; o_updated_at: Date | null; o_updated_by: string | null;
   s_error: string | null; s_at: Date | null;
 }
 
@@ -181,6 +162,7 @@ function teamRecord(r: TeamRow): TeamRecord {
     slack: { workspace: r.slack_workspace ?? undefined, channel: r.slack_channel ?? undefined, error: r.s_error, errorAt: r.s_at?.toISOString() ?? null },
     changeCaseQueue: r.change_case_queue,
     members: r.members,
+    provenance: r.provenance,
     notifications: r.o_updated_at
       ? { workspace: r.o_workspace, channel: r.o_channel, source: 'override', updatedAt: r.o_updated_at.toISOString(), updatedBy: r.o_updated_by }
       : { workspace: r.slack_workspace, channel: r.slack_channel, source: 'catalog', updatedAt: null, updatedBy: null },
@@ -212,13 +194,25 @@ export async function listServices(q: Queryable, filter: { team?: string; name?:
 
 /** Services by name; the key is the name. */
 export async function pageServices(q: Queryable, filter: { team?: string; name?: string }, page?: PageRequest<string>): Promise<Page<Service, string>> {
-  const rows = await q.query<{ name: string; team: string; is_gov: boolean; lifecycle: string | null; annotations: Record<string, string> }>(
-    `SELECT name, team, is_gov, lifecycle, annotations FROM services
+  const rows = await q.query<ServiceRow>(
+    `SELECT name, team, is_gov, lifecycle, annotations, provenance, owner, retired_at FROM services
       WHERE ($1::text IS NULL OR team = $1) AND ($2::text IS NULL OR name = $2) AND ($3::text IS NULL OR name > $3) ORDER BY name LIMIT $4`,
     [filter.team ?? null, filter.name ?? null, page?.after ?? null, page ? page.limit + 1 : null],
   );
-  return toPage(rows, page ?? { limit: Infinity },
-    (r) => ({ name: r.name, team: r.team, isGov: r.is_gov, lifecycle: r.lifecycle ?? undefined, annotations: r.annotations }), (r) => r.name);
+  return toPage(rows, page ?? { limit: Infinity }, serviceOf, (r) => r.name);
+}
+
+interface ServiceRow {
+  name: string; team: string; is_gov: boolean; lifecycle: string | null; annotations: Record<string, string>;
+  provenance: Record<string, Origin>; owner: ServiceOwner | null; retired_at: Date | null;
+}
+
+function serviceOf(r: ServiceRow): Service {
+  const service: Service = { name: r.name, team: r.team, isGov: r.is_gov, annotations: r.annotations, provenance: r.provenance };
+  if (r.lifecycle !== null) service.lifecycle = r.lifecycle;
+  if (r.owner) service.owner = r.owner;
+  if (r.retired_at) service.retiredAt = r.retired_at.toISOString();
+  return service;
 }
 
 /** The config in force, as the planner reads it. */

@@ -25,6 +25,7 @@ const routes: [string, Page][] = [
   ['/services/:name', lazy(() => import('./pages/Service.tsx'))],
   ['/freezes', lazy(() => import('./pages/Freezes.tsx'))],
   ['/targets', lazy(() => import('./pages/Targets.tsx'))],
+  ['/catalog', lazy(() => import('./pages/CatalogSources.tsx'))],
   ['/tokens', lazy(() => import('./pages/Tokens.tsx'))],
   ['/audit', lazy(() => import('./pages/Audit.tsx'))],
   ['/webhooks', lazy(() => import('./pages/Webhooks.tsx'))],

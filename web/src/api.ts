@@ -147,6 +147,8 @@ export const api = {
   team: (id: string, signal?: AbortSignal) => call('get', '/api/v1/teams/{id}', { path: { id }, signal }),
   saveNotifications: (id: string, body: NotificationSettings) => call('put', '/api/v1/teams/{id}/notifications', { path: { id }, body }),
   services: () => allPages((cursor) => call('get', '/api/v1/services', { query: { limit: 500, cursor } })),
+  catalogSources: (signal?: AbortSignal) => call('get', '/api/v1/catalog/sources', { signal }),
+  syncCatalog: () => call('post', '/api/v1/catalog/sync', {}),
   targets: () => allPages((cursor) => call('get', '/api/v1/targets', { query: { limit: 500, cursor } })),
   strategies: () => as<Strategies>(call('get', '/api/v1/strategies', {})),
 

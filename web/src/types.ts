@@ -38,6 +38,9 @@ export type Target = Schemas['Target'];
 export type Plan = Schemas['Plan'];
 export type Team = Schemas['Team'];
 export type Service = Schemas['Service'];
+/** Where a catalog fact came from, and the link to correct it (contract §12). */
+export type Origin = Schemas['Origin'];
+export type CatalogSource = Schemas['CatalogSource'];
 export type OmittedEnvironment = Schemas['Deployment']['omittedEnvironments'][number];
 export type ManualDeployment = Schemas['ManualDeploymentRequest'];
 export type FreezeRequest = Schemas['FreezeRequest'];

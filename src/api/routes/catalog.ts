@@ -74,6 +74,24 @@ export function catalogRoutes(app: Api, ctx: ApiContext): void {
     },
   }, async () => ctx.catalog.strategies());
 
+  app.get('/api/v1/catalog/sources', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['catalog'],
+      summary: "The catalog sources, by precedence: each one's last sync, what it changed (added, updated, removed) and its bad entities",
+      response: { 200: { $ref: 'CatalogSourceList#' }, ...problemResponses },
+    },
+  }, async () => ({ items: await ctx.catalogSync.sources() }));
+
+  app.post('/api/v1/catalog/sync', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['catalog'],
+      summary: 'Sync the external catalog sources (Backstage, GitHub) now; answers with every source once done',
+      response: { 200: { $ref: 'CatalogSourceList#' }, ...problemResponses },
+    },
+  }, async (request) => ({ items: await ctx.catalogSync.syncNow(request.caller) }));
+
   app.post('/api/v1/config/reload', {
     config: { access: 'admin' },
     // Uploads are held to the config folder's limit (config/limits.ts), not the app's default.

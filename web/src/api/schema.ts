@@ -211,6 +211,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The catalog sources, by precedence: each one's last sync, what it changed (added, updated, removed) and its bad entities */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogSourceList"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sync the external catalog sources (Backstage, GitHub) now; answers with every source once done */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogSourceList"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details (application/problem+json). */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/change-cases": {
         parameters: {
             query?: never;
@@ -3952,6 +4132,41 @@ export interface components {
         CancelRequest: {
             reason?: string;
         };
+        CatalogSource: {
+            name: string;
+            /** @enum {string} */
+            kind: "config" | "backstage" | "github";
+            location: string;
+            /** @description Precedence: a lower rank wins when two sources hold the same entity. */
+            rank: number;
+            /**
+             * @description ok; partial (some entities were bad and skipped); failed (unreachable: the last good data stays).
+             * @enum {string}
+             */
+            status: "never" | "ok" | "partial" | "failed";
+            /** Format: date-time */
+            lastSyncAt: string | null;
+            /** Format: date-time */
+            lastSuccessAt: string | null;
+            error: string | null;
+            added: number;
+            updated: number;
+            removed: number;
+            entities: number;
+            /** @description The bad entities of the last sync: source, entity ref, field, reason. */
+            problems: {
+                source: string;
+                ref: string;
+                field: string;
+                reason: string;
+                key?: string;
+                file?: string;
+                editUrl?: string | null;
+            }[];
+        };
+        CatalogSourceList: {
+            items: components["schemas"]["CatalogSource"][];
+        };
         ChangeCase: {
             id: string;
             provider: string;
@@ -4270,6 +4485,17 @@ export interface components {
             workspace: string | null;
             channel: string | null;
         };
+        Origin: {
+            /** @description The catalog source: config, backstage, github. */
+            source: string;
+            /** @description The entity ref (kind:namespace/name), or the file of a kilonova.yaml. */
+            ref: string;
+            /** @description The file that holds it: a path in the config folder, or repo/catalog-info.yaml on GitHub. */
+            file?: string;
+            line?: number;
+            /** @description Where to correct it: the Backstage entity page, the file on GitHub; null for the config folder (see file). */
+            editUrl: string | null;
+        };
         Phase: {
             id: string;
             environment: string;
@@ -4436,11 +4662,28 @@ export interface components {
         };
         Service: {
             name: string;
+            /** @description The owning team; with owner.status unknown, the name the source gave, which is no team. */
             team: string;
             isGov: boolean;
             lifecycle?: string;
             annotations: {
                 [key: string]: string;
+            };
+            /** @description How the team was found: resolved (spec.owner names the team), derived (spec.owner is a user: their first team), unknown (no team or user of that name in any source: the service is not built). */
+            owner?: {
+                ref: string;
+                /** @enum {string} */
+                status: "resolved" | "derived" | "unknown";
+                via?: string;
+            };
+            /**
+             * Format: date-time
+             * @description When the service left every catalog source; it keeps its history and is not built.
+             */
+            retiredAt?: string;
+            /** @description Where each fact came from, by field (entity, team, isGov, slack, members, changeCaseQueue). */
+            provenance?: {
+                [key: string]: components["schemas"]["Origin"];
             };
         };
         Session: {
@@ -4566,6 +4809,10 @@ export interface components {
             };
             /** @description The names of the team's services. */
             services: string[];
+            /** @description Where each fact came from, by field (entity, team, isGov, slack, members, changeCaseQueue). */
+            provenance?: {
+                [key: string]: components["schemas"]["Origin"];
+            };
         };
         Token: {
             id: string;

@@ -8,7 +8,9 @@ import { useTitle } from '../hooks.ts';
 import { Link } from '../router.tsx';
 import { btn } from '../components/Button.tsx';
 import { layout } from '../components/Page.tsx';
-import { GovTag } from '../components/Tag.tsx';
+import { CatalogTags, GovTag } from '../components/Tag.tsx';
+import { Note } from '../components/ErrorNote.tsx';
+import { ProvenanceList } from '../components/Provenance.tsx';
 
 export default function Service({ params }: { params: Record<string, string> }) {
   const name = params.name;
@@ -29,23 +31,39 @@ export default function Service({ params }: { params: Record<string, string> }) 
     );
   }
 
+  const unbuildable = Boolean(service.retiredAt) || service.owner?.status === 'unknown';
   return (
     <div className={`${layout.page} ${layout.wide}`}>
       <div className={layout.head}>
         <div>
           <h1>
-            {service.name} {service.isGov && <GovTag />}
+            {service.name} {service.isGov && <GovTag />} <CatalogTags service={service} />
           </h1>
           <p className="muted">
-            Owned by <Link to={`/teams/${encodeURIComponent(service.team)}`}>{service.team}</Link>
+            {service.owner?.status === 'unknown' ? (
+              <>Owner unknown: <span className="mono">{service.owner.ref}</span> is no team or user in any catalog source</>
+            ) : (
+              <>Owned by <Link to={`/teams/${encodeURIComponent(service.team)}`}>{service.team}</Link></>
+            )}
+            {service.owner?.status === 'derived' && ` (derived: the first team of ${service.owner.via})`}
             {service.lifecycle && ` · ${service.lifecycle}`}
             {service.isGov && ' · also deployed to GOV environments'}
           </p>
         </div>
-        <Link to={`/deployments/new?service=${encodeURIComponent(service.name)}`} className={btn('primary')}>
-          Deploy {service.name}
-        </Link>
+        {!unbuildable && (
+          <Link to={`/deployments/new?service=${encodeURIComponent(service.name)}`} className={btn('primary')}>
+            Deploy {service.name}
+          </Link>
+        )}
       </div>
+      {unbuildable && (
+        <Note tone="info">
+          {service.retiredAt
+            ? 'This service is in no catalog source any more: its history is kept, and new builds are refused. Add it back to a source to deploy it again.'
+            : 'Builds of this service are refused until a catalog source names its owner: correct spec.owner at the source below.'}
+        </Note>
+      )}
+      <ProvenanceList provenance={service.provenance} what="service" />
       <section aria-labelledby="matrix-title" className={layout.section}>
         <h2 id="matrix-title">What runs where</h2>
         <ServiceMatrix service={service.name} isGov={service.isGov} />

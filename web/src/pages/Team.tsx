@@ -8,7 +8,8 @@ import { useDeploymentList } from '../deploymentList.ts';
 import { useResource, useTitle } from '../hooks.ts';
 import { Link } from '../router.tsx';
 import { layout } from '../components/Page.tsx';
-import { GovTag } from '../components/Tag.tsx';
+import { CatalogTags, GovTag } from '../components/Tag.tsx';
+import { ProvenanceList } from '../components/Provenance.tsx';
 import styles from './Team.module.css';
 
 export default function Team({ params }: { params: Record<string, string> }) {
@@ -55,6 +56,8 @@ export default function Team({ params }: { params: Record<string, string> }) {
                     {s}
                   </Link>
                   {info?.isGov && <GovTag flush />}
+                  {info && <CatalogTags service={info} flush />}
+                  {info?.owner?.status === 'derived' && <span className="muted small">via {info.owner.via}</span>}
                   {info?.lifecycle && <span className="muted small">{info.lifecycle}</span>}
                 </li>
               );
@@ -64,6 +67,7 @@ export default function Team({ params }: { params: Record<string, string> }) {
         </section>
         <SlackForm team={t} onSaved={team.setData} />
       </div>
+      <ProvenanceList provenance={t.provenance} what="team" />
       <section aria-labelledby="recent-title" className={layout.section}>
         <h2 id="recent-title">Recent deployments</h2>
         <DeploymentTable

@@ -5,7 +5,8 @@ import { useTitle } from '../hooks.ts';
 import { Link } from '../router.tsx';
 import { chipLink, chipList } from '../components/Chip.tsx';
 import { layout, PageHead } from '../components/Page.tsx';
-import { GovTag, Tag } from '../components/Tag.tsx';
+import { inlineLink } from '../components/Provenance.tsx';
+import { CatalogTags, GovTag, Tag } from '../components/Tag.tsx';
 import styles from './Teams.module.css';
 
 export default function Teams() {
@@ -13,9 +14,14 @@ export default function Teams() {
   const { data: teams, error } = useCatalog('teams');
   const services = useCatalog('services').data ?? [];
   const gov = new Set(services.filter((s) => s.isGov).map((s) => s.name));
+  const byName = new Map(services.map((s) => [s.name, s]));
+  // Services whose owner no source knows belong to no team card: they are listed on their own.
+  const orphans = services.filter((s) => s.owner?.status === 'unknown');
   return (
     <div className={layout.page}>
-      <PageHead title="Teams">Teams and services come from the catalog. Open a team to change where its notifications go.</PageHead>
+      <PageHead title="Teams">
+        Teams and services come from the catalog sources (<Link to="/catalog" className={inlineLink}>Catalog</Link>). Open a team to change where its notifications go.
+      </PageHead>
       <ErrorNote error={error} />
       {!teams && !error && <Loading />}
       <ul className={styles.grid}>
@@ -35,6 +41,7 @@ export default function Teams() {
                     {s}
                   </Link>
                   {gov.has(s) && <GovTag />}
+                  {byName.get(s) && <CatalogTags service={byName.get(s)!} />}
                 </li>
               ))}
               {team.services.length === 0 && <li className="muted small">none</li>}
@@ -53,6 +60,21 @@ export default function Teams() {
           </li>
         ))}
       </ul>
+      {orphans.length > 0 && (
+        <section className={layout.section} aria-labelledby="orphans-title">
+          <h2 id="orphans-title">Services with no known owner</h2>
+          <p className="muted small">Their owner is no team or user in any catalog source: builds are refused until the source names one.</p>
+          <ul className={chipList}>
+            {orphans.map((s) => (
+              <li key={s.name}>
+                <Link to={`/services/${encodeURIComponent(s.name)}`} className={chipLink}>{s.name}</Link>
+                <span className="muted small"> owner “{s.owner?.ref}”</span>
+                <CatalogTags service={s} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }
