@@ -5,6 +5,8 @@
  *   npm run bench -- --builds 2000             # or BENCH_BUILDS=2000
  *   npm run bench -- --backend pglite          # one backend only (pglite | postgres)
  *   npm run bench -- --sql-stats               # also time every SQL statement (a diagnostic)
+ *   npm run bench -- --stream-clients 1000     # POST /builds again with 1,000 /stream readers connected
+ *   npm run bench -- --waiting 100000          # idle cost of 100,000 deployments waiting on gates (bench/waiting.ts)
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/run.ts --backend pglite
  *
  * For each backend — the embedded database (PGlite, in memory) and PostgreSQL (the server in
@@ -12,7 +14,9 @@
  * `dcp_bench_<random>` for the run, dropped afterwards) — it starts a DCP in this process on the
  * system clock, warms it up with a few builds (not counted), then submits N builds through the
  * deployment service (not HTTP: this measures the engine) with zero-latency simulators (release
- * and scan take 0 ms), spread over the example catalog's services, channels and strategies,
+ * and scan take 0 ms), spread round-robin over the services — the example catalog's and
+ * `--services N` (300) generated ones, so that one release per service × target at a time does
+ * not make the run a queue — and over its channels and strategies,
  * `--concurrency` submissions in flight. It waits, event-driven (`engine.onMoves`), until every
  * deployment ended.
  *
@@ -24,8 +28,16 @@
  * Reported per backend (and written to bench/results/<backend>.json):
  * - wall time (first submit → last deployment ended), deployments/s, state transitions/s
  *   (`engine.stats().transitions` over the run);
- * - phase hand-over latency: for every phase after the first, previous phase `Completed` →
- *   this phase `Checking`, as seen by `engine.onMoves` (p50/p90/p99/max, ms);
+ * - phase hand-over latency: for every phase after the first, the previous phase's last release
+ *   `Succeeded` → this phase's first release `Deploying`, as seen by `engine.onMoves`
+ *   (p50/p90/p99/max, ms; the prod phases' scan check lies in between: a check is not a gate);
+ * - the ceiling, in the same run: single-row durable commits (autocommit INSERTs into a table of
+ *   their own) on 8 connections to the same PostgreSQL for `--ceiling-s` (10), `synchronous_commit`
+ *   as the server has it; on PGlite its one connection. `ratio` = transitions/s ÷ commits/s;
+ * - `POST /api/v1/builds` over HTTP: `--http-builds` (= --builds) builds from `--http-clients` (32)
+ *   clients at once, each posting its next when answered (p50/p99 ms; all waited for to end), and
+ *   with `--stream-clients N` the same again while N `/api/v1/stream` readers (bench/stream-clients.ts,
+ *   a process of their own) are connected: what they got, and the latency beside;
  * - a breakdown of where time goes (checks and gates, lock waits, release job round-trips, end
  *   to end) in `latencyMs`;
  * - counts of deployments, phases and releases, and whether all deployments Completed (the
