@@ -367,6 +367,8 @@ interface RunResult {
   /** Previous phase's last release Succeeded → this phase's first release Deploying. */
   handoverMs: number[];
   completedToCheckingMs: number[];
+  handoverNoChecksMs: number[];
+  handoverChecksMs: number[];
   handoverToDeployingMs: number[];
   /** The releases slowest from Deploying to Succeeded (the simulator takes 0 ms: all of it is DCP). */
   slowReleases: SlowRelease[];
@@ -479,6 +481,8 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
 
   const handoverMs: number[] = [];
   const completedToCheckingMs: number[] = [];
+  const handoverNoChecksMs: number[] = [];
+  const handoverChecksMs: number[] = [];
   const handoverToDeployingMs: number[] = [];
   const slowReleases: SlowRelease[] = [];
   const lockWaitMs: number[] = [];
@@ -500,7 +504,11 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
         // The hand-over: the previous phase's last release done → this phase's first release started.
         const lastDone = Math.max(...d.phases[i - 1].releases.map((r) => releaseAt.get(r.id)?.Succeeded ?? NaN));
         const firstStarted = Math.min(...phase.releases.map((r) => releaseAt.get(r.id)?.Deploying ?? NaN));
-        if (Number.isFinite(lastDone) && Number.isFinite(firstStarted)) handoverMs.push(firstStarted - lastDone);
+        if (Number.isFinite(lastDone) && Number.isFinite(firstStarted)) {
+          handoverMs.push(firstStarted - lastDone);
+          // A phase with checks (prod's scan) runs them in between: a job of its own.
+          (phase.policy.checks.length > 0 ? handoverChecksMs : handoverNoChecksMs).push(firstStarted - lastDone);
+        }
         if (previous !== undefined && t.Deploying !== undefined) handoverToDeployingMs.push(t.Deploying - previous);
       }
       for (const release of phase.releases) {
@@ -526,6 +534,8 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
     deployments,
     handoverMs,
     completedToCheckingMs,
+    handoverNoChecksMs,
+    handoverChecksMs,
     handoverToDeployingMs,
     slowReleases,
     lockWaitMs,
@@ -822,6 +832,8 @@ async function benchBackend(backend: Backend, config: { dir: string; description
       statuses,
       latencyMs: {
         handover: handover,
+        handoverToPhaseWithoutChecks: percentiles(run.handoverNoChecksMs),
+        handoverToPhaseWithChecks: percentiles(run.handoverChecksMs),
         handoverCompletedToChecking: percentiles(run.completedToCheckingMs),
         handoverCompletedToDeploying: percentiles(run.handoverToDeployingMs),
         submit: percentiles(run.submitMs),

@@ -155,11 +155,12 @@ function slowSink() {
   const waits: { position: number; resolve: () => void }[] = [];
   const sink: StreamSink = {
     write(chunk) {
-      bytes += chunk.length;
-      const id = /^id: (\d+)$/m.exec(chunk)?.[1];
-      if (id === undefined) return;
-      positions.push(Number(id));
-      for (const w of waits) if (Number(id) >= w.position) w.resolve();
+      const text = chunk.toString();
+      bytes += text.length;
+      for (const [, id] of text.matchAll(/^id: (\d+)$/gm)) {
+        positions.push(Number(id));
+        for (const w of waits) if (Number(id) >= w.position) w.resolve();
+      }
     },
     buffered: () => bytes,
     drained: () => new Promise<void>(() => undefined),

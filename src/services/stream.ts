@@ -22,7 +22,8 @@ import { listEvents, listEventsBefore } from '../store/events.ts';
 
 /** Where a stream writes: an HTTP response in the API, a fake in tests. */
 export interface StreamSink {
-  write(chunk: string): void;
+  /** Called once per batch per reader; the same Buffer may be given to every reader (do not change it). */
+  write(chunk: string | Buffer): void;
   /** Bytes written and not yet sent (the reader's backlog). */
   buffered(): number;
   /** Resolves once the backlog has been sent (or the sink closed). */
@@ -127,21 +128,30 @@ export function createStreamHub(deps: { db: Db; relay: Relay; log: Logger; optio
   }
 
   /**
-   * Sends a live reader the frames after its cursor, from index `from`. A reader that has not
-   * taken what it was sent before (its backlog past the limit when a new batch comes) is dropped:
-   * what one reader holds is bounded by the limit and one batch.
+   * Sends a live reader the frames after its cursor, from index `from`, in one write. A reader that
+   * has not taken what it was sent before (its backlog past the limit when a new batch comes) is
+   * dropped: what one reader holds is bounded by the limit and one batch. `whole` is the batch as
+   * one Buffer, shared by every reader that takes all of it (no filter, nothing of it seen yet).
    */
-  function send(reader: Reader, list: Frame[], from: number): void {
+  function send(reader: Reader, list: Frame[], from: number, whole?: Buffer): void {
     if (reader.sink.buffered() > bufferBytes) {
       drop(reader);
       return;
     }
+    if (from >= list.length) return;
+    if (whole && from === 0 && reader.deploymentId === undefined && reader.cursor < list[0].position) {
+      reader.cursor = list[list.length - 1].position;
+      reader.sink.write(whole);
+      return;
+    }
+    let text = '';
     for (let i = from; i < list.length; i++) {
       const frame = list[i];
       if (frame.position <= reader.cursor) continue;
       reader.cursor = frame.position;
-      if (reader.deploymentId === undefined || reader.deploymentId === frame.deploymentId) reader.sink.write(frame.text);
+      if (reader.deploymentId === undefined || reader.deploymentId === frame.deploymentId) text += frame.text;
     }
+    if (text) reader.sink.write(text);
   }
 
   /** Reads the log after `head` once, keeps it, and gives it to every live reader. */
@@ -174,7 +184,8 @@ export function createStreamHub(deps: { db: Db; relay: Relay; log: Logger; optio
               floor = frames[cut - 1].position;
               frames = frames.slice(cut);
             }
-            for (const reader of [...readers]) if (reader.live) send(reader, fresh, 0);
+            const whole = Buffer.from(fresh.map((f) => f.text).join(''));
+            for (const reader of [...readers]) if (reader.live) send(reader, fresh, 0, whole);
           }
           if (events.length < batch) break;
         }
@@ -214,7 +225,7 @@ export function createStreamHub(deps: { db: Db; relay: Relay; log: Logger; optio
         const upTo = head; // everything up to here is positioned: a short read has all of it
         const events = await listEvents(deps.db, { after: reader.cursor, deploymentId: reader.deploymentId, limit: batch });
         if (reader.closed) return;
-        for (const event of events) reader.sink.write(frameOf(event));
+        if (events.length > 0) reader.sink.write(events.map(frameOf).join(''));
         if (events.length > 0) reader.cursor = events[events.length - 1].position;
         if (events.length < batch) reader.cursor = Math.max(reader.cursor, upTo);
         // Catching up is paced by the reader: wait for what was written to be sent.

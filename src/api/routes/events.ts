@@ -63,7 +63,7 @@ export function eventRoutes(app: Api, ctx: ApiContext): void {
     };
     const close = ctx.events.openStream({ after: cursor, deploymentId: q.deployment }, {
       write(chunk) {
-        const bytes = Buffer.byteLength(chunk);
+        const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
         backlog += bytes;
         res.write(chunk, () => {
           backlog -= bytes;
