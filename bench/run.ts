@@ -5,6 +5,8 @@
  *   npm run bench -- --builds 2000             # or BENCH_BUILDS=2000
  *   npm run bench -- --backend pglite          # one backend only (pglite | postgres)
  *   npm run bench -- --sql-stats               # also time every SQL statement (a diagnostic)
+ *   npm run bench -- --stream-clients 1000     # POST /builds again with 1,000 /stream readers connected
+ *   npm run bench -- --waiting 100000          # idle cost of 100,000 deployments waiting on gates (bench/waiting.ts)
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/run.ts --backend pglite
  *
  * For each backend — the embedded database (PGlite, in memory) and PostgreSQL (the server in
@@ -12,7 +14,9 @@
  * `dcp_bench_<random>` for the run, dropped afterwards) — it starts a DCP in this process on the
  * system clock, warms it up with a few builds (not counted), then submits N builds through the
  * deployment service (not HTTP: this measures the engine) with zero-latency simulators (release
- * and scan take 0 ms), spread over the example catalog's services, channels and strategies,
+ * and scan take 0 ms), spread round-robin over the services — the example catalog's and
+ * `--services N` (300) generated ones, so that one release per service × target at a time does
+ * not make the run a queue — and over its channels and strategies,
  * `--concurrency` submissions in flight. It waits, event-driven (`engine.onMoves`), until every
  * deployment ended.
  *
@@ -24,18 +28,28 @@
  * Reported per backend (and written to bench/results/<backend>.json):
  * - wall time (first submit → last deployment ended), deployments/s, state transitions/s
  *   (`engine.stats().transitions` over the run);
- * - phase hand-over latency: for every phase after the first, previous phase `Completed` →
- *   this phase `Checking`, as seen by `engine.onMoves` (p50/p90/p99/max, ms);
+ * - phase hand-over latency: for every phase after the first, the previous phase's last release
+ *   `Succeeded` → this phase's first release `Deploying`, as seen by `engine.onMoves`
+ *   (p50/p90/p99/max, ms; the prod phases' scan check lies in between: a check is not a gate);
+ * - the ceiling, in the same run: single-row durable commits (autocommit INSERTs into a table of
+ *   their own) on 8 connections to the same PostgreSQL for `--ceiling-s` (10), `synchronous_commit`
+ *   as the server has it; on PGlite its one connection. `ratio` = transitions/s ÷ commits/s;
+ * - `POST /api/v1/builds` over HTTP: `--http-builds` (= --builds) builds from `--http-clients` (32)
+ *   clients at once, each posting its next when answered (p50/p99 ms; all waited for to end), and
+ *   with `--stream-clients N` the same again while N `/api/v1/stream` readers (bench/stream-clients.ts,
+ *   a process of their own) are connected: what they got, and the latency beside;
  * - a breakdown of where time goes (checks and gates, lock waits, release job round-trips, end
  *   to end) in `latencyMs`;
  * - counts of deployments, phases and releases, and whether all deployments Completed (the
  *   process exits non-zero if any did not).
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -58,10 +72,13 @@ function benchCaller(): Caller {
   return { principal, action: 'POST /api/v1/builds', address: null, userAgent: null, audited: false };
 }
 
+const BENCH_TOKEN = 'bench-admin-token';
+
 type Backend = 'pglite' | 'postgres';
 const BACKENDS: Backend[] = ['pglite', 'postgres'];
 
-const SERVICES = ['payments-api', 'ledger-worker', 'identity-gateway', 'token-service', 'mule-runtime-agent', 'cluster-autoscaler-config'];
+/** The example catalog's services; the generated ones are added to it (benchConfig). */
+const SERVICES: string[] = ['payments-api', 'ledger-worker', 'identity-gateway', 'token-service', 'mule-runtime-agent', 'cluster-autoscaler-config'];
 /** Weighted: most builds take the full path, some the short ones. */
 const STRATEGIES = ['standard', 'standard', 'fast', 'nonprod'];
 const CHANNELS = ['stable', 'stable', 'stable', 'stable', 'edge'];
@@ -87,6 +104,13 @@ const { values: args } = parseArgs({
     config: { type: 'string' },
     'sql-stats': { type: 'boolean' },
     sequential: { type: 'boolean' },
+    services: { type: 'string' },
+    'ceiling-s': { type: 'string' },
+    'http-builds': { type: 'string' },
+    'http-clients': { type: 'string' },
+    'stream-clients': { type: 'string' },
+    waiting: { type: 'string' },
+    'idle-s': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
   allowPositionals: false,
@@ -98,7 +122,12 @@ if (args.help) {
       '                         [--backend pglite|postgres ...] [--timeout-s S (600)] [--config DIR]\n' +
       '  --config DIR: use this config folder as it is (default: the example config, prerequisites left out)\n' +
       '  --sql-stats: also time every SQL statement of the measured run (a diagnostic; adds overhead)\n' +
-      '  --sequential: one deployment at a time (the next submitted when the previous ended): latency without load\n',
+      '  --sequential: one deployment at a time (the next submitted when the previous ended): latency without load\n' +
+      '  --services N (300): services in the generated catalog (added to the example one); builds round-robin over them\n' +
+      '  --ceiling-s S (10): how long the database\'s own single-row commit rate is measured (8 connections; PGlite 1)\n' +
+      '  --http-builds N (= --builds) and --http-clients N (32): POST /api/v1/builds over HTTP, that many clients at once\n' +
+      '  --stream-clients N (0): repeat the HTTP measurement with N /api/v1/stream readers connected (another process)\n' +
+      '  --waiting N: instead, N deployments waiting on gates (seeded with SQL), a DCP started on them, idle for --idle-s S (60): CPU and memory\n',
   );
   process.exit(0);
 }
@@ -111,6 +140,13 @@ const options = {
   configDir: args.config ? path.resolve(args.config) : null,
   sqlStats: args['sql-stats'] ?? false,
   sequential: args.sequential ?? false,
+  services: positiveInt('--services', args.services, 300),
+  ceilingMs: positiveInt('--ceiling-s', args['ceiling-s'], 10) * 1000,
+  httpBuilds: positiveInt('--http-builds', args['http-builds'], positiveInt('--builds', args.builds ?? process.env.BENCH_BUILDS, 500)),
+  httpClients: positiveInt('--http-clients', args['http-clients'], 32),
+  streamClients: args['stream-clients'] ? positiveInt('--stream-clients', args['stream-clients'], 0) : 0,
+  waiting: args.waiting ? positiveInt('--waiting', args.waiting, 0) : 0,
+  idleMs: positiveInt('--idle-s', args['idle-s'], 60) * 1000,
   backends: (args.backend ?? BACKENDS).map((b) => {
     if (!BACKENDS.includes(b as Backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}; got "${b}"`);
     return b as Backend;
@@ -144,8 +180,33 @@ function benchConfig(): { dir: string; description: string; remove(): void } {
     }
   }
   writeFileSync(file, `# dcp bench: the example environments without prerequisites\n${stringifyYaml(doc)}`);
-  const description = `example config (config/), without prerequisites${stripped.size ? ` (left out: ${[...stripped].join(', ')})` : ''}; checks kept`;
+  SERVICES.push(...addGeneratedServices(dir, options.services));
+  const description = `example config (config/) and ${options.services} generated services, without prerequisites${stripped.size ? ` (left out: ${[...stripped].join(', ')})` : ''}; checks kept`;
   return { dir, description, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const TEAMS = ['payments', 'identity', 'runtime'];
+
+/**
+ * Adds `count` generated services (Backstage Components, as in config/catalog/services.yaml) to
+ * the config folder's catalog: every fifth is a gov service (gov phases too). Returns their names.
+ * With hundreds of services, builds spread over them do not queue on the same service × target.
+ */
+export function addGeneratedServices(dir: string, count: number): string[] {
+  const names = Array.from({ length: count }, (_, i) => `bench-svc-${String(i + 1).padStart(4, '0')}`);
+  const entities = names.map((name, i) => [
+    'apiVersion: backstage.io/v1alpha1',
+    'kind: Component',
+    'metadata:',
+    `  name: ${name}`,
+    '  annotations:',
+    `    github.com/project-slug: acme/${name}`,
+    ...(i % 5 === 0 ? ['    dcp/is-gov: "true"'] : []),
+    `spec: { type: service, owner: ${TEAMS[i % TEAMS.length]}, lifecycle: production }`,
+  ].join('\n'));
+  const file = path.join(dir, 'catalog', 'generated-services.yaml');
+  writeFileSync(file, `# dcp bench: ${count} generated services\n${entities.join('\n---\n')}\n`);
+  return names;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -237,7 +298,7 @@ function prng(seed: number): () => number {
   };
 }
 
-function makeBuilds(count: number, label: string, seed: number): BuildEvent[] {
+export function makeBuilds(count: number, label: string, seed: number): BuildEvent[] {
   const random = prng(seed);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
   const run = randomBytes(3).toString('hex');
@@ -303,7 +364,11 @@ interface RunResult {
   transitions: number;
   movesSeen: number;
   deployments: DeploymentDto[];
+  /** Previous phase's last release Succeeded → this phase's first release Deploying. */
   handoverMs: number[];
+  completedToCheckingMs: number[];
+  handoverNoChecksMs: number[];
+  handoverChecksMs: number[];
   handoverToDeployingMs: number[];
   /** The releases slowest from Deploying to Succeeded (the simulator takes 0 ms: all of it is DCP). */
   slowReleases: SlowRelease[];
@@ -315,7 +380,10 @@ interface RunResult {
   submitMs: number[];
 }
 
-async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, timeoutMs: number, sequential = false): Promise<RunResult> {
+type Submit = (build: BuildEvent) => Promise<{ created: boolean; deployment: { id: string } }>;
+
+async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, timeoutMs: number, sequential = false, submit?: Submit): Promise<RunResult> {
+  const submitBuild: Submit = submit ?? ((build) => dcp.deployments.submitBuild(build, benchCaller()));
   // Timestamps (performance.now()) of the moves this run cares about, keyed by entity id.
   const phaseAt = new Map<string, Partial<Record<'Checking' | 'Deploying' | 'Completed', number>>>();
   const releaseAt = new Map<string, Partial<Record<'Deploying' | 'Succeeded', number>>>();
@@ -366,7 +434,7 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
       while (next < builds.length) {
         const build = builds[next++];
         const t0 = performance.now();
-        const { created, deployment } = await dcp.deployments.submitBuild(build, benchCaller());
+        const { created, deployment } = await submitBuild(build);
         submitMs.push(performance.now() - t0);
         if (!created) throw new Error(`build ${build.buildId} was not created (a duplicate?)`);
         submitted.set(deployment.id, t0);
@@ -412,6 +480,9 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
   for (let i = 0; i < ids.length; i += 32) deployments.push(...(await Promise.all(ids.slice(i, i + 32).map((id) => dcp.deployments.get(id)))));
 
   const handoverMs: number[] = [];
+  const completedToCheckingMs: number[] = [];
+  const handoverNoChecksMs: number[] = [];
+  const handoverChecksMs: number[] = [];
   const handoverToDeployingMs: number[] = [];
   const slowReleases: SlowRelease[] = [];
   const lockWaitMs: number[] = [];
@@ -429,7 +500,15 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
       if (t.Checking !== undefined && t.Completed !== undefined) phaseMs.push(t.Completed - t.Checking);
       if (i > 0) {
         const previous = phaseAt.get(d.phases[i - 1].id)?.Completed;
-        if (previous !== undefined && t.Checking !== undefined) handoverMs.push(t.Checking - previous);
+        if (previous !== undefined && t.Checking !== undefined) completedToCheckingMs.push(t.Checking - previous);
+        // The hand-over: the previous phase's last release done → this phase's first release started.
+        const lastDone = Math.max(...d.phases[i - 1].releases.map((r) => releaseAt.get(r.id)?.Succeeded ?? NaN));
+        const firstStarted = Math.min(...phase.releases.map((r) => releaseAt.get(r.id)?.Deploying ?? NaN));
+        if (Number.isFinite(lastDone) && Number.isFinite(firstStarted)) {
+          handoverMs.push(firstStarted - lastDone);
+          // A phase with checks (prod's scan) runs them in between: a job of its own.
+          (phase.policy.checks.length > 0 ? handoverChecksMs : handoverNoChecksMs).push(firstStarted - lastDone);
+        }
         if (previous !== undefined && t.Deploying !== undefined) handoverToDeployingMs.push(t.Deploying - previous);
       }
       for (const release of phase.releases) {
@@ -454,6 +533,9 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
     movesSeen,
     deployments,
     handoverMs,
+    completedToCheckingMs,
+    handoverNoChecksMs,
+    handoverChecksMs,
     handoverToDeployingMs,
     slowReleases,
     lockWaitMs,
@@ -462,6 +544,117 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
     scanMs,
     endToEndMs,
     submitMs,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The database's own ceiling: single-row durable commits
+
+interface Ceiling {
+  connections: number;
+  seconds: number;
+  commits: number;
+  commitsPerSecond: number;
+  /** The server's setting, as it is (not changed for the measurement). */
+  synchronousCommit: string;
+}
+
+/**
+ * Single-row autocommit INSERTs into a table of their own, `connections` at once for `ms`: the
+ * commit rate the engine's transitions are compared with. PostgreSQL: 8 `pg` clients on the same
+ * database; PGlite: its one connection (the DCP's, idle meanwhile).
+ */
+async function measureCeiling(target: { url: string } | { db: Db }, ms: number): Promise<Ceiling> {
+  const connections = 'url' in target ? 8 : 1;
+  const queryables: Queryable[] = [];
+  const clients: pg.Client[] = [];
+  if ('url' in target) {
+    for (let i = 0; i < connections; i++) {
+      const client = new pg.Client({ connectionString: target.url });
+      await client.connect();
+      clients.push(client);
+      queryables.push({ query: async (text, values) => (await client.query(text, values)).rows, exec: async (script) => void (await client.query(script)) } as Queryable);
+    }
+  } else queryables.push(target.db);
+  try {
+    const q = queryables[0];
+    await q.query('CREATE TABLE IF NOT EXISTS bench_ceiling (id bigserial PRIMARY KEY, worker integer NOT NULL, at timestamptz NOT NULL DEFAULT now(), note text NOT NULL)');
+    const [{ synchronous_commit: synchronousCommit }] = await q.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+    let commits = 0;
+    const started = performance.now();
+    const end = started + ms;
+    await Promise.all(queryables.map(async (c, worker) => {
+      while (performance.now() < end) {
+        await c.query('INSERT INTO bench_ceiling (worker, note) VALUES ($1, $2)', [worker, 'ceiling']);
+        commits++;
+      }
+    }));
+    const seconds = (performance.now() - started) / 1000;
+    await q.query('DROP TABLE bench_ceiling');
+    return { connections, seconds: round(seconds, 2), commits, commitsPerSecond: round(commits / seconds, 1), synchronousCommit };
+  } finally {
+    for (const client of clients) await client.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /api/v1/builds over HTTP, and with live-stream readers connected
+
+interface HttpResult {
+  clients: number;
+  builds: number;
+  statuses: Record<string, number>;
+  postMs: Percentiles;
+  acceptedPerSecond: number;
+  /** With --stream-clients: how many readers were connected, and what they got. */
+  streamReaders?: { clients: number; events: { min: number; max: number; total: number }; outOfOrder: number; ended: number };
+}
+
+async function postBuildsHttp(dcp: Dcp, url: string, builds: BuildEvent[], clients: number): Promise<HttpResult> {
+  const statuses: Record<string, number> = {};
+  const submit: Submit = async (build) => {
+    const response = await fetch(`${url}/api/v1/builds`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(build),
+    });
+    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+    const body = (await response.json()) as { id: string };
+    if (response.status !== 201) throw new Error(`POST /api/v1/builds: ${response.status} ${JSON.stringify(body)}`);
+    return { created: true, deployment: { id: body.id } };
+  };
+  const started = performance.now();
+  const run = await runBuilds(dcp, builds, clients, options.timeoutMs, false, submit);
+  const postMs = percentiles(run.submitMs);
+  return { clients, builds: builds.length, statuses, postMs, acceptedPerSecond: round(builds.length / ((performance.now() - started) / 1000), 1) };
+}
+
+/** N stream readers in a child process (bench/stream-clients.ts), connected before it resolves. */
+async function streamReaders(url: string, count: number): Promise<{ stop(): Promise<NonNullable<HttpResult['streamReaders']>> }> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./stream-clients.ts', import.meta.url)), url, BENCH_TOKEN, String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  onInterrupt.add(() => void child.kill());
+  let output = '';
+  const line = () => new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const end = output.indexOf('\n');
+      if (end < 0) return;
+      const first = output.slice(0, end);
+      output = output.slice(end + 1);
+      child.stdout.off('data', onData);
+      resolve(first);
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`stream readers exited (${code})`)));
+  });
+  const connected = await line();
+  if (connected !== 'connected') throw new Error(`stream readers: ${connected}`);
+  return {
+    async stop() {
+      child.stdin.write('stop\n');
+      const report = JSON.parse(await line());
+      return { clients: count, events: report.events, outOfOrder: report.outOfOrder, ended: report.ended };
+    },
   };
 }
 
@@ -496,6 +689,13 @@ interface BackendResult {
   /** Warnings and errors the DCP logged during the measured run (first few verbatim). */
   engineLog: { warnings: number; errors: number; examples: string[] };
   slowestReleases: SlowRelease[];
+  /** The database's own single-row durable commit rate, measured in this run. */
+  ceiling: Ceiling;
+  /** transitions/s ÷ the ceiling's commits/s. */
+  ratio: number;
+  http: HttpResult;
+  /** The HTTP measurement again, with --stream-clients readers connected. */
+  httpWithStream?: HttpResult;
   sqlStats?: ReturnType<ReturnType<typeof instrumented>['report']>;
 }
 
@@ -567,7 +767,7 @@ async function benchBackend(backend: Backend, config: { dir: string; description
   try {
     const settings = readSettings({
       DCP_DATA_DIR: 'memory://',
-      DCP_BOOTSTRAP_TOKEN: 'bench',
+      DCP_BOOTSTRAP_TOKEN: BENCH_TOKEN,
       PORT: '0',
       DCP_CONFIG: config.dir,
       ...(database ? { DATABASE_URL: database.url } : {}),
@@ -591,6 +791,22 @@ async function benchBackend(backend: Backend, config: { dir: string; description
     const loadAverage = os.loadavg().map((n) => round(n, 2));
     const run = await runBuilds(dcp, makeBuilds(options.builds, 'run', 42), options.concurrency, options.timeoutMs, options.sequential);
     const sqlStats = sql?.report();
+
+    // The ceiling, on the same database, while the DCP is idle.
+    process.stderr.write(`[bench] ${backend}: the database's own single-row commit rate, ${options.ceilingMs / 1000} s\n`);
+    const ceiling = await measureCeiling(database ? { url: database.url } : { db: dcp.db }, options.ceilingMs);
+
+    // POST /api/v1/builds over HTTP, `httpClients` at once (each waits for its answer, then posts the next).
+    const url = await dcp.listen();
+    process.stderr.write(`[bench] ${backend}: POST /api/v1/builds over HTTP, ${options.httpBuilds} builds, ${options.httpClients} clients\n`);
+    const http = await postBuildsHttp(dcp, url, makeBuilds(options.httpBuilds, 'http', 43), options.httpClients);
+    let httpWithStream: HttpResult | undefined;
+    if (options.streamClients > 0) {
+      process.stderr.write(`[bench] ${backend}: again, with ${options.streamClients} stream readers connected\n`);
+      const readers = await streamReaders(url, options.streamClients);
+      httpWithStream = await postBuildsHttp(dcp, url, makeBuilds(options.httpBuilds, 'http-stream', 44), options.httpClients);
+      httpWithStream.streamReaders = await readers.stop();
+    }
 
     const statuses: Record<string, number> = {};
     for (const d of run.deployments) statuses[d.status] = (statuses[d.status] ?? 0) + 1;
@@ -616,6 +832,9 @@ async function benchBackend(backend: Backend, config: { dir: string; description
       statuses,
       latencyMs: {
         handover: handover,
+        handoverToPhaseWithoutChecks: percentiles(run.handoverNoChecksMs),
+        handoverToPhaseWithChecks: percentiles(run.handoverChecksMs),
+        handoverCompletedToChecking: percentiles(run.completedToCheckingMs),
         handoverCompletedToDeploying: percentiles(run.handoverToDeployingMs),
         submit: percentiles(run.submitMs),
         submitToScanned: percentiles(run.scanMs),
@@ -628,6 +847,10 @@ async function benchBackend(backend: Backend, config: { dir: string; description
       loadAverage,
       engineLog: { ...problems },
       slowestReleases: run.slowReleases,
+      ceiling,
+      ratio: round(run.transitions / run.wallSeconds / ceiling.commitsPerSecond, 3),
+      http,
+      ...(httpWithStream ? { httpWithStream } : {}),
       ...(sqlStats ? { sqlStats } : {}),
     };
   } finally {
@@ -655,6 +878,10 @@ function table(rows: string[][], left: number[] = [0]): string {
 async function main(): Promise<number> {
   const resultsDir = new URL('./results/', import.meta.url);
   mkdirSync(resultsDir, { recursive: true });
+  if (options.waiting > 0) {
+    const { benchWaiting } = await import('./waiting.ts');
+    return benchWaiting({ ...options, resultsDir, token: BENCH_TOKEN, freshPostgresDatabase, makeBuilds });
+  }
   const results: BackendResult[] = [];
   const config = benchConfig();
   onInterrupt.add(config.remove);
@@ -662,7 +889,7 @@ async function main(): Promise<number> {
     for (const backend of options.backends) {
       const result = await benchBackend(backend, config);
       // Diagnostic runs get files of their own: bench/results/<backend>.json holds the standard run.
-      const variant = [options.sequential ? '.sequential' : '', options.sqlStats ? '.sql-stats' : ''].join('');
+      const variant = [options.sequential ? '.sequential' : '', options.sqlStats ? '.sql-stats' : '', options.streamClients ? `.stream-${options.streamClients}` : ''].join('');
       const file = new URL(`${backend}${variant}.json`, resultsDir);
       writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
       process.stderr.write(`[bench] ${backend}: wrote ${file.pathname}\n`);
@@ -684,6 +911,16 @@ async function main(): Promise<number> {
         r.backend, String(r.deployments), String(r.phases), String(r.releases), r.wallSeconds.toFixed(2), r.deploymentsPerSecond.toFixed(1),
         r.transitionsPerSecond.toFixed(0), ms(r.handoverMs.p50), ms(r.handoverMs.p90), ms(r.handoverMs.p99), ms(r.handoverMs.max),
         r.completed ? 'yes' : `NO ${JSON.stringify(r.statuses)}`,
+      ]),
+    ])}\n\n`,
+  );
+  process.stdout.write(
+    `${table([
+      ['backend', 'transitions/s', 'ceiling commits/s (connections)', 'ratio', 'POST /builds p50', 'p99', 'accepted/s', ...(options.streamClients ? [`with ${options.streamClients} readers p50`, 'p99', 'readers got events min/max'] : [])],
+      ...results.map((r) => [
+        r.backend, r.transitionsPerSecond.toFixed(0), `${r.ceiling.commitsPerSecond.toFixed(0)} (${r.ceiling.connections}, synchronous_commit=${r.ceiling.synchronousCommit})`, r.ratio.toFixed(3),
+        ms(r.http.postMs.p50), ms(r.http.postMs.p99), r.http.acceptedPerSecond.toFixed(1),
+        ...(r.httpWithStream ? [ms(r.httpWithStream.postMs.p50), ms(r.httpWithStream.postMs.p99), `${r.httpWithStream.streamReaders?.events.min}/${r.httpWithStream.streamReaders?.events.max}`] : []),
       ]),
     ])}\n\n`,
   );

@@ -93,6 +93,8 @@ export interface Dcp {
   /** The outbox's delivery to its sinks (webhooks, NATS). */
   delivery: Delivery;
   deployments: DeploymentService;
+  /** The event log and the live stream. */
+  events: EventService;
   gates: GateService;
   auth: AuthService;
   clock: Clock;
@@ -362,7 +364,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   const webhooks = createWebhookService({ db, clock, ids, audit, self: () => ({ publicUrl: settings.publicUrl, host: settings.host, port: listeningPort }), onCommitted: relay.kick });
   const bus = natsSink(settings);
   const slack = slackSink(settings, { db, clock, log });
-  const events = createEventService({ db, relay, clock });
+  const events = createEventService({ db, relay, clock, log, stream: settings.stream });
   const delivery = createDelivery({
     db, clock, log, owner,
     sinks: eventSinks(webhooks, [bus, slack].filter((sink) => sink !== null), settings.webhookTimeoutMs),
@@ -400,7 +402,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
   let drained: Promise<void> | undefined;
 
   return {
-    app, db, engine, delivery, deployments, gates, auth, clock, settings, generatedToken, natsBuilds, catalogSync,
+    app, db, engine, delivery, deployments, events, gates, auth, clock, settings, generatedToken, natsBuilds, catalogSync,
     async listen() {
       const url = await app.listen({ port: settings.port, host: settings.host });
       const address = app.server.address();

@@ -40,6 +40,12 @@ export interface Settings {
   scanPollMs: number;
   /** DCP_WEBHOOK_TIMEOUT (default 10s): how long one webhook delivery may take before it counts as failed. */
   webhookTimeoutMs: number;
+  /**
+   * The live stream: DCP_STREAM_MEMORY_EVENTS (default 10000), the newest events kept in memory
+   * for readers that join or resume; DCP_STREAM_BUFFER_BYTES (default 1048576), a reader's
+   * backlog past which it is disconnected (it resumes with Last-Event-ID).
+   */
+  stream: { memoryEvents: number; bufferBytes: number };
   changeProvider: 'builtin' | 'servicenow';
   /** DCP_SERVICENOW_URL and either DCP_SERVICENOW_TOKEN or DCP_SERVICENOW_USER/_PASSWORD. */
   servicenow: { url: string; token?: string; user?: string; password?: string } | null;
@@ -156,6 +162,13 @@ function duration(issues: FieldIssue[], name: string, value: string | undefined,
 }
 
 /** `file:PATH` reads the secret from a file (a mounted secret), trimmed; anything else is the value. */
+function positiveInteger(issues: FieldIssue[], name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) issues.push({ field: name, message: `must be a positive integer; got "${value}"` });
+  return Number.isSafeInteger(n) && n >= 1 ? n : fallback;
+}
+
 function secretValue(issues: FieldIssue[], name: string, value: string | undefined): string | null {
   if (value === undefined || value === '') return null;
   if (!value.startsWith('file:')) return value;
@@ -424,6 +437,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Readonly<Set
     scanHttp: null,
     scanPollMs: duration(issues, 'DCP_SCAN_POLL', env.DCP_SCAN_POLL, 60_000),
     webhookTimeoutMs: duration(issues, 'DCP_WEBHOOK_TIMEOUT', env.DCP_WEBHOOK_TIMEOUT, 10_000),
+    stream: {
+      memoryEvents: positiveInteger(issues, 'DCP_STREAM_MEMORY_EVENTS', env.DCP_STREAM_MEMORY_EVENTS, 10_000),
+      bufferBytes: positiveInteger(issues, 'DCP_STREAM_BUFFER_BYTES', env.DCP_STREAM_BUFFER_BYTES, 1 << 20),
+    },
     changeProvider: oneOf(issues, 'DCP_CHANGE_PROVIDER', env.DCP_CHANGE_PROVIDER, ['builtin', 'servicenow'] as const, ['gus']),
     servicenow: env.DCP_SERVICENOW_URL
       ? { url: env.DCP_SERVICENOW_URL, token: env.DCP_SERVICENOW_TOKEN, user: env.DCP_SERVICENOW_USER, password: env.DCP_SERVICENOW_PASSWORD }

@@ -7,8 +7,12 @@ import type { Clock } from '../core/clock.ts';
 import type { BuildRejectedData, DcpEvent } from '../core/events.ts';
 import type { Relay } from '../engine/relay.ts';
 import { nameBasedId } from '../shared/ids.ts';
+import { silentLogger, type Logger } from '../shared/logger.ts';
 import type { Db } from '../store/db.ts';
 import { appendPlatformEvent, listEvents, listEventsBefore } from '../store/events.ts';
+import { createStreamHub, type StreamHub, type StreamOptions, type StreamSink } from './stream.ts';
+
+export type { StreamSink } from './stream.ts';
 
 export interface EventPage {
   items: DcpEvent[];
@@ -29,6 +33,13 @@ export interface EventService {
   /** Calls `listener` whenever new events may be readable; returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
   /**
+   * The live stream: the events after `after` (only `deploymentId`'s when given), then every new
+   * one, as server-sent-event frames written to `sink`. One read of the log per batch is shared by
+   * every open stream (services/stream.ts). Returns the close.
+   */
+  openStream(from: { after: number; deploymentId?: string }, sink: StreamSink): () => void;
+  streamStats(): ReturnType<StreamHub['stats']>;
+  /**
    * A BuildCompleted from the bus that is terminated (malformed, or refused as the HTTP API would
    * refuse it): a `BuildRejected` event, so the build's owners see it where they watch DCP's
    * events. `message` names the message for good (stream, sequence, publish time): the same
@@ -37,8 +48,9 @@ export interface EventService {
   recordBuildRejected(rejection: BuildRejectedData, message: string): Promise<void>;
 }
 
-export function createEventService(deps: { db: Db; relay: Relay; clock: Clock }): EventService {
+export function createEventService(deps: { db: Db; relay: Relay; clock: Clock; log?: Logger; stream?: StreamOptions }): EventService {
   const { db, relay } = deps;
+  const hub = createStreamHub({ db, relay, log: deps.log ?? silentLogger, options: deps.stream });
   return {
     async page(q) {
       await relay.flush();
@@ -53,6 +65,8 @@ export function createEventService(deps: { db: Db; relay: Relay; clock: Clock })
       return newest?.position ?? 0;
     },
     subscribe: (listener) => relay.subscribe(listener),
+    openStream: (from, sink) => hub.open(from, sink),
+    streamStats: () => hub.stats(),
     async recordBuildRejected(rejection, message) {
       const data: BuildRejectedData = { ...rejection, reason: rejection.reason.slice(0, 2_000) };
       const written = await appendPlatformEvent(db, {

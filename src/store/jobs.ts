@@ -143,8 +143,14 @@ export async function deleteJobs(tx: Queryable, deploymentId: string, kind: JobK
 
 /** The earliest time any job becomes claimable, or null when there is none. */
 export async function nextDueAt(q: Queryable): Promise<Date | null> {
+  // Not a scan of every job (the timers of waiting deployments are many): the earliest unlocked
+  // job by the due_at index, and the locked ones due no later (the few in flight) — any other job
+  // is due after that one.
   const [row] = await q.query<{ at: Date | null }>(
-    'SELECT min(GREATEST(due_at, COALESCE(locked_until, due_at))) AS at FROM jobs',
+    `WITH free AS (SELECT due_at FROM jobs WHERE locked_until IS NULL ORDER BY due_at LIMIT 1)
+     SELECT LEAST((SELECT due_at FROM free),
+                  (SELECT min(GREATEST(due_at, locked_until)) FROM jobs
+                    WHERE locked_until IS NOT NULL AND due_at <= COALESCE((SELECT due_at FROM free), 'infinity'))) AS at`,
   );
   return row?.at ?? null;
 }

@@ -4,8 +4,6 @@ import { listQuery, problemResponses } from '../schemas.ts';
 import { position } from '../schemas/primitives.ts';
 import { parseCursor } from './deployments.ts';
 
-const KEEPALIVE_MS = 15_000;
-
 export function eventRoutes(app: Api, ctx: ApiContext): void {
   app.get('/api/v1/events', {
     config: { access: 'read' },
@@ -48,44 +46,39 @@ export function eventRoutes(app: Api, ctx: ApiContext): void {
   }, async (request, reply) => {
     const q = request.query;
     const lastEventId = request.headers['last-event-id'];
-    let cursor = lastEventId !== undefined ? Number(lastEventId) : (q.after ?? (await ctx.events.newestPosition()));
+    const cursor = lastEventId !== undefined ? Number(lastEventId) : (q.after ?? (await ctx.events.newestPosition()));
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(': connected\n\n');
-
-    let closed = false;
-    let pumping = false;
-    let again = false;
-    const pump = async (): Promise<void> => {
-      if (pumping) {
-        again = true;
-        return;
-      }
-      pumping = true;
-      try {
-        do {
-          again = false;
-          for (;;) {
-            const batch = await ctx.events.after(cursor, q.deployment, 200);
-            if (closed || batch.length === 0) break;
-            for (const event of batch) res.write(`id: ${event.position}\ndata: ${JSON.stringify(event)}\n\n`);
-            cursor = batch[batch.length - 1].position;
-          }
-        } while (again && !closed);
-      } catch (error) {
-        request.log.warn(`stream: ${(error as Error).message}`);
-      } finally {
-        pumping = false;
-      }
+    // One read of the log per batch is shared by every stream; a reader too slow to take its
+    // events (its backlog past the limit) is disconnected and resumes with Last-Event-ID.
+    // The backlog is counted here: bytes written whose write has not yet completed (handed to the socket).
+    let backlog = 0;
+    let drained: (() => void)[] = [];
+    const settle = () => {
+      const waiting = drained;
+      drained = [];
+      for (const resolve of waiting) resolve();
     };
-    const unsubscribe = ctx.events.subscribe(() => void pump());
-    const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
-    request.raw.on('close', () => {
-      closed = true;
-      clearInterval(keepalive);
-      unsubscribe();
+    const close = ctx.events.openStream({ after: cursor, deploymentId: q.deployment }, {
+      write(chunk) {
+        const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+        backlog += bytes;
+        res.write(chunk, () => {
+          backlog -= bytes;
+          if (backlog === 0) settle();
+        });
+      },
+      buffered: () => backlog,
+      drained: () => new Promise<void>((resolve) => {
+        if (backlog === 0 || res.destroyed) resolve();
+        else drained.push(resolve);
+      }),
+      drop: () => res.destroy(),
     });
-    await pump();
+    res.on('close', settle);
+    request.raw.on('close', close);
+    res.on('close', close);
   });
 }
