@@ -57,15 +57,29 @@ for (const backend of BACKENDS) {
       assert.deepEqual(harbor.violations, [], 'every Harbor request and answer as its Swagger says');
     });
 
-    /** The next settled scan poll of the deployment (listen before causing it). */
-    const polled = (id: () => string | undefined) =>
+    /**
+     * The settled scan polls of each deployment, counted from the start: a poll may settle before
+     * the build's answer reaches the test (so before the test knows the deployment's id).
+     */
+    const polls = new Map<string, number>();
+    const pollWaiters = new Set<() => void>();
+    before(() => {
+      t.dcp.engine.onJobSettled((job) => {
+        if (job.kind !== 'scan.poll' || !job.deploymentId) return;
+        polls.set(job.deploymentId, (polls.get(job.deploymentId) ?? 0) + 1);
+        for (const wake of pollWaiters) wake();
+      });
+    });
+    /** Resolves once the deployment's scan has been polled `n` times. */
+    const polled = (id: string, n: number) =>
       new Promise<void>((resolve) => {
-        const off = t.dcp.engine.onJobSettled((job) => {
-          if (job.kind === 'scan.poll' && job.deploymentId === id()) {
-            off();
-            resolve();
-          }
-        });
+        const check = () => {
+          if ((polls.get(id) ?? 0) < n) return;
+          pollWaiters.delete(check);
+          resolve();
+        };
+        pollWaiters.add(check);
+        check();
       });
 
     const webhook = (digest: string, authorization = WEBHOOK_SECRET) =>
@@ -80,20 +94,17 @@ for (const backend of BACKENDS) {
     test('a build: Harbor not scanned → a scan requested once → running → done (the webhook ends the wait) → every target released through CPC → Completed', async () => {
       const digest = newDigest();
       harbor.add({ project: 'payments', repository: 'payments-api', digest, findings: { High: 2, Negligible: 1 } });
-      const ref: { id?: string } = {};
-      const first = polled(() => ref.id);
       const res = await t.api('POST', '/api/v1/builds', harborBuild('payments-api', digest));
       assert.equal(res.status, 201);
-      const id = (ref.id = res.body.id as string);
-      await first;
+      const id = res.body.id as string;
+      await polled(id, 1);
       assert.equal(harbor.get('payments', 'payments-api', digest).scanRequests, 1, 'DCP asked Harbor to scan it');
       let d = await t.dcp.deployments.get(id);
       assert.equal(d.status, 'Scanning');
       assert.match(d.statusDetail, /Harbor/i, 'the deployment says what it waits for');
 
-      const again = polled(() => id);
       clock.advance(60_000); // DCP_SCAN_POLL
-      await again;
+      await polled(id, 2);
       assert.equal(harbor.get('payments', 'payments-api', digest).scanRequests, 1, 'asked once, not at every poll');
       assert.equal((await t.dcp.deployments.get(id)).status, 'Scanning');
 
@@ -141,11 +152,8 @@ for (const backend of BACKENDS) {
       const digest = newDigest();
       harbor.add({ project: 'payments', repository: 'identity-gateway', digest, state: 'Success' });
       harbor.failNext(1);
-      const ref: { id?: string } = {};
-      const first = polled(() => ref.id);
       const res = await t.api('POST', '/api/v1/builds', harborBuild('identity-gateway', digest));
-      ref.id = res.body.id;
-      await first;
+      await polled(res.body.id, 1);
       const d = await t.dcp.deployments.get(res.body.id);
       assert.equal(d.status, 'Scanning');
       assert.match(d.statusDetail, /cannot be reached/);

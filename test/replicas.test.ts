@@ -131,7 +131,10 @@ describe('replicas on one PostgreSQL', { concurrency: 1 }, () => {
     const ids: string[] = [];
     const held = await until(async () => {
       if (ids.length < SERVICES.length) ids.push(await submit(a, 4000, SERVICES[ids.length]));
-      return heldBy(b);
+      const job = await heldBy(b);
+      // Claimed is not yet running (B checks its lease first): wait for B's simulator to have started it.
+      const started = job && executions().some((x) => x.key === `release:${job.release_id}` && x.event === 'start' && x.pid === b.pid);
+      return started ? job : undefined;
     }, 'a release run by B', GUARD_MS, 200);
     const killedAt = Date.now();
     await b.kill('SIGKILL');
