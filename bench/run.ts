@@ -65,6 +65,7 @@ import type { DeploymentDto } from '../src/store/deployment-reads.ts';
 import { ensurePostgres } from '../scripts/pg-server.ts';
 import type { Principal } from '../src/core/access.ts';
 import type { Caller } from '../src/services/audit.ts';
+import { prng } from '../scripts/prng.ts';
 
 /** The benchmark posts builds as CI would: a service token with the builds:write scope. */
 function benchCaller(): Caller {
@@ -285,18 +286,6 @@ function instrumented(db: Db): { db: Db; reset(): void; report(): { statements: 
 
 // ---------------------------------------------------------------------------------------------
 // Builds
-
-/** A small deterministic PRNG (mulberry32): the same mix on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function makeBuilds(count: number, label: string, seed: number): BuildEvent[] {
   const random = prng(seed);

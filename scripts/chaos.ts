@@ -35,6 +35,7 @@ import { loadView } from '../src/store/deployments.ts';
 import { openPostgres } from '../src/store/postgres.ts';
 import { ensurePostgres } from './pg-server.ts';
 import { ROOT, startChild, tail, type DcpChild } from '../test/helpers/child.ts';
+import { prng } from './prng.ts';
 
 const TOKEN = 'chaos';
 const TERMINAL_STATUSES = ['Completed', 'Failed', 'Cancelled'];
@@ -89,18 +90,6 @@ export interface ChaosReport {
   violations: string[];
 }
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same run plan. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The ungated fixture with `n` more services (owned by `payments`), in a temp dir. */
 function chaosConfig(dir: string, n: number): string[] {
   const config = path.join(dir, 'config');
@@ -138,7 +127,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
   const replicaCount = options.replicas ?? 3;
   const spare = options.spare ?? (soak ? 1 : 0);
   const killEveryMs = options.killEveryMs ?? 5000;
-  const rand = random(options.seed ?? Date.now());
+  const rand = prng(options.seed ?? Date.now());
   const started = Date.now();
   const violations: string[] = [];
 
