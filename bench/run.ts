@@ -10,7 +10,7 @@
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/run.ts --backend pglite
  *
  * For each backend — the embedded database (PGlite, in memory) and PostgreSQL (the server in
- * DATABASE_URL, else a private one from scripts/pg-server.ts; either way a fresh database
+ * DATABASE_URL, else a private, durable one (fsync and synchronous commit on) from scripts/pg-server.ts; either way a fresh database
  * `dcp_bench_<random>` for the run, dropped afterwards) — it starts a DCP in this process on the
  * system clock, warms it up with a few builds (not counted), then submits N builds through the
  * deployment service (not HTTP: this measures the engine) with zero-latency simulators (release
@@ -707,7 +707,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 /** A fresh database on the PostgreSQL server; `drop()` removes it (and the server, if we started it). */
 async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const given = process.env.DATABASE_URL;
-  const server = given ? { url: given, stop: async () => undefined } : await ensurePostgres();
+  // A server of our own is durable (fsync, synchronous commit): the ceiling is what production commits.
+  const server = given ? { url: given, stop: async () => undefined } : await ensurePostgres({ private: true, durable: true });
   onInterrupt.add(server.stop);
   const name = `dcp_bench_${randomBytes(4).toString('hex')}`;
   const admin = async (sql: string) => {

@@ -31,7 +31,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { invariantViolations } from '../src/core/invariants.ts';
 import type { SimulatedExecution } from '../src/integrations/release/simulated.ts';
-import { loadView } from '../src/store/deployments.ts';
+import { loadViews } from '../src/store/deployments.ts';
 import { openPostgres } from '../src/store/postgres.ts';
 import { ensurePostgres } from './pg-server.ts';
 import { ROOT, startChild, tail, type DcpChild } from '../test/helpers/child.ts';
@@ -429,8 +429,9 @@ export async function checkStoredData(
 
   // The core invariants on every stored deployment.
   const now = new Date();
+  const views = await loadViews(db, [...deploymentStatus.keys()], now);
   for (const id of deploymentStatus.keys()) {
-    const view = await loadView(db, id, now);
+    const view = views.get(id);
     for (const v of view ? invariantViolations(view) : [`deployment ${id} cannot be read`]) violations.push(`deployment ${id}: ${v}`);
   }
 

@@ -12,8 +12,8 @@
  *   Missing, as root with apt-get: `apt-get install postgresql` (Debian, Ubuntu). Missing otherwise:
  *   an Error that says what to install. Never a silent skip.
  * - A fresh cluster in a new temp dir (never the system's default cluster): trust auth, 127.0.0.1
- *   on a free port, socket inside the temp dir, durability off (it's test data), run as the
- *   `postgres` OS user when we are root (PostgreSQL refuses to run as root).
+ *   on a free port, socket inside the temp dir, durability off (it is test data; `durable` for the
+ *   benchmark), run as the `postgres` OS user when we are root (PostgreSQL refuses to run as root).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -34,14 +34,9 @@ export interface PostgresServer {
   restart?(options?: { downMs?: number }): Promise<void>;
 }
 
-const SERVER_SETTINGS = [
-  "listen_addresses = '127.0.0.1'",
-  'max_connections = 200',
-  // Test data: nothing needs to survive a crash.
-  'fsync = off',
-  'synchronous_commit = off',
-  'full_page_writes = off',
-];
+const SERVER_SETTINGS = ["listen_addresses = '127.0.0.1'", 'max_connections = 200'];
+/** Test data: nothing needs to survive a crash. */
+const NOT_DURABLE = ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off'];
 
 const isRoot = process.getuid?.() === 0;
 
@@ -170,7 +165,12 @@ function postgresUser(): { uid: number; gid: number } {
 }
 
 /** The suite's server (DCP_TEST_DATABASE_URL) or a private one; `{ private: true }`: always a private one (a test that restarts it). */
-export async function ensurePostgres(options: { private?: boolean } = {}): Promise<PostgresServer> {
+/**
+ * `private`: a server of our own even when DCP_TEST_DATABASE_URL is set. `durable`: PostgreSQL's
+ * defaults (fsync, synchronous commit), as a production server has them: what the benchmark
+ * measures against.
+ */
+export async function ensurePostgres(options: { private?: boolean; durable?: boolean } = {}): Promise<PostgresServer> {
   const given = options.private ? undefined : process.env.DCP_TEST_DATABASE_URL;
   if (given) {
     log('using the server in DCP_TEST_DATABASE_URL');
@@ -211,7 +211,7 @@ export async function ensurePostgres(options: { private?: boolean } = {}): Promi
     );
     appendFileSync(
       path.join(dataDir, 'postgresql.conf'),
-      `\n# dcp test server\n${[...SERVER_SETTINGS, `unix_socket_directories = '${dir}'`].join('\n')}\n`,
+      `\n# dcp test server\n${[...SERVER_SETTINGS, ...(options.durable ? [] : NOT_DURABLE), `unix_socket_directories = '${dir}'`].join('\n')}\n`,
     );
 
     // The port may be taken between freePort() and the server's bind: then try another one.

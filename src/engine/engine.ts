@@ -6,7 +6,9 @@
  * do, persists every move with its event and turns the effects into durable rows
  * (transitions.ts, private to the engine) — all in one transaction, retried on deadlocks and
  * serialization failures — then, after the commit, tells listeners and metrics, kicks the relay
- * and wakes the workers. Services, the API and jobs change deployments only through it.
+ * and wakes the workers. Services, the API and jobs change deployments only through it. The
+ * applications that come while one transaction runs share the next one (up to 64 deployments):
+ * the engine's cost is in round trips and commits, not in deciding.
  *
  * The kinds of job (work.ts): `deployment.signal` (a lock handed over, a gate timer), `scan.poll`,
  * `release.run`, `checks.run`, `changecase.sync`, and with a workflow executor (Argo)
@@ -23,7 +25,7 @@ import type { Clock } from '../core/clock.ts';
 import { PermanentIntegrationError } from '../core/errors.ts';
 import type { Move, Signal } from '../core/decide.ts';
 import { MISSED_NOTIFICATIONS, sqlState, type Db, type Queryable } from '../store/db.ts';
-import { loadView, lockDeployment, stopRequestedAmong } from '../store/deployments.ts';
+import { loadViews, lockDeployments, stopRequestedAmong } from '../store/deployments.ts';
 import * as jobs from '../store/jobs.ts';
 import type { Executor } from '../integrations/executor/port.ts';
 import type { ScanProvider } from '../integrations/scan/port.ts';
@@ -31,7 +33,8 @@ import type { CheckRunner } from '../integrations/checks/port.ts';
 import type { ChangeCaseProvider } from '../integrations/changecases/port.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
-import { applySignal, type Applied } from './transitions.ts';
+import { batched } from '../shared/batch.ts';
+import { applySignals, type Applied } from './transitions.ts';
 import { createRunners, type Outcome } from './work.ts';
 
 export type { Applied } from './transitions.ts';
@@ -142,13 +145,19 @@ export function createEngine(deps: EngineDeps): Engine {
     })();
   }
 
-  function committed(applied: Applied): void {
+  function committed(batch: readonly Applied[]): void {
     deps.onCommitted?.(); // events may have been written even without a move (a change case moved)
-    transitions += applied.moves.length;
-    for (const listener of listeners) listener(applied.moves);
-    if (applied.stops) stopsRequested = true;
-    if (applied.wake) {
-      announce(applied.stops);
+    let wakes = false;
+    let stops = false;
+    for (const applied of batch) {
+      transitions += applied.moves.length;
+      for (const listener of listeners) listener(applied.moves);
+      wakes ||= applied.wake;
+      stops ||= applied.stops;
+    }
+    if (stops) stopsRequested = true;
+    if (wakes) {
+      announce(stops);
       wake();
     }
   }
@@ -163,90 +172,149 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
-  /** One transaction: lock the deployment, `prepare` (the caller's writes) says which signals to apply, apply them. */
-  async function applyWith(deploymentId: string, prepare: (tx: Queryable, now: Date) => Promise<Signal[]>): Promise<Applied> {
+  /**
+   * What one deployment's part of a transaction does: settle jobs whose runs ended, then the
+   * caller's writes (`prepare`), which say which signals to apply.
+   */
+  interface Unit {
+    deploymentId: string;
+    settled: { job: jobs.Job; again?: Date }[];
+    prepare(tx: Queryable, now: Date): Promise<Signal[]>;
+  }
+
+  /** One transaction for deployments (distinct): lock them all, settle, prepare, read their views, apply. */
+  async function applyBatch(units: readonly Unit[]): Promise<Applied[]> {
     const applied = await withRetry(() =>
       deps.db.transaction(async (tx) => {
-        // Lock order everywhere: the deployment row, then whatever the caller and the signal touch.
-        // The lock is a statement of its own: a statement that waited for a row lock still reads
-        // the other tables as of its start (READ COMMITTED), so the view is read after it.
-        await lockDeployment(tx, deploymentId);
-        // The time of the moves and events: read once the lock is held, so a deployment's history
-        // is in commit order in time too (read before it, a transaction that waited for the lock
-        // wrote times older than those of the one it waited for).
+        // Lock order everywhere: the deployment rows, then whatever the callers and the signals
+        // touch. The lock is a statement of its own: a statement that waited for a row lock still
+        // reads the other tables as of its start (READ COMMITTED), so the views are read after it.
+        await lockDeployments(tx, units.map((u) => u.deploymentId));
+        // The time of the moves and events: read once the locks are held, so a deployment's
+        // history is in commit order in time too (read before, a transaction that waited for the
+        // lock would write times older than those of the one it waited for).
         const now = deps.clock.now();
-        const signals = await prepare(tx, now);
-        if (signals.length === 0) return { moves: [], view: null, wake: false, stops: false };
+        // Settled before the signals are applied, which may re-arm a timer under a job's key.
+        await jobs.settleJobs(tx, units.flatMap((u) => u.settled));
+        const signals: Signal[][] = [];
+        for (const unit of units) signals.push(await unit.prepare(tx, now));
+        const views = await loadViews(tx, units.filter((_, i) => signals[i].length > 0).map((u) => u.deploymentId), now);
         const ctx = { tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode };
-        return applySignal(ctx, await loadView(tx, deploymentId, now), signals);
+        return applySignals(ctx, units.map((u, i) => ({ view: signals[i].length > 0 ? views.get(u.deploymentId) ?? null : null, signals: signals[i] })));
       }),
     );
     committed(applied);
     return applied;
   }
 
-  function apply(deploymentId: string, signal: Signal | Signal[], options: ApplyOptions = {}): Promise<Applied> {
-    const signals = Array.isArray(signal) ? signal : [signal];
-    return applyWith(deploymentId, async (tx, now) => ((await options.before?.(tx, now)) === false ? [] : signals));
-  }
-
   /**
-   * Jobs' signals, a transaction per deployment at a time: the signals of jobs that settle while
-   * one of their deployment's is being applied wait for it, then go together in the next (six
-   * releases of a phase ending at once are two transactions, not six queued on the row lock,
-   * each holding a connection while it waits). A batch that fails is tried again job by job, so
-   * one job's failure is its own.
+   * Every application gathers into batches, many deployments to a transaction: while one batch is
+   * applied, what comes meanwhile — jobs' signals, callers' applies — waits, by deployment, for the
+   * next (a phase's releases ending at once, hundreds of deployments moving, builds posted at
+   * once: a few transactions, not one each queued on a connection). One part per deployment in a
+   * batch: a caller's apply (whose result is its own), or the signals of its jobs settled
+   * meanwhile, together; what else comes for a deployment waits for a later batch. A batch that
+   * fails is tried again part by part, then job by job, so a failure is its own.
    */
-  interface Settling {
-    job: jobs.Job;
-    outcome: Extract<Outcome, { type: 'signal' }>;
-    done: (error?: unknown) => void;
-  }
-  const settling = new Map<string, Settling[]>();
+  type Pending =
+    | { kind: 'call'; deploymentId: string; prepare: Unit['prepare']; done: (error: unknown, applied?: Applied) => void }
+    | { kind: 'job'; deploymentId: string; job: jobs.Job; outcome: Extract<Outcome, { type: 'signal' }>; done: (error?: unknown) => void };
+  type Part = { call: Extract<Pending, { kind: 'call' }> } | { jobs: Extract<Pending, { kind: 'job' }>[] };
+  /** Deployments per transaction, at most. */
+  const BATCH = 64;
+  let pending: Pending[] = [];
+  let applying: Promise<void> | null = null;
 
-  function applyJobSignals(items: Settling[]): Promise<Applied> {
-    return applyWith(items[0].outcome.deploymentId, async (tx, now) => {
-      const signals: Signal[] = [];
-      for (const { job, outcome } of items) {
-        // The job is settled before the signal is applied, which may re-arm a timer under its key.
-        if (outcome.again) await jobs.reschedule(tx, job, outcome.again);
-        else await jobs.complete(tx, job);
-        if ((await outcome.before?.(tx, now)) !== false) signals.push(...(Array.isArray(outcome.signal) ? outcome.signal : [outcome.signal]));
-      }
-      return signals;
-    });
+  const unitOf = (part: Part): Unit => {
+    if ('call' in part) return { deploymentId: part.call.deploymentId, settled: [], prepare: part.call.prepare };
+    return {
+      deploymentId: part.jobs[0].deploymentId,
+      settled: part.jobs.map(({ job, outcome }) => ({ job, again: outcome.again })),
+      async prepare(tx, now) {
+        const signals: Signal[] = [];
+        for (const { outcome } of part.jobs) {
+          if ((await outcome.before?.(tx, now)) !== false) signals.push(...(Array.isArray(outcome.signal) ? outcome.signal : [outcome.signal]));
+        }
+        return signals;
+      },
+    };
+  };
+
+  function finish(part: Part, error: unknown, applied?: Applied): void {
+    if ('call' in part) part.call.done(error, applied);
+    else for (const item of part.jobs) item.done(error);
   }
 
-  async function drainSettling(deploymentId: string, first: Settling): Promise<void> {
-    for (let items = [first]; items.length > 0; items = settling.get(deploymentId)!.splice(0)) {
-      try {
-        await applyJobSignals(items);
-        for (const item of items) item.done();
-      } catch (error) {
-        if (items.length === 1) items[0].done(error);
-        else for (const item of items) await applyJobSignals([item]).then(() => item.done(), (e: unknown) => item.done(e));
+  async function applyParts(parts: Part[]): Promise<void> {
+    try {
+      const applied = await applyBatch(parts.map(unitOf));
+      parts.forEach((part, i) => finish(part, undefined, applied[i]));
+    } catch (error) {
+      if (parts.length === 1 && ('call' in parts[0] || parts[0].jobs.length === 1)) return finish(parts[0], error);
+      for (const part of parts) {
+        const alone = await applyBatch([unitOf(part)]).then(([applied]) => ({ applied }), (e: unknown) => ({ error: e }));
+        if ('applied' in alone) finish(part, undefined, alone.applied);
+        else if ('call' in part || part.jobs.length === 1) finish(part, alone.error);
+        else for (const item of part.jobs) await applyBatch([unitOf({ jobs: [item] })]).then(() => item.done(), (e: unknown) => item.done(e));
       }
     }
-    settling.delete(deploymentId);
+  }
+
+  /** The next batch: the parts of the earliest pending applications, one per deployment. */
+  function nextParts(): Part[] {
+    const parts = new Map<string, Part>();
+    const rest: Pending[] = [];
+    for (const item of pending) {
+      const part = parts.get(item.deploymentId);
+      if (!part && parts.size < BATCH) parts.set(item.deploymentId, item.kind === 'call' ? { call: item } : { jobs: [item] });
+      else if (part && item.kind === 'job' && 'jobs' in part) part.jobs.push(item);
+      else rest.push(item);
+    }
+    pending = rest;
+    return [...parts.values()];
+  }
+
+  async function applyPending(): Promise<void> {
+    try {
+      while (pending.length > 0) await applyParts(nextParts());
+    } finally {
+      applying = null;
+    }
+  }
+
+  function gather(item: Pending): void {
+    pending.push(item);
+    applying ??= applyPending();
+  }
+
+  function apply(deploymentId: string, signal: Signal | Signal[], options: ApplyOptions = {}): Promise<Applied> {
+    const signals = Array.isArray(signal) ? signal : [signal];
+    return new Promise((resolve, reject) => {
+      gather({
+        kind: 'call', deploymentId,
+        prepare: async (tx, now) => ((await options.before?.(tx, now)) === false ? [] : signals),
+        done: (error, applied) => (error === undefined ? resolve(applied!) : reject(error)),
+      });
+    });
   }
 
   function settleSignal(job: jobs.Job, outcome: Extract<Outcome, { type: 'signal' }>): Promise<void> {
     return new Promise((resolve, reject) => {
-      const item: Settling = { job, outcome, done: (error) => (error === undefined ? resolve() : reject(error)) };
-      const waiting = settling.get(outcome.deploymentId);
-      if (waiting) waiting.push(item);
-      else {
-        settling.set(outcome.deploymentId, []);
-        void drainSettling(outcome.deploymentId, item);
-      }
+      gather({ kind: 'job', deploymentId: outcome.deploymentId, job, outcome, done: (error) => (error === undefined ? resolve() : reject(error)) });
     });
   }
+
+  /** The leases of the releases about to run, checked (and extended) together. */
+  const hold = batched(async (ids: number[]) => {
+    const held = await jobs.hold(deps.db, ids, deps.owner, new Date(deps.clock.now().getTime() + leaseMs));
+    return new Map(ids.map((id) => [id, held.has(id)]));
+  });
 
   /** Keeps a running release's lease and lets a stop request abort it. */
   async function running<T>(job: jobs.Job, releaseId: string, work: (signal: AbortSignal) => Promise<T>) {
     // Fenced: a replica taken for dead (stalled past its heartbeat) may come back to jobs it had
     // claimed; another replica has them now, and running the release here too would run it twice.
-    if (!(await jobs.hold(deps.db, job.id, deps.owner, new Date(deps.clock.now().getTime() + leaseMs)))) {
+    if (!(await hold(job.id))) {
       deps.log.warn(`release ${releaseId}: job ${job.id} is no longer this process's (taken over); not running it here`);
       return { lost: true as const };
     }

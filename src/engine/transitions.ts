@@ -10,11 +10,12 @@ import { decide, type DeploymentView, type Move, type Signal } from '../core/dec
 import { eventTypeFor, type DeploymentEventData } from '../core/events.ts';
 import type { Queryable } from '../store/db.ts';
 import { isTerminalDeployment } from '../core/lifecycle.ts';
-import { loadCaseContext, loadView, persistMoves, recordPhase, recordScanFindings, requestReleaseStop, setReleaseDetail } from '../store/deployments.ts';
+import { loadCaseContext, moveWrite, withGateFacts, writeRows, type RowWrite } from '../store/deployments.ts';
 import type { NewDeploymentEvent } from '../store/events.ts';
 import { changeCasesOf, insertChangeCase, moveChangeCase } from '../store/gates.ts';
-import { deleteJobs, enqueueWithEvents, schedule, unschedule, type NewJob } from '../store/jobs.ts';
-import { acquire, free } from '../store/locks.ts';
+import { writeJobs, type JobWrite, type NewJob } from '../store/jobs.ts';
+import { acquire, free, type LockHolder, type LockRequest } from '../store/locks.ts';
+import { batched } from '../shared/batch.ts';
 import { expireWorkflowTokens, getWorkflow, insertWorkflow, workflowKey } from '../store/workflows.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 
@@ -31,21 +32,25 @@ export interface TransitionContext {
 }
 
 /**
- * The context of one application: the events it writes and the jobs it enqueues go in one
- * statement at its end (jobs sooner when another write to the jobs table must come after them).
+ * What the application of a batch writes at its end, whatever the number of deployments and
+ * signals: its rows' moves and details (a statement per wave), the target locks freed (and handed
+ * on), then its jobs and events (one or two statements). Only what a decision must know at once
+ * (whether a target lock is free, a change case opened) is written as it goes.
  */
-interface Application extends TransitionContext {
+interface Writes {
+  rows: RowWrite[];
+  jobs: JobWrite[];
   events: NewDeploymentEvent[];
-  jobs: NewJob[];
+  frees: { releaseId: string; service: string; target: string; deployment: number }[];
+}
+
+interface Application extends TransitionContext, Writes {
+  /** Asks for a target lock; the requests of all the batch's deployments at a time go in one statement. */
+  acquire(request: LockRequest): Promise<LockHolder | null>;
 }
 
 function enqueue(ctx: Application, job: NewJob): void {
-  ctx.jobs.push(job);
-}
-
-/** Writes the jobs enqueued so far: before a write that must see them (a timer set or removed under a key). */
-async function flushJobs(ctx: Application): Promise<void> {
-  await enqueueWithEvents(ctx.tx, ctx.jobs.splice(0), [], ctx.now);
+  ctx.jobs.push({ op: 'insert', job });
 }
 
 /** How long a workflow's callback token still works once nothing of its deployment runs (late repeats answer 204). */
@@ -61,33 +66,70 @@ export interface Applied {
   stops: boolean;
 }
 
-/** Applies `first` to the deployment read (and locked) as `loaded`; null: it does not exist. */
-export async function applySignal(context: TransitionContext, loaded: DeploymentView | null, first: Signal | Signal[]): Promise<Applied> {
-  if (!loaded) return { moves: [], view: null, wake: false, stops: false };
-  const ctx: Application = { ...context, events: [], jobs: [] };
+/**
+ * Applies signals to deployments read (and locked) in one transaction: each entry's `signals` to
+ * its `view` (null: it does not exist), in order; returns what changed, entry by entry.
+ */
+export async function applySignals(context: TransitionContext, entries: readonly { view: DeploymentView | null; signals: Signal[] }[]): Promise<Applied[]> {
+  const acquireLocks = batched(async (requests: LockRequest[]) => {
+    const holders = await acquire(context.tx, requests, context.now);
+    return new Map(requests.map((r) => [r, holders.get(r.releaseId) ?? null]));
+  });
+  const ctx: Application = { ...context, rows: [], jobs: [], events: [], frees: [], acquire: async (request) => (await acquireLocks(request)) ?? null };
+  // The deployments are applied side by side: they meet in the database only at target locks,
+  // and those of all of them asked for at one time go in one statement. All are waited for
+  // before the first failure is thrown: nothing may still use the transaction after it ends.
+  const results = await Promise.allSettled(
+    entries.map((entry, index): Promise<Applied> => (entry.view ? applyTo(ctx, index, entry.view, entry.signals) : Promise.resolve({ moves: [], view: null, wake: false, stops: false }))),
+  );
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const applied = results.map((r) => (r as PromiseFulfilledResult<Applied>).value);
+  await writeRows(ctx.tx, ctx.rows, ctx.now);
+  // After the rows: who is next in a lock's queue is read from the releases' statuses.
+  const deploymentOf = new Map(ctx.frees.map((f) => [f.releaseId, f.deployment]));
+  for (const next of await free(ctx.tx, ctx.frees, ctx.now)) {
+    const signal: Signal = { type: 'release.started', releaseId: next.releaseId };
+    enqueue(ctx, { kind: 'deployment.signal', deploymentId: next.deploymentId, payload: { signal }, dueAt: ctx.now });
+    applied[deploymentOf.get(next.freed)!].wake = true;
+  }
+  await writeJobs(ctx.tx, ctx.jobs, ctx.events, ctx.now);
+  // The other processes are told after the commit (engine.ts): a NOTIFY in the transaction would
+  // make every commit wait on PostgreSQL's one notify-queue lock.
+  return applied;
+}
+
+async function applyTo(ctx: Application, index: number, loaded: DeploymentView, first: Signal[]): Promise<Applied> {
   let view = loaded;
   const deploymentId = view.id;
   const moves: Move[] = [];
   let wake = false;
   let stops = false;
   // Acquiring a lock yields a follow-up signal for the same deployment, handled in this transaction.
-  const queue: Signal[] = Array.isArray(first) ? [...first] : [first];
+  const queue: Signal[] = [...first];
   const workflows = ctx.executorMode === 'workflow';
+  /** A write to a row besides a move: guarded by the status the row has now. */
+  const record = (entity: Move['entity'], id: string, write: Omit<RowWrite, 'entity' | 'id' | 'from' | 'to' | 'history' | 'detail'> & { detail?: string }) => {
+    const status = statusOf(view, entity, id);
+    ctx.rows.push({ ...write, entity, id, from: status, to: status, detail: write.detail ?? null, history: false });
+  };
 
   for (let signal = queue.shift(); signal; signal = queue.shift()) {
     const decision = decide(view, signal, ctx.now);
-    await persistMoves(ctx.tx, decision.moves, ctx.now);
     for (const move of decision.moves) {
+      ctx.rows.push(moveWrite(move));
       ctx.events.push({ id: ctx.ids(), type: eventTypeFor(move), time: ctx.now, data: eventData(decision.view, move) });
       moves.push(move);
     }
-    if (signal.type === 'scan.completed' && decision.moves.length > 0) await recordScanFindings(ctx.tx, deploymentId, signal.findings);
     view = decision.view;
+    if (signal.type === 'scan.completed' && decision.moves.length > 0) record('deployment', deploymentId, { findings: signal.findings });
     let refresh = false;
 
-    // Locks are taken in target order so that two transactions never wait on each other in a cycle.
-    const effects = [...decision.effects].sort((a, b) => effectOrder(view!, a) - effectOrder(view!, b));
-    for (const effect of effects) {
+    // The decision's locks are asked for at once (with the other deployments', in one order: store/locks.ts).
+    const acquiring = decision.effects.flatMap((e) => (e.type === 'release.acquire' ? [e.releaseId] : []));
+    const holders = new Map(await Promise.all(acquiring.map(async (releaseId) =>
+      [releaseId, await ctx.acquire({ releaseId, deploymentId, service: view.service, target: targetOf(view, releaseId) })] as const)));
+    for (const effect of decision.effects) {
       switch (effect.type) {
         case 'scan.poll':
           if (workflows) await startWorkflow(ctx, { kind: 'scan', deploymentId, phaseId: null });
@@ -96,23 +138,17 @@ export async function applySignal(context: TransitionContext, loaded: Deployment
           break;
         case 'scan.check':
           // Due now, whether a poll was waiting for its next turn or not (a scan workflow polls on its own).
-          await flushJobs(ctx);
-          await schedule(ctx.tx, { kind: 'scan.poll', deploymentId, payload: { once: workflows }, dueAt: ctx.now, dedupeKey: `scan:${deploymentId}` }, ctx.now);
+          ctx.jobs.push({ op: 'upsert', job: { kind: 'scan.poll', deploymentId, payload: { once: workflows }, dueAt: ctx.now, dedupeKey: `scan:${deploymentId}` } });
           wake = true;
           break;
         case 'scan.stop':
-          await flushJobs(ctx);
-          await deleteJobs(ctx.tx, deploymentId, 'scan.poll');
+          ctx.jobs.push({ op: 'delete', dedupeKey: `scan:${deploymentId}` });
           if (workflows) wake = (await stopWorkflow(ctx, deploymentId, workflowKey('scan', deploymentId))) || wake;
           break;
         case 'release.acquire': {
-          const target = targetOf(view, effect.releaseId);
-          const holder = await acquire(ctx.tx, { releaseId: effect.releaseId, deploymentId, service: view.service, target }, ctx.now);
+          const holder = holders.get(effect.releaseId);
           if (!holder) queue.push({ type: 'release.started', releaseId: effect.releaseId });
-          else {
-            const detail = `Waiting for deployment ${holder.deploymentId} to finish releasing ${view.service} to ${target}`;
-            await setReleaseDetail(ctx.tx, effect.releaseId, detail, ctx.now);
-          }
+          else record('release', effect.releaseId, { detail: `Waiting for deployment ${holder.deploymentId} to finish releasing ${view.service} to ${targetOf(view, effect.releaseId)}` });
           break;
         }
         case 'release.run':
@@ -126,7 +162,7 @@ export async function applySignal(context: TransitionContext, loaded: Deployment
           wake = true;
           break;
         case 'release.stop':
-          await requestReleaseStop(ctx.tx, effect.releaseId, ctx.now);
+          record('release', effect.releaseId, { stop: true });
           if (!workflows) wake = stops = true;
           else if (await stopWorkflow(ctx, deploymentId, workflowKey('phase', phaseOf(view, effect.releaseId)))) wake = true;
           else {
@@ -135,7 +171,7 @@ export async function applySignal(context: TransitionContext, loaded: Deployment
           }
           break;
         case 'release.record': {
-          await setReleaseDetail(ctx.tx, effect.releaseId, effect.statusDetail, ctx.now, effect.touched);
+          record('release', effect.releaseId, { detail: effect.statusDetail, touched: effect.touched });
           // Progress without a move: watchers (the app, the stream) see it as a status event of the running release.
           const progress: Move = { entity: 'release', id: effect.releaseId, from: 'Deploying', to: 'Deploying', detail: effect.statusDetail };
           ctx.events.push({ id: ctx.ids(), type: 'ReleaseStatusChanged', time: ctx.now, data: eventData(view, progress) });
@@ -152,13 +188,9 @@ export async function applySignal(context: TransitionContext, loaded: Deployment
           const key = `gates:${effect.phaseId}`;
           if (effect.at) {
             const signal: Signal = { type: 'gates.changed', phaseId: effect.phaseId };
-            await flushJobs(ctx);
-            await schedule(ctx.tx, { kind: 'deployment.signal', deploymentId, payload: { signal }, dueAt: effect.at, dedupeKey: key }, ctx.now);
+            ctx.jobs.push({ op: 'upsert', job: { kind: 'deployment.signal', deploymentId, payload: { signal }, dueAt: effect.at, dedupeKey: key } });
             wake = true;
-          } else {
-            await flushJobs(ctx);
-            await unschedule(ctx.tx, key);
-          }
+          } else ctx.jobs.push({ op: 'delete', dedupeKey: key });
           break;
         }
         case 'changeCase.create':
@@ -170,30 +202,31 @@ export async function applySignal(context: TransitionContext, loaded: Deployment
           wake = (await closeChangeCases(ctx, view, effect.outcome)) || wake;
           break;
         case 'phase.record':
-          await recordPhase(ctx.tx, effect.phaseId, effect, ctx.now);
+          record('phase', effect.phaseId, { checks: effect.checks, checkRound: effect.checkRound, prerequisites: effect.prerequisites, detail: effect.statusDetail });
           break;
-        case 'lock.free': {
-          const next = await free(ctx.tx, { releaseId: effect.releaseId, service: view.service, target: targetOf(view, effect.releaseId) }, ctx.now);
-          if (next) {
-            const signal: Signal = { type: 'release.started', releaseId: next.releaseId };
-            enqueue(ctx, { kind: 'deployment.signal', deploymentId: next.deploymentId, payload: { signal }, dueAt: ctx.now });
-            wake = true;
-          }
+        case 'lock.free':
+          ctx.frees.push({ releaseId: effect.releaseId, service: view.service, target: targetOf(view, effect.releaseId), deployment: index });
           break;
-        }
       }
     }
     // Effects that changed the facts (a case created) are seen by the follow-up signal.
-    if (refresh && queue.length > 0) view = (await loadView(ctx.tx, deploymentId, ctx.now))!;
+    if (refresh && queue.length > 0) view = await withGateFacts(ctx.tx, view, ctx.now);
   }
   // A workflow's callback token lives as long as something of its deployment runs.
   if (workflows && moves.length > 0 && isTerminalDeployment(view.status) && view.phases.every((p) => p.releases.every((r) => r.status !== 'Deploying'))) {
     await expireWorkflowTokens(ctx.tx, deploymentId, ctx.now, CALLBACK_GRACE_MS);
   }
-  await enqueueWithEvents(ctx.tx, ctx.jobs, ctx.events, ctx.now);
-  // The other processes are told after the commit (engine.ts): a NOTIFY in the transaction would
-  // make every commit wait on PostgreSQL's one notify-queue lock.
   return { moves, view, wake, stops };
+}
+
+function statusOf(view: DeploymentView, entity: Move['entity'], id: string): string {
+  if (entity === 'deployment') return view.status;
+  for (const phase of view.phases) {
+    if (entity === 'phase' && phase.id === id) return phase.status;
+    const release = entity === 'release' ? phase.releases.find((r) => r.id === id) : undefined;
+    if (release) return release.status;
+  }
+  throw new Error(`${entity} ${id} is not part of deployment ${view.id}`);
 }
 
 /** Records a workflow to run and queues its submission (a repeat is a no-op). */
@@ -272,12 +305,6 @@ function targetOf(view: DeploymentView, releaseId: string): string {
     if (release) return release.target;
   }
   throw new Error(`release ${releaseId} is not part of deployment ${view.id}`);
-}
-
-function effectOrder(view: DeploymentView, effect: { type: string; releaseId?: string }): number {
-  if (!effect.releaseId) return 0;
-  const all = view.phases.flatMap((p) => p.releases).map((r) => r.target).sort();
-  return all.indexOf(targetOf(view, effect.releaseId)) + 1;
 }
 
 /** The CloudEvent `data` of a move (contract §6). */

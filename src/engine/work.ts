@@ -24,6 +24,7 @@ import { getChangeCase, moveChangeCase, refreshChangeCase, setChangeCaseDetail, 
 import * as jobs from '../store/jobs.ts';
 import { finishWorkflow, getWorkflow, loadPhaseWork, markStopped, markSubmitted, setWorkflowToken, type WorkflowRecord } from '../store/workflows.ts';
 import type { IdGenerator } from '../shared/ids.ts';
+import { batched } from '../shared/batch.ts';
 import { newSecret, secretHash } from '../shared/secrets.ts';
 import { CALLBACK_GRACE_MS } from './transitions.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -77,7 +78,18 @@ export interface WorkDeps {
 
 const later = (deps: WorkDeps, ms: number): Date => new Date(deps.clock.now().getTime() + ms);
 
+/** The reads of jobs claimed together, one query for all of them (one per kind). */
+function readers(db: Db) {
+  return {
+    release: batched((ids: string[]) => loadReleaseWork(db, ids)),
+    scan: batched((ids: string[]) => loadScanWork(db, ids)),
+    checks: batched((ids: string[]) => loadCheckWork(db, ids)),
+  };
+}
+type Readers = ReturnType<typeof readers>;
+
 export function createRunners(deps: WorkDeps): Record<jobs.JobKind, JobRunner> {
+  const reads = readers(deps.db);
   return {
     'deployment.signal': {
       run: async (job) => ({ type: 'signal', deploymentId: job.deploymentId!, signal: job.payload.signal as Signal }),
@@ -86,7 +98,7 @@ export function createRunners(deps: WorkDeps): Record<jobs.JobKind, JobRunner> {
     'scan.poll': {
       async run(job) {
         const deploymentId = job.deploymentId!;
-        const work = await loadScanWork(deps.db, deploymentId);
+        const work = await reads.scan(deploymentId);
         if (!work || work.status !== 'Scanning') return { type: 'done' };
         let status: ScanStatus;
         try {
@@ -111,7 +123,7 @@ export function createRunners(deps: WorkDeps): Record<jobs.JobKind, JobRunner> {
     'release.run': {
       async run(job) {
         const releaseId = String(job.payload.releaseId);
-        const work = await loadReleaseWork(deps.db, releaseId);
+        const work = await reads.release(releaseId);
         if (!work || work.status !== 'Deploying') return { type: 'done' };
         const finished = (outcome: 'Succeeded' | 'Failed' | 'Cancelled', detail: string): Outcome => ({
           type: 'signal', deploymentId: work.deploymentId, signal: { type: 'release.finished', releaseId, outcome, detail },
@@ -135,14 +147,14 @@ export function createRunners(deps: WorkDeps): Record<jobs.JobKind, JobRunner> {
       },
       async permanent(job, reason) {
         const releaseId = String(job.payload.releaseId);
-        const work = await loadReleaseWork(deps.db, releaseId);
+        const work = await reads.release(releaseId);
         if (!work) return { type: 'done' };
         return { type: 'signal', deploymentId: work.deploymentId, signal: { type: 'release.finished', releaseId, outcome: 'Failed', detail: reason } };
       },
     },
-    ...workflowRunners(deps),
+    ...workflowRunners(deps, reads),
     'checks.run': {
-      run: (job) => runChecks(deps, job),
+      run: (job) => runChecks(deps, reads, job),
       permanent: async (job, reason) => ({
         type: 'signal', deploymentId: job.deploymentId!, signal: { type: 'integration.failed', phaseId: String(job.payload.phaseId), detail: `The checks could not run: ${reason}` },
       }),
@@ -166,9 +178,9 @@ export function createRunners(deps: WorkDeps): Record<jobs.JobKind, JobRunner> {
   };
 }
 
-async function runChecks(deps: WorkDeps, job: jobs.Job): Promise<Outcome> {
+async function runChecks(deps: WorkDeps, reads: Readers, job: jobs.Job): Promise<Outcome> {
   const { phaseId, round, firstAt } = job.payload as { phaseId: string; round: number; firstAt: string };
-  const work = await loadCheckWork(deps.db, phaseId);
+  const work = await reads.checks(phaseId);
   if (!work || work.status !== 'Checking' || work.checkRound !== round) return { type: 'done' };
 
   const context = { deploymentId: work.deploymentId, service: work.service, environment: work.environment, artifact: work.artifact, scanSince: work.scanSince };
@@ -278,7 +290,7 @@ const RUNNING_PHASES = new Set(['Pending', 'Running']);
  * is committed before the submit so an adopted workflow authenticates), reconcile from the
  * workflow's status while it runs (the safety net when callbacks are lost), stop on cancel.
  */
-function workflowRunners(deps: WorkDeps): Pick<Record<jobs.JobKind, JobRunner>, 'workflow.submit' | 'workflow.reconcile' | 'workflow.stop'> {
+function workflowRunners(deps: WorkDeps, reads: Readers): Pick<Record<jobs.JobKind, JobRunner>, 'workflow.submit' | 'workflow.reconcile' | 'workflow.stop'> {
   const executor = (): WorkflowExecutor => {
     if (deps.executor.mode !== 'workflow') throw new Error('a workflow job, but the executor runs releases one by one (DCP_EXECUTOR changed?)');
     return deps.executor;
@@ -297,7 +309,7 @@ function workflowRunners(deps: WorkDeps): Pick<Record<jobs.JobKind, JobRunner>, 
   async function inputOf(w: WorkflowRecord): Promise<WorkflowInput | Outcome> {
     const notNeeded = (why: string): Outcome => ({ type: 'done', write: (tx, now) => finishWorkflow(tx, w.key, why, now, 0) });
     if (w.kind === 'scan') {
-      const work = await loadScanWork(deps.db, w.deploymentId);
+      const work = await reads.scan(w.deploymentId);
       if (!work || work.status !== 'Scanning') return notNeeded('not submitted: the deployment no longer waits for its scan');
       return { kind: 'scan', artifact: work.artifact, pollSeconds: Math.max(1, Math.round(deps.scanPollMs / 1000)) };
     }

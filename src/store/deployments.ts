@@ -129,29 +129,18 @@ const VIEW_SQL = `
         'id', r.id, 'phase_id', r.phase_id, 'target', r.target, 'status', r.status, 'status_detail', r.status_detail,
         'touched', r.touched_at IS NOT NULL) ORDER BY r.position)
       FROM releases r WHERE r.deployment_id = d.id), '[]') AS releases
-  FROM deployments d WHERE d.id = $1`;
+  FROM deployments d WHERE d.id = ANY($1::text[])`;
 
 /**
- * The engine's view of one deployment, with the facts its gates are evaluated on at `now`. Read
- * it after `lockDeployment`, in a statement of its own: a statement that waits for a row lock
+ * The engine's views of deployments, with the facts their gates are evaluated on at `now`. Read
+ * them after `lockDeployments`, in a statement of its own: a statement that waits for a row lock
  * still reads the other tables (phases, releases) as they were when it began.
  */
-export async function loadView(tx: Queryable, id: string, now: Date): Promise<DeploymentView | null> {
-  const [d] = await tx.query<ViewRow>(VIEW_SQL, [id]);
-  if (!d) return null;
-  const { phases, releases } = d;
-  const facts = await loadGateFacts(
-    tx,
-    id,
-    phases.map((p) => ({ environment: p.environment, freezable: p.policy.freezable, approvals: Boolean(p.policy.approvals), changeCase: Boolean(p.policy.changeCase?.required) })),
-    now,
-  );
-  return {
-    id: d.id,
-    service: d.service,
-    status: d.status,
-    statusDetail: d.status_detail,
-    phases: phases.map(
+export async function loadViews(tx: Queryable, ids: readonly string[], now: Date): Promise<Map<string, DeploymentView>> {
+  const views = new Map<string, DeploymentView>();
+  if (ids.length === 0) return views;
+  for (const d of await tx.query<ViewRow>(VIEW_SQL, [ids])) {
+    const phases = d.phases.map(
       (p): PhaseView => ({
         id: p.id,
         environment: p.environment,
@@ -162,66 +151,127 @@ export async function loadView(tx: Queryable, id: string, now: Date): Promise<De
         checks: p.checks,
         checkRound: p.check_round,
         completedAt: p.completed_at,
-        gates: {
-          approvals: facts.approvalsByPhase.get(p.id) ?? [],
-          changeCase: facts.caseByPhase.get(p.id) ?? null,
-          freezes: facts.freezesByEnvironment.get(p.environment) ?? [],
-          bakeReference: null, // derived from the view by decide
-        },
-        releases: releases
+        gates: { approvals: [], changeCase: null, freezes: [], bakeReference: null }, // bakeReference: derived from the view by decide
+        releases: d.releases
           .filter((r) => r.phase_id === p.id)
           .map((r): ReleaseView => ({ id: r.id, target: r.target, status: r.status, statusDetail: r.status_detail, touched: r.touched })),
       }),
-    ),
+    );
+    views.set(d.id, await withGateFacts(tx, { id: d.id, service: d.service, status: d.status, statusDetail: d.status_detail, phases }, now));
+  }
+  return views;
+}
+
+/** The view with its gates' facts read again (after a transaction's own writes to them: a case opened). */
+export async function withGateFacts(tx: Queryable, view: DeploymentView, now: Date): Promise<DeploymentView> {
+  const facts = await loadGateFacts(
+    tx,
+    view.id,
+    view.phases.map((p) => ({ environment: p.environment, freezable: p.policy.freezable, approvals: Boolean(p.policy.approvals), changeCase: Boolean(p.policy.changeCase?.required) })),
+    now,
+  );
+  return {
+    ...view,
+    phases: view.phases.map((p) => ({
+      ...p,
+      gates: {
+        ...p.gates,
+        approvals: facts.approvalsByPhase.get(p.id) ?? [],
+        changeCase: facts.caseByPhase.get(p.id) ?? null,
+        freezes: facts.freezesByEnvironment.get(p.environment) ?? [],
+      },
+    })),
   };
 }
 
-const TABLE = { deployment: 'deployments', phase: 'phases', release: 'releases' } as const;
-const ENTITIES = ['deployment', 'phase', 'release'] as const;
-
-/** The statement that persists a wave of moves of these entities (at most one move per row). */
-function movesSql(entities: readonly Move['entity'][]): string {
-  const updates = entities.map((entity) => `${entity}_moved AS (
-      UPDATE ${TABLE[entity]} t
-         SET status = m.to_status, status_detail = m.detail, updated_at = $6,
-             status_times = jsonb_build_object(m.to_status, $7::text) || t.status_times,
-             status_history = t.status_history || jsonb_build_array(jsonb_build_object('status', m.to_status, 'at', $7::text, 'detail', m.detail))
-        FROM m WHERE m.entity = '${entity}' AND t.id = m.id AND t.status = m.from_status
-      RETURNING t.id)`);
-  return `WITH m AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS m(entity, id, from_status, to_status, detail)),
-    ${updates.join(',\n    ')}
-    ${entities.map((entity) => `SELECT id FROM ${entity}_moved`).join(' UNION ALL ')}`;
+/**
+ * A write to one row of a deployment: a move (`history`: appended to `status_history`, its time
+ * kept in `status_times`), or what a row shows besides its status (a new `statusDetail`, check
+ * results, prerequisites, a release touched or asked to stop, scan findings) with `to` = `from`.
+ * Guarded either way: the row must be in `from`.
+ */
+export interface RowWrite {
+  entity: Move['entity'];
+  id: string;
+  from: string;
+  to: string;
+  /** null: the detail stays. */
+  detail: string | null;
+  history: boolean;
+  /** Releases: it has touched its target; it was asked to stop. */
+  touched?: boolean;
+  stop?: boolean;
+  /** Phases. */
+  checks?: CheckResult[];
+  checkRound?: number;
+  prerequisites?: Prerequisites;
+  /** Deployments. */
+  findings?: ScanFindings;
 }
 
+export const moveWrite = (move: Move): RowWrite => ({ entity: move.entity, id: move.id, from: move.from, to: move.to, detail: move.detail, history: true });
+
+const TABLE = { deployment: 'deployments', phase: 'phases', release: 'releases' } as const;
+const ENTITIES = ['deployment', 'phase', 'release'] as const;
+/** What each table sets besides the status, from the wave's columns. */
+const EXTRA = {
+  deployment: 'scan_findings = COALESCE(m.findings, t.scan_findings)',
+  phase: 'checks = COALESCE(m.checks, t.checks), check_round = COALESCE(m.check_round, t.check_round), prerequisites = COALESCE(m.prerequisites, t.prerequisites)',
+  release: `touched_at = CASE WHEN m.touched THEN COALESCE(t.touched_at, $12) ELSE t.touched_at END,
+             stop_requested_at = CASE WHEN m.stop THEN COALESCE(t.stop_requested_at, $12) ELSE t.stop_requested_at END`,
+} as const;
+
+/** The statement that carries out a wave of row writes of these entities (at most one per row). */
+function writesSql(entities: readonly Move['entity'][]): string {
+  const updates = entities.map((entity) => `${entity}_written AS (
+      UPDATE ${TABLE[entity]} t
+         SET status = m.to_status, status_detail = COALESCE(m.detail, t.status_detail), updated_at = $12,
+             status_times = CASE WHEN m.history THEN jsonb_build_object(m.to_status, $13::text) || t.status_times ELSE t.status_times END,
+             status_history = CASE WHEN m.history
+               THEN t.status_history || jsonb_build_array(jsonb_build_object('status', m.to_status, 'at', $13::text, 'detail', m.detail))
+               ELSE t.status_history END,
+             ${EXTRA[entity]}
+        FROM m WHERE m.entity = '${entity}' AND t.id = m.id AND t.status = m.from_status
+      RETURNING t.id)`);
+  return `WITH m AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::boolean[], $8::boolean[],
+                                         $9::jsonb[], $10::int[], $11::jsonb[], $14::jsonb[])
+                      AS m(entity, id, from_status, to_status, detail, history, touched, stop, checks, check_round, prerequisites, findings)),
+    ${updates.join(',\n    ')}
+    ${entities.map((entity) => `SELECT id FROM ${entity}_written`).join(' UNION ALL ')}`;
+}
+
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
 /**
- * Persists moves with guarded updates, in the order given; throws MoveConflictError when a row
- * was not in its move's `from`. Each move is appended to `status_history`; `status_times` keeps
- * when each status was first reached. One statement per wave: a row that moves twice (Pending →
- * Checking → Deploying) moves in a later wave, which sees the first.
+ * Carries out row writes, in the order given, one statement per wave: a row written twice
+ * (Pending → Checking → Deploying) is written again in a later wave, which sees the first.
+ * Throws MoveConflictError when a row was not in its write's `from`.
  */
-export async function persistMoves(tx: Queryable, moves: readonly Move[], now: Date): Promise<void> {
-  let rest = [...moves];
+export async function writeRows(tx: Queryable, writes: readonly RowWrite[], now: Date): Promise<void> {
+  let rest = [...writes];
   while (rest.length > 0) {
     const seen = new Set<string>();
-    const wave: Move[] = [];
-    const later: Move[] = [];
-    for (const move of rest) {
-      const key = `${move.entity}:${move.id}`;
-      // A row's later move waits for its earlier one; so does everything after it of that row.
-      if (seen.has(key)) later.push(move);
+    const wave: RowWrite[] = [];
+    const later: RowWrite[] = [];
+    for (const write of rest) {
+      const key = `${write.entity}:${write.id}`;
+      // A row's later write waits for its earlier one; so does everything after it of that row.
+      if (seen.has(key)) later.push(write);
       else {
         seen.add(key);
-        wave.push(move);
+        wave.push(write);
       }
     }
-    const entities = ENTITIES.filter((e) => wave.some((m) => m.entity === e));
-    const rows = await tx.query<{ id: string }>(movesSql(entities), [
-      wave.map((m) => m.entity), wave.map((m) => m.id), wave.map((m) => m.from), wave.map((m) => m.to), wave.map((m) => m.detail),
-      now, now.toISOString(),
+    const entities = ENTITIES.filter((e) => wave.some((w) => w.entity === e));
+    const rows = await tx.query<{ id: string }>(writesSql(entities), [
+      wave.map((w) => w.entity), wave.map((w) => w.id), wave.map((w) => w.from), wave.map((w) => w.to), wave.map((w) => w.detail),
+      wave.map((w) => w.history), wave.map((w) => w.touched ?? false), wave.map((w) => w.stop ?? false),
+      wave.map((w) => json(w.checks)), wave.map((w) => w.checkRound ?? null), wave.map((w) => json(w.prerequisites)),
+      now, now.toISOString(), wave.map((w) => json(w.findings)),
     ]);
     if (rows.length !== wave.length) {
-      const moved = new Set(rows.map((r) => r.id));
-      const stale = wave.find((m) => !moved.has(m.id))!;
+      const written = new Set(rows.map((r) => r.id));
+      const stale = wave.find((w) => !written.has(w.id))!;
       throw new MoveConflictError(`${stale.entity} ${stale.id} is no longer ${stale.from}`);
     }
     rest = later;
@@ -229,47 +279,16 @@ export async function persistMoves(tx: Queryable, moves: readonly Move[], now: D
 }
 
 /**
- * Locks a deployment's row for the transaction. Every transaction that changes a deployment's
- * gates, jobs or cases takes this lock first: one lock order, no deadlocks between them.
+ * Locks deployments' rows for the transaction, in one order. Every transaction that changes a
+ * deployment's gates, jobs or cases takes this lock first: one lock order, no deadlocks between them.
  */
-export async function lockDeployment(tx: Queryable, id: string): Promise<void> {
-  await tx.query('SELECT 1 FROM deployments WHERE id = $1 FOR UPDATE', [id]);
-}
-
-/** What a phase shows besides its status (check results, prerequisites, a new statusDetail). */
-export async function recordPhase(
-  tx: Queryable,
-  phaseId: string,
-  r: { checks?: CheckResult[]; checkRound?: number; prerequisites?: Prerequisites; statusDetail?: string },
-  now: Date,
-): Promise<void> {
-  await tx.query(
-    `UPDATE phases SET checks = COALESCE($2, checks), check_round = COALESCE($3, check_round),
-        prerequisites = COALESCE($4, prerequisites), status_detail = COALESCE($5, status_detail), updated_at = $6
-      WHERE id = $1`,
-    [phaseId, r.checks ? JSON.stringify(r.checks) : null, r.checkRound ?? null, r.prerequisites ? JSON.stringify(r.prerequisites) : null,
-      r.statusDetail ?? null, now],
-  );
-}
-
-export async function setReleaseDetail(tx: Queryable, releaseId: string, detail: string, now: Date, touched = false): Promise<void> {
-  await tx.query(
-    `UPDATE releases SET status_detail = $2, updated_at = $3, touched_at = CASE WHEN $4::boolean THEN COALESCE(touched_at, $3) ELSE touched_at END WHERE id = $1`,
-    [releaseId, detail, now, touched],
-  );
+export async function lockDeployments(tx: Queryable, ids: readonly string[]): Promise<void> {
+  await tx.query('SELECT 1 FROM deployments WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [[...ids].sort()]);
 }
 
 /** Why a deployment still waits for its scan (a no-op once it no longer does). */
 export async function setScanDetail(q: Queryable, deploymentId: string, detail: string, now: Date): Promise<void> {
   await q.query("UPDATE deployments SET status_detail = $2, updated_at = $3 WHERE id = $1 AND status = 'Scanning' AND status_detail <> $2", [deploymentId, detail, now]);
-}
-
-export async function recordScanFindings(tx: Queryable, deploymentId: string, findings: ScanFindings): Promise<void> {
-  await tx.query('UPDATE deployments SET scan_findings = $2 WHERE id = $1', [deploymentId, JSON.stringify(findings)]);
-}
-
-export async function requestReleaseStop(tx: Queryable, releaseId: string, now: Date): Promise<void> {
-  await tx.query('UPDATE releases SET stop_requested_at = $2 WHERE id = $1 AND stop_requested_at IS NULL', [releaseId, now]);
 }
 
 /** What the executor needs to run one release. */
@@ -285,18 +304,18 @@ export interface ReleaseWork {
   artifactManifest: ArtifactManifest;
 }
 
-export async function loadReleaseWork(q: Queryable, releaseId: string): Promise<ReleaseWork | null> {
-  const [row] = await q.query<{
+/** What the executor needs to run each of these releases (by id; an unknown one is left out). */
+export async function loadReleaseWork(q: Queryable, releaseIds: readonly string[]): Promise<Map<string, ReleaseWork>> {
+  const rows = await q.query<{
     id: string; deployment_id: string; status: ReleaseStatus; stop_requested_at: Date | null; started_at: string | null; updated_at: Date; service: string;
     environment: string; target_spec: TargetSpec; artifact_manifest: ArtifactManifest;
   }>(
     `SELECT r.id, r.deployment_id, r.status, r.stop_requested_at, r.status_times->>'Deploying' AS started_at, r.updated_at, r.service, p.environment, r.target_spec, d.artifact_manifest
        FROM releases r JOIN phases p ON p.id = r.phase_id JOIN deployments d ON d.id = r.deployment_id
-      WHERE r.id = $1`,
-    [releaseId],
+      WHERE r.id = ANY($1::text[])`,
+    [releaseIds],
   );
-  if (!row) return null;
-  return {
+  return new Map(rows.map((row) => [row.id, {
     releaseId: row.id,
     deploymentId: row.deployment_id,
     status: row.status,
@@ -306,16 +325,16 @@ export async function loadReleaseWork(q: Queryable, releaseId: string): Promise<
     environment: row.environment,
     target: row.target_spec,
     artifactManifest: row.artifact_manifest,
-  };
+  }]));
 }
 
-/** What polling the scan needs: the deployment's status, artifact and when it began waiting. */
-export async function loadScanWork(q: Queryable, deploymentId: string): Promise<{ status: DeploymentStatus; artifact: ArtifactManifest; since: Date | null } | null> {
-  const [row] = await q.query<{ status: DeploymentStatus; artifact_manifest: ArtifactManifest; scanning: string | null }>(
-    "SELECT status, artifact_manifest, status_times->>'Scanning' AS scanning FROM deployments WHERE id = $1",
-    [deploymentId],
+/** What polling the scan needs, for each of these deployments: its status, artifact and when it began waiting. */
+export async function loadScanWork(q: Queryable, deploymentIds: readonly string[]): Promise<Map<string, { status: DeploymentStatus; artifact: ArtifactManifest; since: Date | null }>> {
+  const rows = await q.query<{ id: string; status: DeploymentStatus; artifact_manifest: ArtifactManifest; scanning: string | null }>(
+    "SELECT id, status, artifact_manifest, status_times->>'Scanning' AS scanning FROM deployments WHERE id = ANY($1::text[])",
+    [deploymentIds],
   );
-  return row ? { status: row.status, artifact: row.artifact_manifest, since: row.scanning ? new Date(row.scanning) : null } : null;
+  return new Map(rows.map((row) => [row.id, { status: row.status, artifact: row.artifact_manifest, since: row.scanning ? new Date(row.scanning) : null }]));
 }
 
 /** What a round of a phase's checks needs. */
@@ -331,21 +350,21 @@ export interface CheckWork {
   scanSince: Date;
 }
 
-export async function loadCheckWork(q: Queryable, phaseId: string): Promise<CheckWork | null> {
-  const [row] = await q.query<{
-    status: PhaseStatus; check_round: number; policy: EnvironmentPolicy; environment: string; deployment_id: string; service: string;
+/** What a round of checks needs, for each of these phases. */
+export async function loadCheckWork(q: Queryable, phaseIds: readonly string[]): Promise<Map<string, CheckWork>> {
+  const rows = await q.query<{
+    id: string; status: PhaseStatus; check_round: number; policy: EnvironmentPolicy; environment: string; deployment_id: string; service: string;
     artifact_manifest: ArtifactManifest; scanning: string | null; created_at: Date;
   }>(
-    `SELECT p.status, p.check_round, p.policy, p.environment, p.deployment_id, d.service, d.artifact_manifest,
+    `SELECT p.id, p.status, p.check_round, p.policy, p.environment, p.deployment_id, d.service, d.artifact_manifest,
             d.status_times->>'Scanning' AS scanning, d.created_at
-       FROM phases p JOIN deployments d ON d.id = p.deployment_id WHERE p.id = $1`,
-    [phaseId],
+       FROM phases p JOIN deployments d ON d.id = p.deployment_id WHERE p.id = ANY($1::text[])`,
+    [phaseIds],
   );
-  if (!row) return null;
-  return {
+  return new Map(rows.map((row) => [row.id, {
     status: row.status, checkRound: row.check_round, policy: row.policy, environment: row.environment, deploymentId: row.deployment_id,
     service: row.service, artifact: row.artifact_manifest, scanSince: row.scanning ? new Date(row.scanning) : row.created_at,
-  };
+  }]));
 }
 
 /** The deployment's team, version and the team's change-case queue (null when the team sets none). */

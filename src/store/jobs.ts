@@ -62,26 +62,72 @@ export async function enqueueWithEvents(tx: Queryable, list: readonly NewJob[], 
          WITH ORDINALITY AS j(kind, deployment_id, payload, dedupe_key, due_at, n)
       ORDER BY j.n
      ON CONFLICT (dedupe_key) DO NOTHING`;
-  const jobValues = [list.map((j) => j.kind), list.map((j) => j.deploymentId), list.map((j) => JSON.stringify(j.payload ?? {})),
-    list.map((j) => j.dedupeKey ?? null), list.map((j) => j.dueAt), now];
+  const jobValues = [...jobColumns(list), now];
   if (base === 0) await tx.query(insertJobs, jobValues);
   else await tx.query(`WITH logged AS (${INSERT_EVENTS}) ${insertJobs}`, [...eventValues(events), ...jobValues]);
 }
 
-/** Sets a timer: the keyed job becomes due at `dueAt`, whether it existed or not. */
-export async function schedule(tx: Queryable, job: NewJob & { dedupeKey: string }, now: Date): Promise<void> {
-  await tx.query(
-    `INSERT INTO jobs (kind, deployment_id, payload, dedupe_key, due_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (dedupe_key) DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, attempts = 0,
-       locked_by = NULL, locked_until = NULL, generation = jobs.generation + 1`,
-    [job.kind, job.deploymentId, JSON.stringify(job.payload ?? {}), job.dedupeKey, job.dueAt, now],
-  );
+/**
+ * A transaction's writes to the jobs table, in order: `insert` (a no-op when its key is taken),
+ * `upsert` (a timer set: due at `dueAt` whether it existed or not) and `delete` (a timer removed).
+ */
+export type JobWrite = { op: 'insert'; job: NewJob } | { op: 'upsert'; job: NewJob & { dedupeKey: string } } | { op: 'delete'; dedupeKey: string };
+
+/**
+ * What a list of job writes leaves, one write per key: the last upsert or delete of a key wins, an
+ * insert after a delete is an upsert, an insert after an upsert (or an earlier insert) is a no-op.
+ * So the writes of many signals go in a few statements, in any order between keys.
+ */
+export function reduceJobWrites(writes: readonly JobWrite[]): { inserts: NewJob[]; upserts: (NewJob & { dedupeKey: string })[]; deletes: string[] } {
+  const inserts: NewJob[] = [];
+  const byKey = new Map<string, JobWrite>();
+  for (const write of writes) {
+    if (write.op === 'insert' && !write.job.dedupeKey) {
+      inserts.push(write.job);
+      continue;
+    }
+    const key = write.op === 'delete' ? write.dedupeKey : write.job.dedupeKey!;
+    const before = byKey.get(key);
+    if (write.op !== 'insert' || !before) byKey.set(key, write);
+    else if (before.op === 'delete') byKey.set(key, { op: 'upsert', job: { ...write.job, dedupeKey: key } });
+  }
+  const upserts: (NewJob & { dedupeKey: string })[] = [];
+  const deletes: string[] = [];
+  for (const [key, write] of byKey) {
+    if (write.op === 'delete') deletes.push(key);
+    else if (write.op === 'upsert') upserts.push(write.job);
+    else inserts.push(write.job);
+  }
+  return { inserts, upserts, deletes };
 }
 
-/** Removes a keyed timer (a no-op when there is none). */
-export async function unschedule(tx: Queryable, dedupeKey: string): Promise<void> {
-  await tx.query('DELETE FROM jobs WHERE dedupe_key = $1', [dedupeKey]);
+const jobColumns = (list: readonly NewJob[]) => [list.map((j) => j.kind), list.map((j) => j.deploymentId), list.map((j) => JSON.stringify(j.payload ?? {})),
+  list.map((j) => j.dedupeKey ?? null), list.map((j) => j.dueAt)];
+
+/**
+ * Carries out job writes (reduced, `reduceJobWrites`) and appends events: at most two statements,
+ * the removed and re-armed timers, then the new jobs with the events.
+ */
+export async function writeJobs(tx: Queryable, writes: readonly JobWrite[], events: readonly NewDeploymentEvent[], now: Date): Promise<void> {
+  const { inserts, upserts, deletes } = reduceJobWrites(writes);
+  if (upserts.length > 0 || deletes.length > 0) {
+    // Distinct keys: no row is touched by both parts of the statement.
+    await tx.query(
+      `WITH removed AS (DELETE FROM jobs WHERE dedupe_key = ANY($6::text[]) RETURNING 1)
+       INSERT INTO jobs (kind, deployment_id, payload, dedupe_key, due_at, created_at)
+       SELECT j.kind, j.deployment_id, j.payload, j.dedupe_key, j.due_at, $7::timestamptz
+         FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::timestamptz[]) AS j(kind, deployment_id, payload, dedupe_key, due_at)
+       ON CONFLICT (dedupe_key) DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, attempts = 0,
+         locked_by = NULL, locked_until = NULL, generation = jobs.generation + 1`,
+      [...jobColumns(upserts), deletes, now],
+    );
+  }
+  await enqueueWithEvents(tx, inserts, events, now);
+}
+
+/** Sets a timer: the keyed job becomes due at `dueAt`, whether it existed or not. */
+export async function schedule(tx: Queryable, job: NewJob & { dedupeKey: string }, now: Date): Promise<void> {
+  await writeJobs(tx, [{ op: 'upsert', job }], [], now);
 }
 
 interface JobRow {
@@ -116,17 +162,35 @@ export async function renew(q: Queryable, id: number, owner: string, until: Date
 }
 
 /**
- * Extends the lease of a job about to be worked on, if this owner still holds it: false when it
- * was taken over meanwhile (this process was taken for dead): then it must not run it.
+ * Extends the leases of jobs about to be worked on, where this owner still holds them; returns the
+ * ids held. A job missing was taken over meanwhile (this process was taken for dead): then it must
+ * not run it.
  */
-export async function hold(q: Queryable, id: number, owner: string, until: Date): Promise<boolean> {
-  const rows = await q.query('UPDATE jobs SET locked_until = $3 WHERE id = $1 AND locked_by = $2 RETURNING 1', [id, owner, until]);
-  return rows.length > 0;
+export async function hold(q: Queryable, ids: readonly number[], owner: string, until: Date): Promise<Set<number>> {
+  const rows = await q.query<{ id: number }>('UPDATE jobs SET locked_until = $3 WHERE id = ANY($1::bigint[]) AND locked_by = $2 RETURNING id', [ids, owner, until]);
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Removes a finished job, unless it was re-armed meanwhile (then the new arming stands). */
 export async function complete(tx: Queryable, job: Pick<Job, 'id' | 'generation'>): Promise<void> {
   await tx.query('DELETE FROM jobs WHERE id = $1 AND generation = $2', [job.id, job.generation]);
+}
+
+/**
+ * Settles jobs in one statement: each removed (done), or put back to run at `again`; a job re-armed
+ * meanwhile (another generation) is left as it is.
+ */
+export async function settleJobs(tx: Queryable, settled: readonly { job: Pick<Job, 'id' | 'generation'>; again?: Date }[]): Promise<void> {
+  if (settled.length === 0) return;
+  const done = settled.filter((s) => !s.again);
+  const again = settled.filter((s) => s.again);
+  await tx.query(
+    `WITH done AS (DELETE FROM jobs j USING unnest($1::bigint[], $2::int[]) AS d(id, generation) WHERE j.id = d.id AND j.generation = d.generation RETURNING 1)
+     UPDATE jobs j SET due_at = a.due_at, locked_by = NULL, locked_until = NULL, last_error = NULL
+       FROM unnest($3::bigint[], $4::int[], $5::timestamptz[]) AS a(id, generation, due_at)
+      WHERE j.id = a.id AND j.generation = a.generation`,
+    [done.map((s) => s.job.id), done.map((s) => s.job.generation), again.map((s) => s.job.id), again.map((s) => s.job.generation), again.map((s) => s.again)],
+  );
 }
 
 /** Puts a job back to run at `dueAt` (polling again, or a retry after an error), unless re-armed meanwhile. */
@@ -135,10 +199,6 @@ export async function reschedule(q: Queryable, job: Pick<Job, 'id' | 'generation
     'UPDATE jobs SET due_at = $3, locked_by = NULL, locked_until = NULL, last_error = $4 WHERE id = $1 AND generation = $2',
     [job.id, job.generation, dueAt, error ?? null],
   );
-}
-
-export async function deleteJobs(tx: Queryable, deploymentId: string, kind: JobKind): Promise<void> {
-  await tx.query('DELETE FROM jobs WHERE deployment_id = $1 AND kind = $2', [deploymentId, kind]);
 }
 
 /** The earliest time any job becomes claimable, or null when there is none. */

@@ -8,7 +8,8 @@
  * A free lock is taken without the advisory lock: the insert either wins the key (nobody holds it,
  * nobody can be queued for it) or finds it held — also when a hand-over in flight inserts the next
  * holder, since an insert waits for the transaction that deleted a conflicting key — and only
- * then serialises and queues. One statement for the usual case, two for a free.
+ * then serialises and queues. The locks a transaction takes and frees go in one statement each
+ * (a few more for a lock that was held, and for each hand-over).
  */
 import type { Queryable } from './db.ts';
 
@@ -21,20 +22,42 @@ export interface LockHolder {
   deploymentId: string;
 }
 
-/** Takes the lock for a release, or queues it; returns the holder it waits for when it must wait. */
-export async function acquire(
-  tx: Queryable,
-  r: { releaseId: string; deploymentId: string; service: string; target: string },
-  now: Date,
-): Promise<LockHolder | null> {
-  const take = () => tx.query(
+export interface LockRequest {
+  releaseId: string;
+  deploymentId: string;
+  service: string;
+  target: string;
+}
+
+/**
+ * Takes the locks for releases, or queues them: one statement when all are free (the usual case),
+ * a few more for each one held. Returns, per release, the holder it waits for, or null (it holds it).
+ */
+export async function acquire(tx: Queryable, requests: readonly LockRequest[], now: Date): Promise<Map<string, LockHolder | null>> {
+  const result = new Map<string, LockHolder | null>();
+  if (requests.length === 0) return result;
+  // In one order everywhere: two transactions inserting the same keys wait, they do not deadlock.
+  requests = [...requests].sort((a, b) => (a.service + '/' + a.target < b.service + '/' + b.target ? -1 : 1));
+  const taken = await tx.query<{ release_id: string }>(
+    `INSERT INTO target_locks (service, target, release_id, deployment_id, acquired_at)
+     SELECT r.service, r.target, r.release_id, r.deployment_id, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(service, target, release_id, deployment_id)
+     ON CONFLICT (service, target) DO NOTHING RETURNING release_id`,
+    [requests.map((r) => r.service), requests.map((r) => r.target), requests.map((r) => r.releaseId), requests.map((r) => r.deploymentId), now],
+  );
+  const won = new Set(taken.map((t) => t.release_id));
+  for (const r of requests) result.set(r.releaseId, won.has(r.releaseId) ? null : await acquireHeld(tx, r, now));
+  return result;
+}
+
+/** The lock was held when asked for: serialise with its hand-over, then take it or queue. */
+async function acquireHeld(tx: Queryable, r: LockRequest, now: Date): Promise<LockHolder | null> {
+  await serialise(tx, r.service, r.target);
+  const taken = await tx.query(
     `INSERT INTO target_locks (service, target, release_id, deployment_id, acquired_at) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (service, target) DO NOTHING RETURNING release_id`,
     [r.service, r.target, r.releaseId, r.deploymentId, now],
   );
-  if ((await take()).length > 0) return null;
-  await serialise(tx, r.service, r.target);
-  if ((await take()).length > 0) return null; // freed meanwhile
+  if (taken.length > 0) return null; // freed meanwhile
   const [holder] = await tx.query<{ release_id: string; deployment_id: string }>(
     'SELECT release_id, deployment_id FROM target_locks WHERE service = $1 AND target = $2',
     [r.service, r.target],
@@ -48,33 +71,39 @@ export async function acquire(
 }
 
 /**
- * Frees the lock a release holds (a no-op if it holds none, and it leaves any queue). Returns the
- * next release in line, which now holds the lock; the caller must tell its deployment.
+ * Frees the locks releases hold (a no-op for one that holds none; one in a queue leaves it), and
+ * hands each freed lock to the earliest release still waiting for it. Returns those next
+ * releases (with the release that `freed` each), which now hold the locks; the caller must tell
+ * their deployments. Three statements whatever their number (two when nobody waits).
  */
-export async function free(
-  tx: Queryable,
-  r: { releaseId: string; service: string; target: string },
-  now: Date,
-): Promise<LockHolder | null> {
-  await serialise(tx, r.service, r.target);
-  // Leave the queue (when in it), give up the lock (when held), and find who is next: one statement.
-  const [row] = await tx.query<{ held: boolean; id: string | null; deployment_id: string | null }>(
-    `WITH left_queue AS (UPDATE releases SET queued_at = NULL, queue_seq = NULL WHERE id = $3 AND queue_seq IS NOT NULL RETURNING 1),
-          held AS (DELETE FROM target_locks WHERE service = $1 AND target = $2 AND release_id = $3 RETURNING 1)
-     SELECT EXISTS (SELECT 1 FROM held) AS held, next.id, next.deployment_id
-       FROM (SELECT count(*) FROM left_queue) AS done
-       LEFT JOIN LATERAL (
-         SELECT id, deployment_id FROM releases
-          WHERE service = $1 AND target = $2 AND status = 'Pending' AND queue_seq IS NOT NULL AND id <> $3
-          ORDER BY queue_seq LIMIT 1) AS next ON true`,
-    [r.service, r.target, r.releaseId],
-  );
-  if (!row.held || !row.id || !row.deployment_id) return null;
-  const next = { id: row.id, deployment_id: row.deployment_id };
+export async function free(tx: Queryable, releases: readonly { releaseId: string; service: string; target: string }[], now: Date): Promise<(LockHolder & { freed: string })[]> {
+  if (releases.length === 0) return [];
+  const ids = releases.map((r) => r.releaseId);
+  // The keys' hand-overs are serialised with queueing (acquireHeld), taken in one order.
   await tx.query(
-    'INSERT INTO target_locks (service, target, release_id, deployment_id, acquired_at) VALUES ($1, $2, $3, $4, $5)',
-    [r.service, r.target, next.id, next.deployment_id, now],
+    `SELECT pg_advisory_xact_lock(k.h) FROM (SELECT DISTINCT hashtext(s || '/' || t) AS h FROM unnest($1::text[], $2::text[]) AS x(s, t) ORDER BY 1) AS k`,
+    [releases.map((r) => r.service), releases.map((r) => r.target)],
   );
-  await tx.query('UPDATE releases SET queued_at = NULL, queue_seq = NULL WHERE id = $1', [next.id]);
-  return { releaseId: next.id, deploymentId: next.deployment_id };
+  // Leave the queues, give up the locks, and find who is next for each lock given up: one
+  // statement. Its parts read the rows as they were before it, so the releases leaving are
+  // excluded from the next in line by id.
+  const next = await tx.query<{ service: string; target: string; freed: string; id: string; deployment_id: string }>(
+    `WITH r AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS r(id, service, target)),
+          left_queue AS (UPDATE releases SET queued_at = NULL, queue_seq = NULL WHERE id = ANY($1::text[]) AND queue_seq IS NOT NULL RETURNING 1),
+          held AS (DELETE FROM target_locks t USING r WHERE t.service = r.service AND t.target = r.target AND t.release_id = r.id RETURNING t.service, t.target, t.release_id)
+     SELECT held.service, held.target, held.release_id AS freed, n.id, n.deployment_id
+       FROM held CROSS JOIN LATERAL (
+         SELECT id, deployment_id FROM releases
+          WHERE service = held.service AND target = held.target AND status = 'Pending' AND queue_seq IS NOT NULL AND id <> ALL($1::text[])
+          ORDER BY queue_seq LIMIT 1) AS n`,
+    [ids, releases.map((r) => r.service), releases.map((r) => r.target)],
+  );
+  if (next.length === 0) return [];
+  await tx.query(
+    `WITH dequeued AS (UPDATE releases SET queued_at = NULL, queue_seq = NULL WHERE id = ANY($3::text[]) RETURNING 1)
+     INSERT INTO target_locks (service, target, release_id, deployment_id, acquired_at)
+     SELECT * , $5::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])`,
+    [next.map((n) => n.service), next.map((n) => n.target), next.map((n) => n.id), next.map((n) => n.deployment_id), now],
+  );
+  return next.map((n) => ({ releaseId: n.id, deploymentId: n.deployment_id, freed: n.freed }));
 }
