@@ -157,7 +157,7 @@ export function createEngine(deps: EngineDeps): Engine {
     }
     if (stops) stopsRequested = true;
     if (wakes) {
-      announce(stops);
+      if (deps.db.kind === 'postgres') announce(stops); // an embedded database has no other process to tell
       wake();
     }
   }
@@ -222,8 +222,15 @@ export function createEngine(deps: EngineDeps): Engine {
   type Part = { call: Extract<Pending, { kind: 'call' }> } | { jobs: Extract<Pending, { kind: 'job' }>[] };
   /** Deployments per transaction, at most. */
   const BATCH = 64;
+  /**
+   * Batches applied at once: on a server, while one waits for its round trips and its commit,
+   * another is prepared; the embedded database runs one transaction at a time anyway.
+   */
+  const CONCURRENT_BATCHES = deps.db.kind === 'postgres' ? 1 : 1;
   let pending: Pending[] = [];
-  let applying: Promise<void> | null = null;
+  /** The deployments of the batches being applied: what comes for them waits for a later one. */
+  const active = new Set<string>();
+  let batches = 0;
 
   const unitOf = (part: Part): Unit => {
     if ('call' in part) return { deploymentId: part.call.deploymentId, settled: [], prepare: part.call.prepare };
@@ -260,13 +267,14 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
-  /** The next batch: the parts of the earliest pending applications, one per deployment. */
+  /** The next batch: the parts of the earliest pending applications, one per deployment, callers' first. */
   function nextParts(): Part[] {
     const parts = new Map<string, Part>();
     const rest: Pending[] = [];
-    for (const item of pending) {
+    // Callers first (someone waits for the answer: a build posted, an approval), then jobs.
+    for (const item of [...pending.filter((p) => p.kind === 'call'), ...pending.filter((p) => p.kind === 'job')]) {
       const part = parts.get(item.deploymentId);
-      if (!part && parts.size < BATCH) parts.set(item.deploymentId, item.kind === 'call' ? { call: item } : { jobs: [item] });
+      if (!part && parts.size < BATCH && !active.has(item.deploymentId)) parts.set(item.deploymentId, item.kind === 'call' ? { call: item } : { jobs: [item] });
       else if (part && item.kind === 'job' && 'jobs' in part) part.jobs.push(item);
       else rest.push(item);
     }
@@ -274,17 +282,25 @@ export function createEngine(deps: EngineDeps): Engine {
     return [...parts.values()];
   }
 
-  async function applyPending(): Promise<void> {
-    try {
-      while (pending.length > 0) await applyParts(nextParts());
-    } finally {
-      applying = null;
+  /** Starts batches while there is room and something to apply. */
+  function pump(): void {
+    while (batches < CONCURRENT_BATCHES && pending.length > 0) {
+      const parts = nextParts();
+      if (parts.length === 0) return;
+      const ids = parts.map((part) => ('call' in part ? part.call.deploymentId : part.jobs[0].deploymentId));
+      for (const id of ids) active.add(id);
+      batches++;
+      void applyParts(parts).finally(() => {
+        for (const id of ids) active.delete(id);
+        batches--;
+        pump();
+      });
     }
   }
 
   function gather(item: Pending): void {
     pending.push(item);
-    applying ??= applyPending();
+    pump();
   }
 
   function apply(deploymentId: string, signal: Signal | Signal[], options: ApplyOptions = {}): Promise<Applied> {

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { isTerminalDeployment } from '../core/lifecycle.ts';
 import { plan, type Plan } from '../core/planner.ts';
 import type { ArtifactManifest, ConfigSnapshot, SourceInfo } from '../core/types.ts';
-import { sqlState, type Db, type Queryable } from '../store/db.ts';
+import { sqlState, type Db } from '../store/db.ts';
 import { loadConfig, latestImport } from '../store/catalog.ts';
 import { catalogGeneration } from '../store/catalog-sources.ts';
 import * as reads from '../store/deployment-reads.ts';
@@ -17,6 +17,7 @@ import type { IdGenerator } from '../shared/ids.ts';
 import type { AuditService, Caller } from './audit.ts';
 import { authorize, signedIn } from './auth.ts';
 import { findRepeat, requestDigest } from './idempotency.ts';
+import { batched } from '../shared/batch.ts';
 
 export interface BuildEvent {
   buildId: string;
@@ -65,16 +66,24 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
   const { db, ids } = deps;
   // The planner reads the config in force; it changes only on an import or a catalog sync, so cache it per both.
   let cached: { key: string; config: ConfigSnapshot } | undefined;
-  async function config(q: Queryable): Promise<ConfigSnapshot> {
-    const latest = await latestImport(q);
-    if (!latest) throw new ConflictError('no config has been imported yet');
-    const key = `${latest.id}:${await catalogGeneration(q)}`;
-    if (cached?.key !== key) cached = { key, config: await loadConfig(q) };
+  // Requests at once share their reads (builds posted together: one read of each kind, not one each).
+  const configVersion = batched(async (keys: 'current'[]) => {
+    const latest = await latestImport(db);
+    const version = latest ? `${latest.id}:${await catalogGeneration(db)}` : null;
+    return new Map(keys.map((k) => [k, version]));
+  });
+  async function config(): Promise<ConfigSnapshot> {
+    const key = await configVersion('current');
+    if (!key) throw new ConflictError('no config has been imported yet');
+    if (cached?.key !== key) cached = { key, config: await loadConfig(db) };
     return cached.config;
   }
+  const byId = batched((ids: string[]) => reads.getDeployments(db, ids));
+  const byBuild = batched((buildIds: string[]) => reads.findBuildDeployments(db, buildIds));
+  const findKeyed: typeof reads.findKeyedDeployment = async (q, by) => (by.buildId ? (await byBuild(by.buildId)) ?? null : reads.findKeyedDeployment(q, by));
 
   async function get(id: string): Promise<reads.DeploymentDto> {
-    const dto = await reads.getDeployment(db, id);
+    const dto = await byId(id);
     if (!dto) throw new NotFoundError(`no deployment with id ${id}`);
     return dto;
   }
@@ -100,7 +109,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
 
   /** Plans and stores a deployment, then starts it — one transaction; a plan error stores nothing. */
   async function create(c: Creation): Promise<{ created: boolean; deployment: reads.DeploymentDto }> {
-    const p = plan(await config(db), { component: c.component, channel: c.channel, strategy: c.strategy, environments: c.environments });
+    const p = plan(await config(), { component: c.component, channel: c.channel, strategy: c.strategy, environments: c.environments });
     authorize(c.caller.principal, c.action, { team: p.service.team });
     const id = ids();
     try {
@@ -148,7 +157,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
     } catch (error) {
       // The same build or idempotency key raced us in: answer with the deployment it made (409 if another request made it).
       if (sqlState(error) === '23505' && c.requestDigest) {
-        const existing = await findRepeat(db, c.buildId ? { buildId: c.buildId } : { idempotencyKey: c.idempotencyKey! }, c.requestDigest);
+        const existing = await findRepeat(db, c.buildId ? { buildId: c.buildId } : { idempotencyKey: c.idempotencyKey! }, c.requestDigest, findKeyed);
         if (existing) return repeat(existing, c.caller, c.action);
       }
       throw error;
@@ -166,7 +175,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
   return {
     async submitBuild(build, caller) {
       const digest = requestDigest(build);
-      const existing = await findRepeat(db, { buildId: build.buildId }, digest);
+      const existing = await findRepeat(db, { buildId: build.buildId }, digest, findKeyed);
       if (existing) return repeat(existing, caller, 'builds:submit');
       return create({
         buildId: build.buildId,
@@ -246,7 +255,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
     },
 
     async preview(request) {
-      const p = plan(await config(db), request);
+      const p = plan(await config(), request);
       return {
         service: p.service.name,
         team: p.service.team,

@@ -48,8 +48,13 @@ export function assertSameRequest(existing: { id: string; requestDigest: Record<
  * The deployment a buildId or Idempotency-Key already made, when `digest` says this request is a
  * repeat of the one that made it; null when the key is new; a 409 when it was made by another request.
  */
-export async function findRepeat(q: Queryable, by: { buildId: string } | { idempotencyKey: string }, digest: Record<string, string>): Promise<string | null> {
-  const existing = await findKeyedDeployment(q, by);
+export async function findRepeat(
+  q: Queryable,
+  by: { buildId: string } | { idempotencyKey: string },
+  digest: Record<string, string>,
+  find: typeof findKeyedDeployment = findKeyedDeployment,
+): Promise<string | null> {
+  const existing = await find(q, by);
   if (!existing) return null;
   assertSameRequest(existing, digest, 'buildId' in by ? { field: 'buildId', what: 'this buildId' } : { field: 'headers.idempotency-key', what: 'this Idempotency-Key' });
   return existing.id;

@@ -210,9 +210,13 @@ async function hydrate(q: Queryable, rows: DeploymentRow[]): Promise<DeploymentD
 }
 
 export async function getDeployment(q: Queryable, id: string): Promise<DeploymentDto | null> {
-  const rows = await q.query<DeploymentRow>(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE id = $1`, [id]);
-  const [dto] = await hydrate(q, rows);
-  return dto ?? null;
+  return (await getDeployments(q, [id])).get(id) ?? null;
+}
+
+/** Several deployments by id (an unknown one is left out). */
+export async function getDeployments(q: Queryable, ids: readonly string[]): Promise<Map<string, DeploymentDto>> {
+  const rows = await q.query<DeploymentRow>(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE id = ANY($1::text[])`, [ids]);
+  return new Map((await hydrate(q, rows)).map((d) => [d.id, d]));
 }
 
 export async function findDeploymentId(q: Queryable, by: { buildId?: string; idempotencyKey?: string }): Promise<string | null> {
@@ -220,6 +224,15 @@ export async function findDeploymentId(q: Queryable, by: { buildId?: string; ide
     ? await q.query<{ id: string }>('SELECT id FROM deployments WHERE build_id = $1', [by.buildId])
     : await q.query<{ id: string }>('SELECT id FROM deployments WHERE idempotency_key = $1', [by.idempotencyKey]);
   return row?.id ?? null;
+}
+
+/** The deployments these buildIds made, by buildId, with the digests of the requests they came with. */
+export async function findBuildDeployments(q: Queryable, buildIds: readonly string[]): Promise<Map<string, { id: string; requestDigest: Record<string, string> | null }>> {
+  const rows = await q.query<{ id: string; build_id: string; request_digest: Record<string, string> | null }>(
+    'SELECT id, build_id, request_digest FROM deployments WHERE build_id = ANY($1::text[])',
+    [buildIds],
+  );
+  return new Map(rows.map((row) => [row.build_id, { id: row.id, requestDigest: row.request_digest }]));
 }
 
 /** The deployment a buildId or Idempotency-Key made, with the digest of the request it came with (null: made before digests). */

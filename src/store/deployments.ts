@@ -55,45 +55,42 @@ export interface NewDeployment {
 }
 
 
+/** A deployment with its phases and releases, in one statement whatever their number. */
 export async function insertDeployment(tx: Queryable, d: NewDeployment, now: Date): Promise<void> {
   const times = JSON.stringify({ Pending: now.toISOString() });
   const history = (detail: string) => JSON.stringify([{ status: 'Pending', at: now.toISOString(), detail }]);
+  const checksOf = (phase: NewDeployment['phases'][number]): CheckResult[] =>
+    phase.policy.checks.map((c) => ({ name: c.name, type: c.type, status: 'NotEvaluated', detail: null }));
+  const releases = d.phases.flatMap((phase) => phase.releases.map((release, i) => ({ phaseId: phase.id, position: i, release })));
   await tx.query(
-    `INSERT INTO deployments (id, build_id, idempotency_key, service, team, channel, strategy, version, artifact_manifest,
-       source, reason, triggered_by, cloned_from, status, status_detail, omitted_environments, created_at, updated_at, status_times, status_history,
-       request_digest)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'Pending',$14,$15,$16,$16,$17,$18,$19)`,
+    `WITH deployment AS (
+       INSERT INTO deployments (id, build_id, idempotency_key, service, team, channel, strategy, version, artifact_manifest,
+         source, reason, triggered_by, cloned_from, status, status_detail, omitted_environments, created_at, updated_at, status_times, status_history,
+         request_digest)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'Pending',$14,$15,$16,$16,$17,$18,$19)),
+     phase AS (
+       INSERT INTO phases (id, deployment_id, position, environment, is_gov, policy, status, status_detail, checks,
+         prerequisites, created_at, updated_at, status_times, status_history)
+       SELECT p.id, $1, p.position - 1, p.environment, p.is_gov, p.policy, 'Pending', 'Waiting for earlier phases', p.checks,
+         $20, $16, $16, $17, $21
+         FROM unnest($22::text[], $23::text[], $24::boolean[], $25::jsonb[], $26::jsonb[]) WITH ORDINALITY AS p(id, environment, is_gov, policy, checks, position))
+     INSERT INTO releases (id, phase_id, deployment_id, position, service, target, region, target_spec, status,
+       status_detail, created_at, updated_at, status_times, status_history)
+     SELECT r.id, r.phase_id, $1, r.position, $4, r.target, r.region, r.target_spec, 'Pending',
+       'Waiting for the phase to deploy', $16, $16, $17, $27
+       FROM unnest($28::text[], $29::text[], $30::int[], $31::text[], $32::text[], $33::jsonb[]) AS r(id, phase_id, position, target, region, target_spec)`,
     [
       d.id, d.buildId, d.idempotencyKey, d.service, d.team, d.channel, d.strategy, d.artifactManifest.version,
       JSON.stringify(d.artifactManifest), d.source ? JSON.stringify(d.source) : null, d.reason, d.triggeredBy, d.clonedFrom,
       'Created; waiting to start', JSON.stringify(d.omittedEnvironments), now, times, history('Created; waiting to start'),
       d.requestDigest ? JSON.stringify(d.requestDigest) : null,
-    ],
-  );
-  // Phases and releases in one statement each, whatever their number.
-  const checksOf = (phase: NewDeployment['phases'][number]): CheckResult[] =>
-    phase.policy.checks.map((c) => ({ name: c.name, type: c.type, status: 'NotEvaluated', detail: null }));
-  await tx.query(
-    `INSERT INTO phases (id, deployment_id, position, environment, is_gov, policy, status, status_detail, checks,
-       prerequisites, created_at, updated_at, status_times, status_history)
-     SELECT p.id, $1, p.position - 1, p.environment, p.is_gov, p.policy, 'Pending', 'Waiting for earlier phases', p.checks,
-       $2, $3, $3, $4, $5
-       FROM unnest($6::text[], $7::text[], $8::boolean[], $9::jsonb[], $10::jsonb[]) WITH ORDINALITY AS p(id, environment, is_gov, policy, checks, position)`,
-    [d.id, JSON.stringify(NO_PREREQUISITES), now, times, history('Waiting for earlier phases'),
+      JSON.stringify(NO_PREREQUISITES), history('Waiting for earlier phases'),
       d.phases.map((p) => p.id), d.phases.map((p) => p.environment), d.phases.map((p) => p.isGov),
-      d.phases.map((p) => JSON.stringify(p.policy)), d.phases.map((p) => JSON.stringify(checksOf(p)))],
-  );
-  const releases = d.phases.flatMap((phase) => phase.releases.map((release, i) => ({ phaseId: phase.id, position: i, release })));
-  if (releases.length === 0) return;
-  await tx.query(
-    `INSERT INTO releases (id, phase_id, deployment_id, position, service, target, region, target_spec, status,
-       status_detail, created_at, updated_at, status_times, status_history)
-     SELECT r.id, r.phase_id, $1, r.position, $2, r.target, r.region, r.target_spec, 'Pending',
-       'Waiting for the phase to deploy', $3, $3, $4, $5
-       FROM unnest($6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::jsonb[]) AS r(id, phase_id, position, target, region, target_spec)`,
-    [d.id, d.service, now, times, history('Waiting for the phase to deploy'),
+      d.phases.map((p) => JSON.stringify(p.policy)), d.phases.map((p) => JSON.stringify(checksOf(p))),
+      history('Waiting for the phase to deploy'),
       releases.map((r) => r.release.id), releases.map((r) => r.phaseId), releases.map((r) => r.position),
-      releases.map((r) => r.release.target.cluster), releases.map((r) => r.release.target.region), releases.map((r) => JSON.stringify(r.release.target))],
+      releases.map((r) => r.release.target.cluster), releases.map((r) => r.release.target.region), releases.map((r) => JSON.stringify(r.release.target)),
+    ],
   );
 }
 
