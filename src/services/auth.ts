@@ -17,6 +17,7 @@ import * as store from '../store/auth.ts';
 import type { Db } from '../store/db.ts';
 import type { AuditService, Caller } from './audit.ts';
 import type { IdGenerator } from '../shared/ids.ts';
+import { batched } from '../shared/batch.ts';
 
 export type { Principal } from '../core/access.ts';
 
@@ -138,9 +139,11 @@ export function createAuthService(deps: { db: Db; clock: Clock; ids: IdGenerator
     };
   }
 
+  // Requests at once look their tokens up in one query.
+  const tokenByHash = batched((hashes: string[]) => store.useTokens(deps.db, hashes, deps.clock.now()));
   async function lookup(secret: string): Promise<store.TokenRecord | null> {
     const hash = hashToken(secret);
-    const found = await store.useToken(deps.db, hash, deps.clock.now());
+    const found = await tokenByHash(hash);
     return found && sameDigest(found.tokenHash, hash) ? found : null;
   }
 

@@ -39,18 +39,18 @@ function token(r: TokenRow): TokenRecord {
 /** How stale `lastUsedAt` may be: a busy CI token is not written on every request (no hot row). */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** The live token with this hash (not revoked, not expired), marking it used; null when there is none. */
-export async function useToken(q: Queryable, tokenHash: string, now: Date): Promise<(TokenRecord & { tokenHash: string }) | null> {
-  const [row] = await q.query<TokenRow & { token_hash: string }>(
-    `SELECT ${TOKEN_COLUMNS}, token_hash FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
-    [tokenHash, now],
+/** The live tokens with these hashes (not revoked, not expired), by hash, marking them used; a hash with none is left out. */
+export async function useTokens(q: Queryable, tokenHashes: readonly string[], now: Date): Promise<Map<string, TokenRecord & { tokenHash: string }>> {
+  const rows = await q.query<TokenRow & { token_hash: string }>(
+    `SELECT ${TOKEN_COLUMNS}, token_hash FROM api_tokens WHERE token_hash = ANY($1::text[]) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
+    [tokenHashes, now],
   );
-  if (!row) return null;
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS) {
-    await q.query('UPDATE api_tokens SET last_used_at = $2 WHERE id = $1', [row.id, now]);
-    row.last_used_at = now;
+  const stale = rows.filter((row) => !row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS);
+  if (stale.length > 0) {
+    await q.query('UPDATE api_tokens SET last_used_at = $2 WHERE id = ANY($1::text[])', [stale.map((row) => row.id), now]);
+    for (const row of stale) row.last_used_at = now;
   }
-  return { ...token(row), tokenHash: row.token_hash };
+  return new Map(rows.map((row) => [row.token_hash, { ...token(row), tokenHash: row.token_hash }]));
 }
 
 export interface NewToken {
