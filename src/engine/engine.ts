@@ -222,15 +222,9 @@ export function createEngine(deps: EngineDeps): Engine {
   type Part = { call: Extract<Pending, { kind: 'call' }> } | { jobs: Extract<Pending, { kind: 'job' }>[] };
   /** Deployments per transaction, at most. */
   const BATCH = 64;
-  /**
-   * Batches applied at once: on a server, while one waits for its round trips and its commit,
-   * another is prepared; the embedded database runs one transaction at a time anyway.
-   */
-  const CONCURRENT_BATCHES = deps.db.kind === 'postgres' ? 1 : 1;
   let pending: Pending[] = [];
   /** The deployments of the batches being applied: what comes for them waits for a later one. */
   const active = new Set<string>();
-  let batches = 0;
 
   const unitOf = (part: Part): Unit => {
     if ('call' in part) return { deploymentId: part.call.deploymentId, settled: [], prepare: part.call.prepare };
@@ -267,32 +261,37 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
-  /** The next batch: the parts of the earliest pending applications, one per deployment, callers' first. */
-  function nextParts(): Part[] {
+  /** The next batch of a lane: the parts of its earliest pending applications, one per deployment. */
+  function nextParts(lane: Pending['kind']): Part[] {
     const parts = new Map<string, Part>();
     const rest: Pending[] = [];
-    // Callers first (someone waits for the answer: a build posted, an approval), then jobs.
-    for (const item of [...pending.filter((p) => p.kind === 'call'), ...pending.filter((p) => p.kind === 'job')]) {
+    for (const item of pending) {
       const part = parts.get(item.deploymentId);
-      if (!part && parts.size < BATCH && !active.has(item.deploymentId)) parts.set(item.deploymentId, item.kind === 'call' ? { call: item } : { jobs: [item] });
-      else if (part && item.kind === 'job' && 'jobs' in part) part.jobs.push(item);
+      if (item.kind === lane && !part && parts.size < BATCH && !active.has(item.deploymentId)) parts.set(item.deploymentId, item.kind === 'call' ? { call: item } : { jobs: [item] });
+      else if (item.kind === 'job' && part && 'jobs' in part) part.jobs.push(item);
       else rest.push(item);
     }
     pending = rest;
     return [...parts.values()];
   }
 
-  /** Starts batches while there is room and something to apply. */
+  /**
+   * Starts batches while there is something to apply: callers' applications (someone waits for
+   * the answer: a build posted, an approval) and jobs' signals in lanes of their own, so an
+   * answer never waits behind a batch of jobs; one batch at a time in each.
+   */
+  const lanes = { call: false, job: false };
   function pump(): void {
-    while (batches < CONCURRENT_BATCHES && pending.length > 0) {
-      const parts = nextParts();
-      if (parts.length === 0) return;
+    for (const lane of ['call', 'job'] as const) {
+      if (lanes[lane] || (deps.db.kind === 'pglite' && (lanes.call || lanes.job))) continue; // the embedded database: one transaction at a time anyway
+      const parts = nextParts(lane);
+      if (parts.length === 0) continue;
       const ids = parts.map((part) => ('call' in part ? part.call.deploymentId : part.jobs[0].deploymentId));
       for (const id of ids) active.add(id);
-      batches++;
+      lanes[lane] = true;
       void applyParts(parts).finally(() => {
         for (const id of ids) active.delete(id);
-        batches--;
+        lanes[lane] = false;
         pump();
       });
     }
