@@ -210,7 +210,7 @@ async function applyTo(ctx: Application, index: number, loaded: DeploymentView, 
       }
     }
     // Effects that changed the facts (a case created) are seen by the follow-up signal.
-    if (refresh && queue.length > 0) view = await withGateFacts(ctx.tx, view, ctx.now);
+    if (refresh && queue.length > 0) [view] = await withGateFacts(ctx.tx, [view], ctx.now);
   }
   // A workflow's callback token lives as long as something of its deployment runs.
   if (workflows && moves.length > 0 && isTerminalDeployment(view.status) && view.phases.every((p) => p.releases.every((r) => r.status !== 'Deploying'))) {

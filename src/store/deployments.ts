@@ -134,10 +134,13 @@ const VIEW_SQL = `
  * still reads the other tables (phases, releases) as they were when it began.
  */
 export async function loadViews(tx: Queryable, ids: readonly string[], now: Date): Promise<Map<string, DeploymentView>> {
-  const views = new Map<string, DeploymentView>();
-  if (ids.length === 0) return views;
-  for (const d of await tx.query<ViewRow>(VIEW_SQL, [ids])) {
-    const phases = d.phases.map(
+  if (ids.length === 0) return new Map();
+  const views = (await tx.query<ViewRow>(VIEW_SQL, [ids])).map((d): DeploymentView => ({
+    id: d.id,
+    service: d.service,
+    status: d.status,
+    statusDetail: d.status_detail,
+    phases: d.phases.map(
       (p): PhaseView => ({
         id: p.id,
         environment: p.environment,
@@ -153,32 +156,36 @@ export async function loadViews(tx: Queryable, ids: readonly string[], now: Date
           .filter((r) => r.phase_id === p.id)
           .map((r): ReleaseView => ({ id: r.id, target: r.target, status: r.status, statusDetail: r.status_detail, touched: r.touched })),
       }),
-    );
-    views.set(d.id, await withGateFacts(tx, { id: d.id, service: d.service, status: d.status, statusDetail: d.status_detail, phases }, now));
-  }
-  return views;
+    ),
+  }));
+  return new Map((await withGateFacts(tx, views, now)).map((view) => [view.id, view]));
 }
 
-/** The view with its gates' facts read again (after a transaction's own writes to them: a case opened). */
-export async function withGateFacts(tx: Queryable, view: DeploymentView, now: Date): Promise<DeploymentView> {
+/** The views with their gates' facts read (again, after a transaction's own writes to them: a case opened), for all of them at once. */
+export async function withGateFacts(tx: Queryable, views: readonly DeploymentView[], now: Date): Promise<DeploymentView[]> {
   const facts = await loadGateFacts(
     tx,
-    view.id,
-    view.phases.map((p) => ({ environment: p.environment, freezable: p.policy.freezable, approvals: Boolean(p.policy.approvals), changeCase: Boolean(p.policy.changeCase?.required) })),
+    views.map((view) => ({
+      id: view.id,
+      phases: view.phases.map((p) => ({ environment: p.environment, freezable: p.policy.freezable, approvals: Boolean(p.policy.approvals), changeCase: Boolean(p.policy.changeCase?.required) })),
+    })),
     now,
   );
-  return {
-    ...view,
-    phases: view.phases.map((p) => ({
-      ...p,
-      gates: {
-        ...p.gates,
-        approvals: facts.approvalsByPhase.get(p.id) ?? [],
-        changeCase: facts.caseByPhase.get(p.id) ?? null,
-        freezes: facts.freezesByEnvironment.get(p.environment) ?? [],
-      },
-    })),
-  };
+  return views.map((view) => {
+    const of = facts.get(view.id)!;
+    return {
+      ...view,
+      phases: view.phases.map((p) => ({
+        ...p,
+        gates: {
+          ...p.gates,
+          approvals: of.approvalsByPhase.get(p.id) ?? [],
+          changeCase: of.caseByPhase.get(p.id) ?? null,
+          freezes: of.freezesByEnvironment.get(p.environment) ?? [],
+        },
+      })),
+    };
+  });
 }
 
 /**

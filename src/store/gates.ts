@@ -10,6 +10,7 @@ import type { Queryable } from './db.ts';
 
 interface ApprovalRow {
   id: string;
+  deployment_id: string;
   phase_id: string;
   decided_by: string;
   decision: 'approve' | 'reject';
@@ -287,23 +288,38 @@ export interface DeploymentGateFacts {
   freezesByEnvironment: Map<string, FreezeFact[]>;
 }
 
+/**
+ * The gate facts of deployments' phases, by deployment: one query per kind of fact for all of
+ * them (approvals, change cases, freezes), and only for the kinds their policies ask for.
+ */
 export async function loadGateFacts(
   q: Queryable,
-  deploymentId: string,
-  phases: { environment: string; freezable: boolean; approvals: boolean; changeCase: boolean }[],
+  deployments: readonly { id: string; phases: { environment: string; freezable: boolean; approvals: boolean; changeCase: boolean }[] }[],
   now: Date,
-): Promise<DeploymentGateFacts> {
-  const facts: DeploymentGateFacts = { approvalsByPhase: new Map(), caseByPhase: new Map(), freezesByEnvironment: new Map() };
-  if (phases.some((p) => p.approvals)) {
-    const rows = await q.query<ApprovalRow>('SELECT * FROM approvals WHERE deployment_id = $1 ORDER BY decided_at, id', [deploymentId]);
-    for (const r of rows) facts.approvalsByPhase.set(r.phase_id, [...(facts.approvalsByPhase.get(r.phase_id) ?? []), approvalFact(r)]);
+): Promise<Map<string, DeploymentGateFacts>> {
+  const all = new Map<string, DeploymentGateFacts>(deployments.map((d) => [d.id, { approvalsByPhase: new Map(), caseByPhase: new Map(), freezesByEnvironment: new Map() }]));
+  const approving = deployments.filter((d) => d.phases.some((p) => p.approvals)).map((d) => d.id);
+  if (approving.length > 0) {
+    const rows = await q.query<ApprovalRow>('SELECT * FROM approvals WHERE deployment_id = ANY($1::text[]) ORDER BY decided_at, id', [approving]);
+    for (const r of rows) {
+      const facts = all.get(r.deployment_id)!;
+      facts.approvalsByPhase.set(r.phase_id, [...(facts.approvalsByPhase.get(r.phase_id) ?? []), approvalFact(r)]);
+    }
   }
-  if (phases.some((p) => p.changeCase)) {
-    for (const c of await changeCasesOf(q, deploymentId)) facts.caseByPhase.set(c.phaseId, caseFact(c));
+  const casing = deployments.filter((d) => d.phases.some((p) => p.changeCase)).map((d) => d.id);
+  if (casing.length > 0) {
+    const rows = await q.query<ChangeCaseRow>('SELECT * FROM change_cases WHERE deployment_id = ANY($1::text[]) ORDER BY created_at', [casing]);
+    for (const c of rows.map(changeCase)) all.get(c.deploymentId)!.caseByPhase.set(c.phaseId, caseFact(c));
   }
-  const freezable = phases.filter((p) => p.freezable).map((p) => p.environment);
-  for (const f of await freezesCovering(q, freezable, now)) {
-    for (const env of f.environments) facts.freezesByEnvironment.set(env, [...(facts.freezesByEnvironment.get(env) ?? []), freezeFact(f)]);
+  const freezable = [...new Set(deployments.flatMap((d) => d.phases.filter((p) => p.freezable).map((p) => p.environment)))];
+  const freezes = await freezesCovering(q, freezable, now);
+  for (const d of deployments) {
+    const facts = all.get(d.id)!;
+    const mine = new Set(d.phases.filter((p) => p.freezable).map((p) => p.environment));
+    // A freeze covering one of its freezable environments (as if read for this deployment alone).
+    for (const f of freezes.filter((f) => f.environments.some((env) => mine.has(env)))) {
+      for (const env of f.environments) facts.freezesByEnvironment.set(env, [...(facts.freezesByEnvironment.get(env) ?? []), freezeFact(f)]);
+    }
   }
-  return facts;
+  return all;
 }
