@@ -1,9 +1,10 @@
 /**
  * Private to the engine (engine.ts `apply` is the way in; a lint rule keeps it so).
  *
- * Applies a signal to a deployment inside a transaction (its row locked and read by the engine): ask `decide`,
- * persist every move with a guarded update and its event in the outbox, and turn the effects into
- * durable rows (jobs, locks, stop requests). Nothing here talks to the outside world: effects that
+ * Applies signals to deployments inside one transaction (their rows locked and read by the engine):
+ * ask `decide`, persist every move with a guarded update and its event in the outbox, and turn the
+ * effects into durable rows (jobs, locks, stop requests) — for all the batch's deployments in a
+ * few statements at its end. Nothing here talks to the outside world: effects that
  * do (run a release, poll a scan) become jobs that the engine's workers pick up after commit.
  */
 import { decide, type DeploymentView, type Move, type Signal } from '../core/decide.ts';
