@@ -131,7 +131,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
   const started = Date.now();
   const violations: string[] = [];
 
-  const server = await ensurePostgres({ private: true });
+  const server = await ensurePostgres({ private: true, durable: true });
   const dir = mkdtempSync(path.join(tmpdir(), 'dcp-chaos-'));
   const executionsFile = path.join(dir, 'executions.jsonl');
   writeFileSync(executionsFile, '');

@@ -1,6 +1,7 @@
 /**
  * Chaos, in the suite (scripts/chaos.ts): 3 DCP replicas as real processes on a private
- * PostgreSQL server, deployments with random release times and failures, a random replica
+ * PostgreSQL server — durable (fsync, synchronous commit), since the run checks that nothing
+ * answered is lost when it crashes: without, its last commits may be — deployments with random release times and failures, a random replica
  * kill -9'd every few seconds and started again, PostgreSQL restarted once mid-run. Afterwards
  * every deployment has ended and nothing is stuck, no release was executed twice, the event log
  * is gap-free and in commit order, and the core invariants hold on the stored data.
