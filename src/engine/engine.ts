@@ -145,18 +145,23 @@ export function createEngine(deps: EngineDeps): Engine {
     })();
   }
 
+  /** Tells listeners after a commit. Nothing here may throw: a failed batch is applied again part by part, and this one has committed. */
   function committed(batch: readonly Applied[]): void {
-    deps.onCommitted?.(); // events may have been written even without a move (a change case moved)
-    let wakes = false;
-    let stops = false;
+    const safely = (tell: () => void) => {
+      try {
+        tell();
+      } catch (error) {
+        deps.log.warn(`a listener of the engine failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+    safely(() => deps.onCommitted?.()); // events may have been written even without a move (a change case moved)
     for (const applied of batch) {
       transitions += applied.moves.length;
-      for (const listener of listeners) listener(applied.moves);
-      wakes ||= applied.wake;
-      stops ||= applied.stops;
+      for (const listener of listeners) safely(() => listener(applied.moves));
     }
+    const stops = batch.some((applied) => applied.stops);
     if (stops) stopsRequested = true;
-    if (wakes) {
+    if (batch.some((applied) => applied.wake)) {
       if (deps.db.kind === 'postgres') announce(stops); // an embedded database has no other process to tell
       wake();
     }
