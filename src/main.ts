@@ -352,7 +352,7 @@ export async function startDcp(options: DcpOptions): Promise<Dcp> {
     changeCases: createChangeCaseProvider(settings),
     publicUrl: settings.publicUrl,
     owner,
-    onCommitted: relay.kick,
+    onCommitted: relay.committed,
   });
   const deployments = createDeploymentService({ db, ids, engine, audit });
   const gates = createGateService({ db, clock, ids, engine, deployments, audit });

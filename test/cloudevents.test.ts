@@ -17,7 +17,7 @@ import { CLOUDEVENTS_JSON, toStructuredCloudEvent } from '../src/integrations/si
 import { ManualClock } from '../src/shared/clocks.ts';
 import { createIdGenerator } from '../src/shared/ids.ts';
 import type { Db } from '../src/store/db.ts';
-import { appendEvent, appendPlatformEvent, listEvents, relay } from '../src/store/events.ts';
+import { appendEvents, appendPlatformEvent, listEvents, relay } from '../src/store/events.ts';
 import { openTestDb } from './helpers/dcp.ts';
 
 const fixture = (path: string) => readFileSync(new URL(`./fixtures/cloudevents/${path}`, import.meta.url), 'utf8');
@@ -63,7 +63,7 @@ describe('DCP events as structured CloudEvents', () => {
     ({ db, drop } = await openTestDb('pglite'));
     const clock = new ManualClock();
     const ids = createIdGenerator(clock);
-    for (const type of DEPLOYMENT_EVENT_TYPES) await appendEvent(db, { id: ids(), type, time: clock.now(), data: dataOf(type) });
+    for (const type of DEPLOYMENT_EVENT_TYPES) await appendEvents(db, [{ id: ids(), type, time: clock.now(), data: dataOf(type) }]);
     // The events about DCP itself, as services/events.ts and services/webhooks.ts write them.
     await appendPlatformEvent(db, {
       id: ids(), type: 'BuildRejected', time: clock.now(), subject: 'builds/b-78',

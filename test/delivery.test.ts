@@ -13,7 +13,7 @@ import type { EventSink, SinkDelivery } from '../src/integrations/sinks/port.ts'
 import { ManualClock } from '../src/shared/clocks.ts';
 import { silentLogger } from '../src/shared/logger.ts';
 import type { Db } from '../src/store/db.ts';
-import { appendEvent, relay } from '../src/store/events.ts';
+import { appendEvents, relay } from '../src/store/events.ts';
 import { ensureCursor, listCursors } from '../src/store/sinks.ts';
 import { BACKENDS, openTestDb } from './helpers/dcp.ts';
 
@@ -70,7 +70,7 @@ class RecordingSink implements EventSink {
 let counter = 0;
 async function write(db: Db, deploymentId: string, n: number, type: DeploymentEventType = 'ReleaseStarted'): Promise<void> {
   await db.transaction(async (tx) => {
-    for (let i = 0; i < n; i++) await appendEvent(tx, { id: `e-${++counter}`, type, time: new Date(), data: { deploymentId, statusDetail: `${counter}` } });
+    for (let i = 0; i < n; i++) await appendEvents(tx, [{ id: `e-${++counter}`, type, time: new Date(), data: { deploymentId, statusDetail: `${counter}` } }]);
   });
   await relay(db);
 }

@@ -104,10 +104,11 @@ describe('replicas on one PostgreSQL', { concurrency: 1 }, () => {
   });
 
   test('SIGTERM drains: readiness 503, the release in flight finished, exit 0, its row gone', async () => {
-    // Several deployments with 2.5 s releases: until B holds one.
+    // Several deployments with 2.5 s releases, posted to B (whose jobs B is woken for first, in
+    // process; A by a NOTIFY): until B holds one.
     const ids: string[] = [];
     const held = await until(async () => {
-      if (ids.length < SERVICES.length) ids.push(await submit(a, 2500, SERVICES[ids.length]));
+      if (ids.length < SERVICES.length) ids.push(await submit(b, 2500, SERVICES[ids.length]));
       return heldBy(b);
     }, 'a release run by B', GUARD_MS, 200);
     const key = `release:${held.release_id}`;
@@ -130,7 +131,7 @@ describe('replicas on one PostgreSQL', { concurrency: 1 }, () => {
   test('kill -9: the other replica takes the release over within 2 heartbeats', async () => {
     const ids: string[] = [];
     const held = await until(async () => {
-      if (ids.length < SERVICES.length) ids.push(await submit(a, 4000, SERVICES[ids.length]));
+      if (ids.length < SERVICES.length) ids.push(await submit(b, 4000, SERVICES[ids.length]));
       const job = await heldBy(b);
       // Claimed is not yet running (B checks its lease first): wait for B's simulator to have started it.
       const started = job && executions().some((x) => x.key === `release:${job.release_id}` && x.event === 'start' && x.pid === b.pid);

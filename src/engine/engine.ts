@@ -24,7 +24,8 @@
 import type { Clock } from '../core/clock.ts';
 import { PermanentIntegrationError } from '../core/errors.ts';
 import type { Move, Signal } from '../core/decide.ts';
-import { MISSED_NOTIFICATIONS, sqlState, type Db, type Queryable } from '../store/db.ts';
+import { MISSED_NOTIFICATIONS, allInOrder, sqlState, type Db, type Queryable } from '../store/db.ts';
+import type { NewDeploymentEvent } from '../store/events.ts';
 import { loadViews, lockDeployments, stopRequestedAmong } from '../store/deployments.ts';
 import * as jobs from '../store/jobs.ts';
 import type { Executor } from '../integrations/executor/port.ts';
@@ -67,9 +68,11 @@ export interface ApplyOptions {
   /**
    * The caller's own writes, in the same transaction, after the deployment row is locked (it
    * may not exist yet: a new deployment is inserted here). May run more than once (a retried
-   * transaction); throwing rolls everything back; returning false applies no signal.
+   * transaction); throwing rolls everything back; returning false applies no signal. The
+   * deployment events it records go in `events`: they are written with the transaction's own,
+   * positioned, at its end (store/events.ts `appendEvents`).
    */
-  before?(tx: Queryable, now: Date): Promise<void | false>;
+  before?(tx: Queryable, now: Date, events: NewDeploymentEvent[]): Promise<void | false>;
 }
 
 export interface Engine {
@@ -154,7 +157,7 @@ export function createEngine(deps: EngineDeps): Engine {
         deps.log.warn(`a listener of the engine failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     };
-    safely(() => deps.onCommitted?.()); // events may have been written even without a move (a change case moved)
+    if (batch.some((applied) => applied.logged)) safely(() => deps.onCommitted?.()); // events may be written without a move (a change case moved)
     for (const applied of batch) {
       transitions += applied.moves.length;
       for (const listener of listeners) safely(() => listener(applied.moves));
@@ -184,7 +187,7 @@ export function createEngine(deps: EngineDeps): Engine {
   interface Unit {
     deploymentId: string;
     settled: { job: jobs.Job; again?: Date }[];
-    prepare(tx: Queryable, now: Date): Promise<Signal[]>;
+    prepare(tx: Queryable, now: Date, events: NewDeploymentEvent[]): Promise<Signal[]>;
   }
 
   /** One transaction for deployments (distinct): lock them all, settle, prepare, read their views, apply. */
@@ -194,18 +197,23 @@ export function createEngine(deps: EngineDeps): Engine {
         // Lock order everywhere: the deployment rows, then whatever the callers and the signals
         // touch. The lock is a statement of its own: a statement that waited for a row lock still
         // reads the other tables as of its start (READ COMMITTED), so the views are read after it.
-        await lockDeployments(tx, units.map((u) => u.deploymentId));
+        // (The embedded database runs one transaction at a time: nothing else can hold them.)
+        if (deps.db.kind === 'postgres') await lockDeployments(tx, units.map((u) => u.deploymentId));
         // The time of the moves and events: read once the locks are held, so a deployment's
         // history is in commit order in time too (read before, a transaction that waited for the
         // lock would write times older than those of the one it waited for).
         const now = deps.clock.now();
-        // Settled before the signals are applied, which may re-arm a timer under a job's key.
-        await jobs.settleJobs(tx, units.flatMap((u) => u.settled));
-        const signals: Signal[][] = [];
-        for (const unit of units) signals.push(await unit.prepare(tx, now));
+        // Settled before the signals are applied, which may re-arm a timer under a job's key; the
+        // callers' writes side by side behind it (a pipelined connection: they share round trips).
+        // All are waited for before a failure is thrown: nothing may use the transaction after it ends.
+        const recorded = units.map((): NewDeploymentEvent[] => []);
+        const [, ...signals] = await allInOrder<Signal[] | void>([
+          jobs.settleJobs(tx, units.flatMap((u) => u.settled)),
+          ...units.map((unit, i) => unit.prepare(tx, now, recorded[i])),
+        ]) as [void, ...Signal[][]];
         const views = await loadViews(tx, units.filter((_, i) => signals[i].length > 0).map((u) => u.deploymentId), now);
         const ctx = { tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode };
-        return applySignals(ctx, units.map((u, i) => ({ view: signals[i].length > 0 ? views.get(u.deploymentId) ?? null : null, signals: signals[i] })));
+        return applySignals(ctx, units.map((u, i) => ({ view: signals[i].length > 0 ? views.get(u.deploymentId) ?? null : null, signals: signals[i], events: recorded[i] })));
       }),
     );
     committed(applied);
@@ -236,10 +244,10 @@ export function createEngine(deps: EngineDeps): Engine {
     return {
       deploymentId: part.jobs[0].deploymentId,
       settled: part.jobs.map(({ job, outcome }) => ({ job, again: outcome.again })),
-      async prepare(tx, now) {
+      async prepare(tx, now, events) {
         const signals: Signal[] = [];
         for (const { outcome } of part.jobs) {
-          if ((await outcome.before?.(tx, now)) !== false) signals.push(...(Array.isArray(outcome.signal) ? outcome.signal : [outcome.signal]));
+          if ((await outcome.before?.(tx, now, events)) !== false) signals.push(...(Array.isArray(outcome.signal) ? outcome.signal : [outcome.signal]));
         }
         return signals;
       },
@@ -312,7 +320,7 @@ export function createEngine(deps: EngineDeps): Engine {
     return new Promise((resolve, reject) => {
       gather({
         kind: 'call', deploymentId,
-        prepare: async (tx, now) => ((await options.before?.(tx, now)) === false ? [] : signals),
+        prepare: async (tx, now, events) => ((await options.before?.(tx, now, events)) === false ? [] : signals),
         done: (error, applied) => (error === undefined ? resolve(applied!) : reject(error)),
       });
     });
@@ -334,7 +342,8 @@ export function createEngine(deps: EngineDeps): Engine {
   async function running<T>(job: jobs.Job, releaseId: string, work: (signal: AbortSignal) => Promise<T>) {
     // Fenced: a replica taken for dead (stalled past its heartbeat) may come back to jobs it had
     // claimed; another replica has them now, and running the release here too would run it twice.
-    if (!(await hold(job.id))) {
+    // (The embedded database has one process: nobody takes its jobs over.)
+    if (deps.db.kind === 'postgres' && !(await hold(job.id))) {
       deps.log.warn(`release ${releaseId}: job ${job.id} is no longer this process's (taken over); not running it here`);
       return { lost: true as const };
     }
@@ -432,9 +441,8 @@ export function createEngine(deps: EngineDeps): Engine {
         }
         const room = draining ? 0 : maxInFlight - inFlight.size;
         if (room > 0) {
-          const claimed = await deps.db.transaction((tx) =>
-            jobs.claim(tx, { owner: deps.owner, now: deps.clock.now(), leaseMs, limit: Math.min(room, 64) }),
-          );
+          // One statement: no transaction around it.
+          const claimed = await jobs.claim(deps.db, { owner: deps.owner, now: deps.clock.now(), leaseMs, limit: Math.min(room, 64) });
           for (const job of claimed) inFlight.set(`${job.id}:${job.generation}`, runJob(job));
           if (claimed.length > 0) continue;
         }

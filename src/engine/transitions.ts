@@ -9,10 +9,10 @@
  */
 import { decide, type DeploymentView, type Move, type Signal } from '../core/decide.ts';
 import { eventTypeFor, type DeploymentEventData } from '../core/events.ts';
-import type { Queryable } from '../store/db.ts';
+import { allInOrder, type Queryable } from '../store/db.ts';
 import { isTerminalDeployment } from '../core/lifecycle.ts';
 import { loadCaseContext, moveWrite, withGateFacts, writeRows, type RowWrite } from '../store/deployments.ts';
-import type { NewDeploymentEvent } from '../store/events.ts';
+import { appendEvents, type NewDeploymentEvent } from '../store/events.ts';
 import { changeCasesOf, insertChangeCase, moveChangeCase } from '../store/gates.ts';
 import { writeJobs, type JobWrite, type NewJob } from '../store/jobs.ts';
 import { acquire, free, type LockHolder, type LockRequest } from '../store/locks.ts';
@@ -65,13 +65,19 @@ export interface Applied {
   wake: boolean;
   /** Whether an in-flight release was asked to stop (its worker, maybe in another process, must look). */
   stops: boolean;
+  /** Whether events of it were written (the relay tells the event log's readers). */
+  logged: boolean;
 }
 
 /**
  * Applies signals to deployments read (and locked) in one transaction: each entry's `signals` to
- * its `view` (null: it does not exist), in order; returns what changed, entry by entry.
+ * its `view` (null: it does not exist), in order, after the `events` its caller recorded; returns
+ * what changed, entry by entry. Its writes are the transaction's last.
  */
-export async function applySignals(context: TransitionContext, entries: readonly { view: DeploymentView | null; signals: Signal[] }[]): Promise<Applied[]> {
+export async function applySignals(
+  context: TransitionContext,
+  entries: readonly { view: DeploymentView | null; signals: Signal[]; events: NewDeploymentEvent[] }[],
+): Promise<Applied[]> {
   const acquireLocks = batched(async (requests: LockRequest[]) => {
     const holders = await acquire(context.tx, requests, context.now);
     return new Map(requests.map((r) => [r, holders.get(r.releaseId) ?? null]));
@@ -81,7 +87,7 @@ export async function applySignals(context: TransitionContext, entries: readonly
   // and those of all of them asked for at one time go in one statement. All are waited for
   // before the first failure is thrown: nothing may still use the transaction after it ends.
   const results = await Promise.allSettled(
-    entries.map((entry, index): Promise<Applied> => (entry.view ? applyTo(ctx, index, entry.view, entry.signals) : Promise.resolve({ moves: [], view: null, wake: false, stops: false }))),
+    entries.map((entry, index): Promise<Applied> => (entry.view ? applyTo(ctx, index, entry.view, entry.signals) : Promise.resolve({ moves: [], view: null, wake: false, stops: false, logged: false }))),
   );
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
@@ -94,7 +100,12 @@ export async function applySignals(context: TransitionContext, entries: readonly
     enqueue(ctx, { kind: 'deployment.signal', deploymentId: next.deploymentId, payload: { signal }, dueAt: ctx.now });
     applied[deploymentOf.get(next.freed)!].wake = true;
   }
-  await writeJobs(ctx.tx, ctx.jobs, ctx.events, ctx.now);
+  // The events last (they hold the event log's lock until the commit), each deployment's recorded
+  // ones before those of its moves; sent behind the jobs without waiting for them (pipelined).
+  const events = [...entries.flatMap((entry) => entry.events), ...ctx.events];
+  await allInOrder([writeJobs(ctx.tx, ctx.jobs, ctx.now), appendEvents(ctx.tx, events)]);
+  const logged = new Set(events.map((e) => e.data.deploymentId));
+  entries.forEach((entry, i) => (applied[i].logged = entry.events.length > 0 || (entry.view !== null && logged.has(entry.view.id))));
   // The other processes are told after the commit (engine.ts): a NOTIFY in the transaction would
   // make every commit wait on PostgreSQL's one notify-queue lock.
   return applied;
@@ -217,7 +228,7 @@ async function applyTo(ctx: Application, index: number, loaded: DeploymentView, 
   if (workflows && moves.length > 0 && isTerminalDeployment(view.status) && view.phases.every((p) => p.releases.every((r) => r.status !== 'Deploying'))) {
     await expireWorkflowTokens(ctx.tx, deploymentId, ctx.now, CALLBACK_GRACE_MS);
   }
-  return { moves, view, wake, stops };
+  return { moves, view, wake, stops, logged: false };
 }
 
 function statusOf(view: DeploymentView, entity: Move['entity'], id: string): string {

@@ -19,7 +19,7 @@ import type { ScanProvider, ScanStatus } from '../integrations/scan/port.ts';
 import { PermanentIntegrationError, RetryableIntegrationError } from '../core/errors.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { loadCaseContext, loadCheckWork, loadReleaseWork, loadScanWork, setScanDetail } from '../store/deployments.ts';
-import { appendEvent } from '../store/events.ts';
+import type { NewDeploymentEvent } from '../store/events.ts';
 import { getChangeCase, moveChangeCase, refreshChangeCase, setChangeCaseDetail, setChangeCaseExternal } from '../store/gates.ts';
 import * as jobs from '../store/jobs.ts';
 import { finishWorkflow, getWorkflow, loadPhaseWork, markStopped, markSubmitted, setWorkflowToken, type WorkflowRecord } from '../store/workflows.ts';
@@ -44,7 +44,7 @@ export type Outcome =
    * `again`, run it again then); `before` writes first, under the deployment's lock (returning
    * false: apply no signal).
    */
-  | { type: 'signal'; deploymentId: string; signal: Signal | Signal[]; before?: (tx: Queryable, now: Date) => Promise<void | false>; again?: Date }
+  | { type: 'signal'; deploymentId: string; signal: Signal | Signal[]; before?: (tx: Queryable, now: Date, events: NewDeploymentEvent[]) => Promise<void | false>; again?: Date }
   /** Leave the job as it is (this process is stopping: whoever claims it next drives it again). */
   | { type: 'leave' };
 
@@ -244,7 +244,7 @@ async function syncChangeCase(deps: WorkDeps, job: jobs.Job): Promise<Outcome> {
   if (state.status === c.status && !windowChanged) return open ? { type: 'again', at: later(deps, CASE_POLL_MS) } : { type: 'done' };
   return {
     type: 'signal', deploymentId: c.deploymentId, signal: { type: 'gates.changed', phaseId: c.phaseId }, again: open ? later(deps, CASE_POLL_MS) : undefined,
-    async before(tx, now) {
+    async before(tx, now, events) {
       if (state.status === c.status) {
         await refreshChangeCase(tx, c.id, { deployWindow: window, statusDetail: state.detail ?? null }, now);
         return;
@@ -252,7 +252,7 @@ async function syncChangeCase(deps: WorkDeps, job: jobs.Job): Promise<Outcome> {
       // The provider is the source of truth: its case may skip steps DCP's own lifecycle has.
       const moved = await moveChangeCase(tx, c.id, { from: c.status, to: state.status, by: deps.changeCases.name, comment: state.detail ?? null, deployWindow: window, statusDetail: state.detail ?? null }, now);
       if (!moved) return false;
-      await appendEvent(tx, {
+      events.push({
         id: deps.ids(), type: 'ChangeCaseUpdated', time: now,
         data: { deploymentId: c.deploymentId, phaseId: c.phaseId, environment: c.environment, changeCaseId: c.id, from: c.status, to: state.status, statusDetail: state.detail ?? state.status },
       });

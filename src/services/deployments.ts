@@ -6,12 +6,11 @@ import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { isTerminalDeployment } from '../core/lifecycle.ts';
 import { plan, type Plan } from '../core/planner.ts';
 import type { ArtifactManifest, ConfigSnapshot, SourceInfo } from '../core/types.ts';
-import { sqlState, type Db } from '../store/db.ts';
+import { allInOrder, sqlState, type Db } from '../store/db.ts';
 import { loadConfig, latestImport } from '../store/catalog.ts';
 import { catalogGeneration } from '../store/catalog-sources.ts';
 import * as reads from '../store/deployment-reads.ts';
 import * as store from '../store/deployments.ts';
-import { appendEvent } from '../store/events.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 import type { AuditService, Caller } from './audit.ts';
@@ -68,12 +67,12 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
   let cached: { key: string; config: ConfigSnapshot } | undefined;
   // Requests at once share their reads (builds posted together: one read of each kind, not one each).
   const configVersion = batched(async (keys: 'current'[]) => {
-    const latest = await latestImport(db);
-    const version = latest ? `${latest.id}:${await catalogGeneration(db)}` : null;
-    return new Map(keys.map((k) => [k, version]));
+    const [latest, generation] = await Promise.all([latestImport(db), catalogGeneration(db)]);
+    return new Map(keys.map((k) => [k, latest ? `${latest.id}:${generation}` : null]));
   });
-  async function config(): Promise<ConfigSnapshot> {
-    const key = await configVersion('current');
+  /** The config in force; `version` when its version was asked for already. */
+  async function config(version = configVersion('current')): Promise<ConfigSnapshot> {
+    const key = await version;
     if (!key) throw new ConflictError('no config has been imported yet');
     if (cached?.key !== key) cached = { key, config: await loadConfig(db) };
     return cached.config;
@@ -108,14 +107,16 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
   }
 
   /** Plans and stores a deployment, then starts it — one transaction; a plan error stores nothing. */
-  async function create(c: Creation): Promise<{ created: boolean; deployment: reads.DeploymentDto }> {
-    const p = plan(await config(), { component: c.component, channel: c.channel, strategy: c.strategy, environments: c.environments });
+  async function create(c: Creation, version?: Promise<string | null | undefined>): Promise<{ created: boolean; deployment: reads.DeploymentDto }> {
+    const p = plan(await config(version), { component: c.component, channel: c.channel, strategy: c.strategy, environments: c.environments });
     authorize(c.caller.principal, c.action, { team: p.service.team });
     const id = ids();
     try {
       await deps.engine.apply(id, { type: 'start' }, {
-        async before(tx, now) {
-          await store.insertDeployment(
+        async before(tx, now, events) {
+          // The deployment and its audit record side by side (one round trip, pipelined); a
+          // duplicate's 23505 is the failure thrown.
+          const stored = store.insertDeployment(
             tx,
             {
               id,
@@ -142,7 +143,8 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
             },
             now,
           );
-          await appendEvent(tx, {
+          await allInOrder([stored, deps.audit.record(tx, c.caller, `deployments/${id}`, { service: p.service.name, version: c.artifactManifest.version })]);
+          events.push({
             id: ids(),
             type: 'DeploymentCreated',
             time: now,
@@ -151,7 +153,6 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
               buildId: c.buildId, triggeredBy: c.triggeredBy, environments: p.phases.map((phase) => phase.environment),
             },
           });
-          await deps.audit.record(tx, c.caller, `deployments/${id}`, { service: p.service.name, version: c.artifactManifest.version });
         },
       });
     } catch (error) {
@@ -175,6 +176,9 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
   return {
     async submitBuild(build, caller) {
       const digest = requestDigest(build);
+      // The config's version is read meanwhile (create needs it; a repeat does not mind).
+      const version = configVersion('current');
+      version.catch(() => undefined);
       const existing = await findRepeat(db, { buildId: build.buildId }, digest, findKeyed);
       if (existing) return repeat(existing, caller, 'builds:submit');
       return create({
@@ -191,7 +195,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
         caller,
         action: 'builds:submit',
         requestDigest: digest,
-      });
+      }, version);
     },
 
     async createManual(request, caller, idempotencyKey) {

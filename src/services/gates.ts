@@ -10,7 +10,6 @@ import type { Engine } from '../engine/engine.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { listEnvironments } from '../store/catalog.ts';
-import { appendEvent } from '../store/events.ts';
 import * as gates from '../store/gates.ts';
 import { enqueue, notifyWorkers } from '../store/jobs.ts';
 import type { DeploymentDto } from '../store/deployment-reads.ts';
@@ -113,7 +112,7 @@ export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator
         if (window.end <= window.start) throw new InputError('the deploy window ends before it starts', [{ field: 'deployWindow.end', message: 'must be after deployWindow.start' }]);
       }
       await engine.apply(current.deploymentId, { type: 'gates.changed', phaseId: current.phaseId }, {
-        async before(tx, now) {
+        async before(tx, now, events) {
           if (request.status === 'scheduled-approved') {
             const frozen = (await gates.freezesCovering(tx, [current.environment], now)).find((f) => new Date(f.startsAt) <= now);
             if (frozen) {
@@ -122,7 +121,7 @@ export function createGateService(deps: { db: Db; clock: Clock; ids: IdGenerator
           }
           const moved = await gates.moveChangeCase(tx, id, { from: current.status, to: request.status, by, comment: request.comment ?? null, deployWindow: window }, now);
           if (!moved) throw new ConflictError(`change case ${id} moved meanwhile; read it again`);
-          await appendEvent(tx, {
+          events.push({
             id: ids(), type: 'ChangeCaseUpdated', time: now,
             data: { deploymentId: moved.deploymentId, phaseId: moved.phaseId, environment: moved.environment, changeCaseId: id, from: current.status, to: moved.status, statusDetail: request.comment ?? `Moved by ${by}`, by },
           });

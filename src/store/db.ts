@@ -32,3 +32,15 @@ export const MISSED_NOTIFICATIONS = '\u0000missed';
 export function sqlState(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
+
+/**
+ * Waits for every promise, then throws the first failure in the order given: statements sent
+ * side by side on a pipelined connection fail after the first failure too ("the transaction is
+ * aborted"), and the first is the cause. Nothing is left running on the transaction after it.
+ */
+export async function allInOrder<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}

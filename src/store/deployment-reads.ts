@@ -192,14 +192,17 @@ function deploymentDto(d: DeploymentRow, phases: PhaseRow[], releases: (ReleaseR
 }
 
 /** Full deployments (with phases and releases) for the given rows, in the rows' order. */
-async function hydrate(q: Queryable, rows: DeploymentRow[]): Promise<DeploymentDto[]> {
+/** The phases and releases of deployments, read side by side. */
+function partsOf(q: Queryable, ids: readonly string[]) {
+  return Promise.all([
+    q.query<PhaseRow>('SELECT * FROM phases WHERE deployment_id = ANY($1::text[]) ORDER BY position', [ids]),
+    q.query<ReleaseRow & { phase_id: string; deployment_id: string }>('SELECT * FROM releases WHERE deployment_id = ANY($1::text[]) ORDER BY position', [ids]),
+  ]);
+}
+
+async function hydrate(q: Queryable, rows: DeploymentRow[], parts?: Awaited<ReturnType<typeof partsOf>>): Promise<DeploymentDto[]> {
   if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const phases = await q.query<PhaseRow>('SELECT * FROM phases WHERE deployment_id = ANY($1::text[]) ORDER BY position', [ids]);
-  const releases = await q.query<ReleaseRow & { phase_id: string; deployment_id: string }>(
-    'SELECT * FROM releases WHERE deployment_id = ANY($1::text[]) ORDER BY position',
-    [ids],
-  );
+  const [phases, releases] = parts ?? (await partsOf(q, rows.map((r) => r.id)));
   return rows.map((d) =>
     deploymentDto(
       d,
@@ -215,8 +218,9 @@ export async function getDeployment(q: Queryable, id: string): Promise<Deploymen
 
 /** Several deployments by id (an unknown one is left out). */
 export async function getDeployments(q: Queryable, ids: readonly string[]): Promise<Map<string, DeploymentDto>> {
-  const rows = await q.query<DeploymentRow>(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE id = ANY($1::text[])`, [ids]);
-  return new Map((await hydrate(q, rows)).map((d) => [d.id, d]));
+  // All three side by side: the ids are known.
+  const [rows, parts] = await Promise.all([q.query<DeploymentRow>(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE id = ANY($1::text[])`, [ids]), partsOf(q, ids)]);
+  return new Map((await hydrate(q, rows, parts)).map((d) => [d.id, d]));
 }
 
 export async function findDeploymentId(q: Queryable, by: { buildId?: string; idempotencyKey?: string }): Promise<string | null> {

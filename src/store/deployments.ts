@@ -225,60 +225,85 @@ const EXTRA = {
              stop_requested_at = CASE WHEN m.stop THEN COALESCE(t.stop_requested_at, $12) ELSE t.stop_requested_at END`,
 } as const;
 
-/** The statement that carries out a wave of row writes of these entities (at most one per row). */
+/** The statement that carries out row writes of these entities, one per row (its writes merged). */
 function writesSql(entities: readonly Move['entity'][]): string {
   const updates = entities.map((entity) => `${entity}_written AS (
       UPDATE ${TABLE[entity]} t
          SET status = m.to_status, status_detail = COALESCE(m.detail, t.status_detail), updated_at = $12,
-             status_times = CASE WHEN m.history THEN jsonb_build_object(m.to_status, $13::text) || t.status_times ELSE t.status_times END,
-             status_history = CASE WHEN m.history
-               THEN t.status_history || jsonb_build_array(jsonb_build_object('status', m.to_status, 'at', $13::text, 'detail', m.detail))
-               ELSE t.status_history END,
+             status_times = CASE WHEN m.times IS NULL THEN t.status_times ELSE m.times || t.status_times END,
+             status_history = CASE WHEN m.history IS NULL THEN t.status_history ELSE t.status_history || m.history END,
              ${EXTRA[entity]}
         FROM m WHERE m.entity = '${entity}' AND t.id = m.id AND t.status = m.from_status
       RETURNING t.id)`);
-  return `WITH m AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::boolean[], $8::boolean[],
-                                         $9::jsonb[], $10::int[], $11::jsonb[], $14::jsonb[])
-                      AS m(entity, id, from_status, to_status, detail, history, touched, stop, checks, check_round, prerequisites, findings)),
+  return `WITH m AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::boolean[], $8::boolean[],
+                                         $9::jsonb[], $10::int[], $11::jsonb[], $13::jsonb[], $14::jsonb[])
+                      AS m(entity, id, from_status, to_status, detail, history, touched, stop, checks, check_round, prerequisites, times, findings)),
     ${updates.join(',\n    ')}
     ${entities.map((entity) => `SELECT id FROM ${entity}_written`).join(' UNION ALL ')}`;
 }
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
+/** A row's writes of one transaction as one: what writing them one after another would leave. */
+interface MergedWrite {
+  entity: Move['entity'];
+  id: string;
+  from: string;
+  to: string;
+  detail: string | null;
+  history: { status: string; at: string; detail: string | null }[];
+  times: Record<string, string>;
+  touched: boolean;
+  stop: boolean;
+  checks?: CheckResult[];
+  checkRound?: number;
+  prerequisites?: Prerequisites;
+  findings?: ScanFindings;
+}
+
+function mergeWrites(writes: readonly RowWrite[], at: string): MergedWrite[] {
+  const rows = new Map<string, MergedWrite>();
+  for (const w of writes) {
+    const key = `${w.entity}:${w.id}`;
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = { entity: w.entity, id: w.id, from: w.from, to: w.from, detail: null, history: [], times: {}, touched: false, stop: false }));
+    // Each write is guarded by the status the one before it left.
+    if (w.from !== row.to) throw new MoveConflictError(`${w.entity} ${w.id} is ${row.to}, not ${w.from}`);
+    row.to = w.to;
+    if (w.detail !== null) row.detail = w.detail;
+    if (w.history) {
+      row.history.push({ status: w.to, at, detail: w.detail });
+      row.times[w.to] ??= at; // `status_times` keeps the first time of each status
+    }
+    row.touched ||= w.touched ?? false;
+    row.stop ||= w.stop ?? false;
+    if (w.checks !== undefined) row.checks = w.checks;
+    if (w.checkRound !== undefined) row.checkRound = w.checkRound;
+    if (w.prerequisites !== undefined) row.prerequisites = w.prerequisites;
+    if (w.findings !== undefined) row.findings = w.findings;
+  }
+  return [...rows.values()];
+}
+
 /**
- * Carries out row writes, in the order given, one statement per wave: a row written twice
- * (Pending → Checking → Deploying) is written again in a later wave, which sees the first.
- * Throws MoveConflictError when a row was not in its write's `from`.
+ * Carries out row writes, in the order given, in one statement: a row written several times
+ * (Pending → Checking → Deploying) is written once with all its history.
+ * Throws MoveConflictError when a row was not in its first write's `from`.
  */
 export async function writeRows(tx: Queryable, writes: readonly RowWrite[], now: Date): Promise<void> {
-  let rest = [...writes];
-  while (rest.length > 0) {
-    const seen = new Set<string>();
-    const wave: RowWrite[] = [];
-    const later: RowWrite[] = [];
-    for (const write of rest) {
-      const key = `${write.entity}:${write.id}`;
-      // A row's later write waits for its earlier one; so does everything after it of that row.
-      if (seen.has(key)) later.push(write);
-      else {
-        seen.add(key);
-        wave.push(write);
-      }
-    }
-    const entities = ENTITIES.filter((e) => wave.some((w) => w.entity === e));
-    const rows = await tx.query<{ id: string }>(writesSql(entities), [
-      wave.map((w) => w.entity), wave.map((w) => w.id), wave.map((w) => w.from), wave.map((w) => w.to), wave.map((w) => w.detail),
-      wave.map((w) => w.history), wave.map((w) => w.touched ?? false), wave.map((w) => w.stop ?? false),
-      wave.map((w) => json(w.checks)), wave.map((w) => w.checkRound ?? null), wave.map((w) => json(w.prerequisites)),
-      now, now.toISOString(), wave.map((w) => json(w.findings)),
-    ]);
-    if (rows.length !== wave.length) {
-      const written = new Set(rows.map((r) => r.id));
-      const stale = wave.find((w) => !written.has(w.id))!;
-      throw new MoveConflictError(`${stale.entity} ${stale.id} is no longer ${stale.from}`);
-    }
-    rest = later;
+  if (writes.length === 0) return;
+  const rows = mergeWrites(writes, now.toISOString());
+  const entities = ENTITIES.filter((e) => rows.some((w) => w.entity === e));
+  const written = await tx.query<{ id: string }>(writesSql(entities), [
+    rows.map((w) => w.entity), rows.map((w) => w.id), rows.map((w) => w.from), rows.map((w) => w.to), rows.map((w) => w.detail),
+    rows.map((w) => (w.history.length > 0 ? JSON.stringify(w.history) : null)), rows.map((w) => w.touched), rows.map((w) => w.stop),
+    rows.map((w) => json(w.checks)), rows.map((w) => w.checkRound ?? null), rows.map((w) => json(w.prerequisites)),
+    now, rows.map((w) => (w.history.length > 0 ? JSON.stringify(w.times) : null)), rows.map((w) => json(w.findings)),
+  ]);
+  if (written.length !== rows.length) {
+    const ids = new Set(written.map((r) => r.id));
+    const stale = rows.find((w) => !ids.has(w.id))!;
+    throw new MoveConflictError(`${stale.entity} ${stale.id} is no longer ${stale.from}`);
   }
 }
 

@@ -1,11 +1,12 @@
 /**
- * The outbox and event log. `appendEvent` writes in the caller's transaction (the transaction of
- * the change the event records). `relay` then gives unrelayed events a `position` in commit
- * order: one relay at a time (an advisory lock), so a reader that has seen position P never
- * later finds an event below P. Readers page by position; the live stream resumes from it.
+ * The outbox and event log. Events are written in the caller's transaction (the transaction of
+ * the change they record), with a `position` in commit order: `appendEvents` takes the relay's
+ * lock and holds it through the commit; `relay` positions the few written without one
+ * (`appendPlatformEvent`) under the same lock. So a reader that has seen position P never later
+ * finds an event below P. Readers page by position; the live stream resumes from it.
  */
 import type { DcpEvent, DeploymentEventData, DeploymentEventType, PlatformEventData, PlatformEventType } from '../core/events.ts';
-import type { Db, Queryable } from './db.ts';
+import { allInOrder, type Db, type Queryable } from './db.ts';
 
 const RELAY_LOCK = 727_002;
 /** How many events one relay transaction positions at most. */
@@ -25,23 +26,29 @@ export interface NewDeploymentEvent {
   data: DeploymentEventData;
 }
 
-export async function appendEvent(tx: Queryable, event: NewDeploymentEvent): Promise<void> {
-  await appendEvents(tx, [event]);
-}
-
-/** Several events in one statement, in the order given (their `seq`, hence their log order). */
-export async function appendEvents(tx: Queryable, events: readonly NewDeploymentEvent[]): Promise<void> {
+/**
+ * A transaction's deployment events, positioned as they are written: its last statements before
+ * COMMIT. The relay's lock is taken first and held through the commit, so positions follow commit
+ * order and are never written twice (the relay positions only what was written without:
+ * `appendPlatformEvent`). Nothing may follow in the transaction but its COMMIT: a transaction
+ * that waited for a row while holding the lock would hold up every other writer's events.
+ */
+export async function appendEvents(tx: Queryable | Db, events: readonly NewDeploymentEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.query(INSERT_EVENTS, eventValues(events));
+  if ('transaction' in tx) return tx.transaction((t) => appendEvents(t, events)); // the lock lasts a transaction
+  // Side by side (a pipelined connection): the insert goes out behind the lock, and its snapshot
+  // is taken once the lock is held (a statement of its own), after every earlier holder's commit.
+  await allInOrder([tx.query('SELECT pg_advisory_xact_lock($1)', [RELAY_LOCK]), tx.query(INSERT_POSITIONED, eventValues(events))]);
 }
 
-/** The insert of `eventValues` ($1 … $6), for a statement that does more (store/jobs.ts `enqueueWithEvents`). */
-export const INSERT_EVENTS = `INSERT INTO events (id, type, source, subject, time, deployment_id, data)
-     SELECT e.id, e.type, $1, 'deployments/' || e.deployment_id, e.time, e.deployment_id, e.data
-       FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, time, deployment_id, data, n)
+/** In the order given: their `seq`, hence their log order, numbered after the newest position. */
+const INSERT_POSITIONED = `INSERT INTO events (id, type, source, subject, time, deployment_id, data, position)
+     SELECT e.id, e.type, $1, 'deployments/' || e.deployment_id, e.time, e.deployment_id, e.data, newest.p + e.n
+       FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, time, deployment_id, data, n),
+            (SELECT COALESCE(max(position), 0) AS p FROM events) AS newest
       ORDER BY e.n`;
 
-export function eventValues(events: readonly NewDeploymentEvent[]): unknown[] {
+function eventValues(events: readonly NewDeploymentEvent[]): unknown[] {
   return [EVENT_SOURCE, events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.time), events.map((e) => e.data.deploymentId),
     events.map((e) => JSON.stringify(e.data))];
 }

@@ -4,8 +4,7 @@
  * lease while they work; a worker that dies leaves its lease to expire (or, on the embedded
  * database, to be reset at the next start), and the job runs again — every job is idempotent.
  */
-import type { Queryable } from './db.ts';
-import { INSERT_EVENTS, appendEvents, eventValues, type NewDeploymentEvent } from './events.ts';
+import { allInOrder, type Queryable } from './db.ts';
 
 /** The NOTIFY channel that wakes every process's workers; the payload `stop` says a release was asked to stop. */
 export const WAKE_CHANNEL = 'dcp_wake';
@@ -48,26 +47,6 @@ export async function enqueue(tx: Queryable, job: NewJob, now: Date): Promise<vo
 }
 
 /**
- * Several jobs (each a no-op when its key is enqueued already) and a transaction's events, in one
- * statement: what a signal's application writes last.
- */
-export async function enqueueWithEvents(tx: Queryable, list: readonly NewJob[], events: readonly NewDeploymentEvent[], now: Date): Promise<void> {
-  if (list.length === 0) return appendEvents(tx, events);
-  // The jobs' parameters follow the events' (six) when there are events.
-  const base = events.length > 0 ? 6 : 0;
-  const $ = (n: number) => `$${base + n}`;
-  const insertJobs = `INSERT INTO jobs (kind, deployment_id, payload, dedupe_key, due_at, created_at)
-     SELECT j.kind, j.deployment_id, j.payload, j.dedupe_key, j.due_at, ${$(6)}::timestamptz
-       FROM unnest(${$(1)}::text[], ${$(2)}::text[], ${$(3)}::jsonb[], ${$(4)}::text[], ${$(5)}::timestamptz[])
-         WITH ORDINALITY AS j(kind, deployment_id, payload, dedupe_key, due_at, n)
-      ORDER BY j.n
-     ON CONFLICT (dedupe_key) DO NOTHING`;
-  const jobValues = [...jobColumns(list), now];
-  if (base === 0) await tx.query(insertJobs, jobValues);
-  else await tx.query(`WITH logged AS (${INSERT_EVENTS}) ${insertJobs}`, [...eventValues(events), ...jobValues]);
-}
-
-/**
  * A transaction's writes to the jobs table, in order: `insert` (a no-op when its key is taken),
  * `upsert` (a timer set: due at `dueAt` whether it existed or not) and `delete` (a timer removed).
  */
@@ -105,14 +84,15 @@ const jobColumns = (list: readonly NewJob[]) => [list.map((j) => j.kind), list.m
   list.map((j) => j.dedupeKey ?? null), list.map((j) => j.dueAt)];
 
 /**
- * Carries out job writes (reduced, `reduceJobWrites`) and appends events: at most two statements,
- * the removed and re-armed timers, then the new jobs with the events.
+ * Carries out job writes (reduced, `reduceJobWrites`): at most two statements, the removed and
+ * re-armed timers and the new jobs, sent side by side (distinct keys: no row is touched by both).
+ * Both are sent before this returns its promise: what the caller sends next goes after them.
  */
-export async function writeJobs(tx: Queryable, writes: readonly JobWrite[], events: readonly NewDeploymentEvent[], now: Date): Promise<void> {
+export async function writeJobs(tx: Queryable, writes: readonly JobWrite[], now: Date): Promise<void> {
   const { inserts, upserts, deletes } = reduceJobWrites(writes);
+  const statements: Promise<unknown>[] = [];
   if (upserts.length > 0 || deletes.length > 0) {
-    // Distinct keys: no row is touched by both parts of the statement.
-    await tx.query(
+    statements.push(tx.query(
       `WITH removed AS (DELETE FROM jobs WHERE dedupe_key = ANY($6::text[]) RETURNING 1)
        INSERT INTO jobs (kind, deployment_id, payload, dedupe_key, due_at, created_at)
        SELECT j.kind, j.deployment_id, j.payload, j.dedupe_key, j.due_at, $7::timestamptz
@@ -120,14 +100,24 @@ export async function writeJobs(tx: Queryable, writes: readonly JobWrite[], even
        ON CONFLICT (dedupe_key) DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, attempts = 0,
          locked_by = NULL, locked_until = NULL, generation = jobs.generation + 1`,
       [...jobColumns(upserts), deletes, now],
-    );
+    ));
   }
-  await enqueueWithEvents(tx, inserts, events, now);
+  if (inserts.length > 0) {
+    statements.push(tx.query(
+      `INSERT INTO jobs (kind, deployment_id, payload, dedupe_key, due_at, created_at)
+       SELECT j.kind, j.deployment_id, j.payload, j.dedupe_key, j.due_at, $6::timestamptz
+         FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS j(kind, deployment_id, payload, dedupe_key, due_at, n)
+        ORDER BY j.n
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      [...jobColumns(inserts), now],
+    ));
+  }
+  await allInOrder(statements);
 }
 
 /** Sets a timer: the keyed job becomes due at `dueAt`, whether it existed or not. */
 export async function schedule(tx: Queryable, job: NewJob & { dedupeKey: string }, now: Date): Promise<void> {
-  await writeJobs(tx, [{ op: 'upsert', job }], [], now);
+  await writeJobs(tx, [{ op: 'upsert', job }], now);
 }
 
 interface JobRow {

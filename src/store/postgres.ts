@@ -30,7 +30,10 @@ function statementName(text: string): string | undefined {
 }
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, types });
+  // Pipelined: queries issued without waiting for the one before go out at once (the server runs
+  // them in order, each with its own result or error). A transaction's BEGIN is not waited for,
+  // and the statements a batch issues side by side share round trips (docs/benchmarks.md).
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 20, types, pipeline: true });
   // An idle client that loses its server emits 'error' on the pool; log it instead of crashing.
   pool.on('error', (error) => console.error(`postgres pool: ${error.message}`));
   await pool.query('SELECT 1');
@@ -115,8 +118,12 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       };
       client.on('error', onError);
       try {
-        await client.query('BEGIN');
+        // Not waited for: it goes out with the transaction's first statement (pipelined), and a
+        // BEGIN that failed fails the statements behind it.
+        const begun = client.query('BEGIN');
+        begun.catch(() => undefined);
         const result = await fn(queryable(client));
+        await begun;
         await client.query('COMMIT');
         return result;
       } catch (error) {
