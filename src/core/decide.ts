@@ -131,8 +131,17 @@ export interface Decision {
   view: DeploymentView;
 }
 
+/**
+ * A copy decide may change: the deployment, its phases and releases (their statuses, details,
+ * checks and rounds). A phase's policy and gate facts are only read, and its checks are replaced,
+ * never changed in place: they are shared (a structuredClone of it all was ~5% of the engine's CPU).
+ */
+function copyView(view: DeploymentView): DeploymentView {
+  return { ...view, phases: view.phases.map((phase) => ({ ...phase, releases: phase.releases.map((release) => ({ ...release })) })) };
+}
+
 export function decide(deployment: DeploymentView, signal: Signal, now: Date): Decision {
-  const d = structuredClone(deployment);
+  const d = copyView(deployment);
   const out: Decision = { moves: [], effects: [], view: d };
   const act = new Actor(d, out, now);
 

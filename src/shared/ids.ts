@@ -7,11 +7,24 @@ import type { Clock } from '../core/clock.ts';
 
 export type IdGenerator = () => string;
 
+/** Random bytes are drawn from the system's CSPRNG this many at a time (a call each was ~3% of the engine's CPU). */
+const POOL_BYTES = 4096;
+
 export function createIdGenerator(clock: Clock): IdGenerator {
+  let pool = Buffer.alloc(0);
+  let offset = 0;
   return () => {
-    const bytes = randomBytes(16);
-    const ms = BigInt(clock.now().getTime());
-    for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+    if (offset + 10 > pool.length) {
+      pool = randomBytes(POOL_BYTES);
+      offset = 0;
+    }
+    const bytes = Buffer.allocUnsafe(16);
+    pool.copy(bytes, 6, offset, offset + 10); // 48 bits of time, then 80 random (the version and variant take 6)
+    offset += 10;
+    const ms = clock.now().getTime();
+    const high = Math.floor(ms / 2 ** 32);
+    bytes.writeUInt16BE(high & 0xffff, 0);
+    bytes.writeUInt32BE(ms >>> 0, 2);
     return uuidOf(bytes, 0x70);
   };
 }

@@ -11,7 +11,7 @@
  * then serialises and queues. The locks a transaction takes and frees go in one statement each
  * (a few more for a lock that was held, and for each hand-over).
  */
-import type { Queryable } from './db.ts';
+import { allInOrder, type Queryable } from './db.ts';
 
 async function serialise(tx: Queryable, service: string, target: string): Promise<void> {
   await tx.query("SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))", [service, target]);
@@ -45,13 +45,41 @@ export async function acquire(tx: Queryable, requests: readonly LockRequest[], n
     [requests.map((r) => r.service), requests.map((r) => r.target), requests.map((r) => r.releaseId), requests.map((r) => r.deploymentId), now],
   );
   const won = new Set(taken.map((t) => t.release_id));
-  for (const r of requests) result.set(r.releaseId, won.has(r.releaseId) ? null : await acquireHeld(tx, r, now));
+  // The held ones side by side, in the same order (a pipelined connection: one round trip).
+  const held = requests.filter((r) => !won.has(r.releaseId));
+  const holders = await allInOrder(held.map((r) => acquireHeld(tx, r, now)));
+  for (const r of requests) result.set(r.releaseId, null);
+  held.forEach((r, i) => result.set(r.releaseId, holders[i]));
   return result;
 }
 
-/** The lock was held when asked for: serialise with its hand-over, then take it or queue. */
+/**
+ * The lock was held when asked for: serialise with its hand-over, then take it or queue, in one
+ * statement behind the advisory lock (whose snapshot is taken once that is held).
+ */
 async function acquireHeld(tx: Queryable, r: LockRequest, now: Date): Promise<LockHolder | null> {
-  await serialise(tx, r.service, r.target);
+  const [, [row]] = await allInOrder<unknown>([
+    serialise(tx, r.service, r.target),
+    tx.query<{ won: boolean; release_id: string | null; deployment_id: string | null }>(
+      `WITH won AS (INSERT INTO target_locks (service, target, release_id, deployment_id, acquired_at) VALUES ($1, $2, $3, $4, $5)
+                    ON CONFLICT (service, target) DO NOTHING RETURNING release_id),
+            holder AS (SELECT release_id, deployment_id FROM target_locks WHERE service = $1 AND target = $2 AND NOT EXISTS (SELECT 1 FROM won)),
+            queued AS (UPDATE releases SET queued_at = COALESCE(queued_at, $5), queue_seq = COALESCE(queue_seq, nextval('release_queue'))
+                        WHERE id = $3 AND EXISTS (SELECT 1 FROM holder WHERE release_id <> $3) RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM won) AS won, (SELECT release_id FROM holder) AS release_id, (SELECT deployment_id FROM holder) AS deployment_id,
+              (SELECT count(*) FROM queued) AS queued`,
+      [r.service, r.target, r.releaseId, r.deploymentId, now],
+    ),
+  ]) as [void, { won: boolean; release_id: string | null; deployment_id: string | null }[]];
+  if (row.won) return null; // freed meanwhile
+  if (row.release_id === r.releaseId) return null; // already ours (a repeated signal)
+  if (row.release_id && row.deployment_id) return { releaseId: row.release_id, deploymentId: row.deployment_id };
+  // The insert met a holder whose own insert committed while it waited: one this statement's
+  // snapshot (taken before) does not show. Read it, and queue, as statements of their own.
+  return queueBehind(tx, r, now);
+}
+
+async function queueBehind(tx: Queryable, r: LockRequest, now: Date): Promise<LockHolder | null> {
   const taken = await tx.query(
     `INSERT INTO target_locks (service, target, release_id, deployment_id, acquired_at) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (service, target) DO NOTHING RETURNING release_id`,
