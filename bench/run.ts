@@ -35,7 +35,8 @@
  *   their own) on 8 connections to the same PostgreSQL for `--ceiling-s` (10), `synchronous_commit`
  *   as the server has it; on PGlite its one connection. `ratio` = transitions/s ÷ commits/s;
  * - `POST /api/v1/builds` over HTTP: `--http-builds` (= --builds) builds from `--http-clients` (32)
- *   clients at once, each posting its next when answered (p50/p99 ms; all waited for to end), and
+ *   clients at once, each posting its next when answered (p50/p99 ms as the clients saw them, in a
+ *   process of their own: bench/http-clients.ts; all waited for to end), and
  *   with `--stream-clients N` the same again while N `/api/v1/stream` readers (bench/stream-clients.ts,
  *   a process of their own) are connected: what they got, and the latency beside;
  * - a breakdown of where time goes (checks and gates, lock waits, release job round-trips, end
@@ -601,21 +602,44 @@ interface HttpResult {
 
 async function postBuildsHttp(dcp: Dcp, url: string, builds: BuildEvent[], clients: number): Promise<HttpResult> {
   const statuses: Record<string, number> = {};
+  // The clients run in a process of their own (bench/http-clients.ts); each answer comes back with
+  // the latency the client saw.
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./http-clients.ts', import.meta.url)), url, BENCH_TOKEN, String(clients)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const stopChild = () => void child.kill();
+  onInterrupt.add(stopChild);
+  const answers = new Map<number, (answer: { status: number; id: string; ms: number }) => void>();
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    output += chunk;
+    for (let end = output.indexOf('\n'); end >= 0; end = output.indexOf('\n')) {
+      const answer = JSON.parse(output.slice(0, end)) as { n: number; status: number; id: string; ms: number };
+      output = output.slice(end + 1);
+      answers.get(answer.n)?.(answer);
+      answers.delete(answer.n);
+    }
+  });
+  const clientMs: number[] = [];
+  let sent = 0;
   const submit: Submit = async (build) => {
-    const response = await fetch(`${url}/api/v1/builds`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(build),
+    const n = sent++;
+    const answer = await new Promise<{ status: number; id: string; ms: number }>((resolve) => {
+      answers.set(n, resolve);
+      child.stdin.write(`${JSON.stringify({ n, build })}\n`);
     });
-    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-    const body = (await response.json()) as { id: string };
-    if (response.status !== 201) throw new Error(`POST /api/v1/builds: ${response.status} ${JSON.stringify(body)}`);
-    return { created: true, deployment: { id: body.id } };
+    statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+    if (answer.status !== 201) throw new Error(`POST /api/v1/builds: ${answer.status} ${answer.id}`);
+    clientMs.push(answer.ms);
+    return { created: true, deployment: { id: answer.id } };
   };
   const started = performance.now();
-  const run = await runBuilds(dcp, builds, clients, options.timeoutMs, false, submit);
-  const postMs = percentiles(run.submitMs);
-  return { clients, builds: builds.length, statuses, postMs, acceptedPerSecond: round(builds.length / ((performance.now() - started) / 1000), 1) };
+  try {
+    await runBuilds(dcp, builds, clients, options.timeoutMs, false, submit);
+  } finally {
+    child.kill();
+    onInterrupt.delete(stopChild);
+  }
+  return { clients, builds: builds.length, statuses, postMs: percentiles(clientMs), acceptedPerSecond: round(builds.length / ((performance.now() - started) / 1000), 1) };
 }
 
 /** N stream readers in a child process (bench/stream-clients.ts), connected before it resolves. */

@@ -73,6 +73,8 @@ export interface ApplyOptions {
    * positioned, at its end (store/events.ts `appendEvents`).
    */
   before?(tx: Queryable, now: Date, events: NewDeploymentEvent[]): Promise<void | false>;
+  /** `before` inserts the deployment: there is no row to lock yet (its insert holds it). */
+  creates?: boolean;
 }
 
 export interface Engine {
@@ -188,6 +190,8 @@ export function createEngine(deps: EngineDeps): Engine {
     deploymentId: string;
     settled: { job: jobs.Job; again?: Date }[];
     prepare(tx: Queryable, now: Date, events: NewDeploymentEvent[]): Promise<Signal[]>;
+    /** Its `prepare` inserts the deployment (nothing to lock before). */
+    creates?: boolean;
   }
 
   /** One transaction for deployments (distinct): lock them all, settle, prepare, read their views, apply. */
@@ -198,7 +202,8 @@ export function createEngine(deps: EngineDeps): Engine {
         // touch. The lock is a statement of its own: a statement that waited for a row lock still
         // reads the other tables as of its start (READ COMMITTED), so the views are read after it.
         // (The embedded database runs one transaction at a time: nothing else can hold them.)
-        if (deps.db.kind === 'postgres') await lockDeployments(tx, units.map((u) => u.deploymentId));
+        const locking = units.filter((u) => !u.creates).map((u) => u.deploymentId);
+        if (deps.db.kind === 'postgres' && locking.length > 0) await lockDeployments(tx, locking);
         // The time of the moves and events: read once the locks are held, so a deployment's
         // history is in commit order in time too (read before, a transaction that waited for the
         // lock would write times older than those of the one it waited for).
@@ -230,7 +235,7 @@ export function createEngine(deps: EngineDeps): Engine {
    * fails is tried again part by part, then job by job, so a failure is its own.
    */
   type Pending =
-    | { kind: 'call'; deploymentId: string; prepare: Unit['prepare']; done: (error: unknown, applied?: Applied) => void }
+    | { kind: 'call'; deploymentId: string; prepare: Unit['prepare']; creates: boolean; done: (error: unknown, applied?: Applied) => void }
     | { kind: 'job'; deploymentId: string; job: jobs.Job; outcome: Extract<Outcome, { type: 'signal' }>; done: (error?: unknown) => void };
   type Part = { call: Extract<Pending, { kind: 'call' }> } | { jobs: Extract<Pending, { kind: 'job' }>[] };
   /** Deployments per transaction, at most. */
@@ -240,7 +245,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const active = new Set<string>();
 
   const unitOf = (part: Part): Unit => {
-    if ('call' in part) return { deploymentId: part.call.deploymentId, settled: [], prepare: part.call.prepare };
+    if ('call' in part) return { deploymentId: part.call.deploymentId, settled: [], prepare: part.call.prepare, creates: part.call.creates };
     return {
       deploymentId: part.jobs[0].deploymentId,
       settled: part.jobs.map(({ job, outcome }) => ({ job, again: outcome.again })),
@@ -319,7 +324,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const signals = Array.isArray(signal) ? signal : [signal];
     return new Promise((resolve, reject) => {
       gather({
-        kind: 'call', deploymentId,
+        kind: 'call', deploymentId, creates: options.creates ?? false,
         prepare: async (tx, now, events) => ((await options.before?.(tx, now, events)) === false ? [] : signals),
         done: (error, applied) => (error === undefined ? resolve(applied!) : reject(error)),
       });

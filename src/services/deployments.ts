@@ -113,6 +113,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
     const id = ids();
     try {
       await deps.engine.apply(id, { type: 'start' }, {
+        creates: true,
         async before(tx, now, events) {
           // The deployment and its audit record side by side (one round trip, pipelined); a
           // duplicate's 23505 is the failure thrown.

@@ -1,5 +1,5 @@
 /** The audit trail: one row per write (and sign-in), appended, never changed. */
-import type { Queryable } from './db.ts';
+import { gathered, type Queryable } from './db.ts';
 
 export interface AuditEntry {
   actor: string;
@@ -19,14 +19,22 @@ export interface AuditRecord extends AuditEntry {
   at: string;
 }
 
-export async function appendAudit(q: Queryable, entry: AuditEntry, now: Date): Promise<void> {
+/** Records written on one transaction in the same turn (builds posted at once) go in one statement. */
+export function appendAudit(q: Queryable, entry: AuditEntry, now: Date): Promise<void> {
+  return gatherAudit(q, { entry, now });
+}
+
+const gatherAudit = gathered<{ entry: AuditEntry; now: Date }>(async (q, items) => {
   await q.query(
     `INSERT INTO audit (at, actor, actor_kind, token_id, action, resource, outcome, status, address, user_agent, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [now, entry.actor, entry.actorKind, entry.tokenId, entry.action, entry.resource, entry.outcome, entry.status, entry.address,
-      entry.userAgent, entry.detail === null ? null : JSON.stringify(entry.detail)],
+     SELECT at, actor, actor_kind, token_id, action, resource, outcome, status, address, user_agent, detail FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::jsonb[])
+       WITH ORDINALITY AS a(at, actor, actor_kind, token_id, action, resource, outcome, status, address, user_agent, detail, n)
+      ORDER BY n`,
+    [items.map((i) => i.now), items.map((i) => i.entry.actor), items.map((i) => i.entry.actorKind), items.map((i) => i.entry.tokenId),
+      items.map((i) => i.entry.action), items.map((i) => i.entry.resource), items.map((i) => i.entry.outcome), items.map((i) => i.entry.status),
+      items.map((i) => i.entry.address), items.map((i) => i.entry.userAgent), items.map((i) => (i.entry.detail === null ? null : JSON.stringify(i.entry.detail)))],
   );
-}
+});
 
 export interface AuditFilter {
   actor?: string;

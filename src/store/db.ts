@@ -44,3 +44,26 @@ export async function allInOrder<T>(promises: readonly Promise<T>[]): Promise<T[
   if (failed) throw failed.reason;
   return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
+
+/**
+ * A write whose calls on one connection or transaction in the same turn (microtask) go in one
+ * statement: `flush` gets them in call order, and every call settles with it. Writes issued side
+ * by side (applied together) then cost one statement, not one each.
+ */
+export function gathered<T>(flush: (q: Queryable, items: T[]) => Promise<void>): (q: Queryable, item: T) => Promise<void> {
+  const waiting = new WeakMap<Queryable, { items: T[]; done: Promise<void> }>();
+  return (q, item) => {
+    let batch = waiting.get(q);
+    if (!batch) {
+      const items: T[] = [];
+      const done = Promise.resolve().then(() => {
+        waiting.delete(q);
+        return flush(q, items);
+      });
+      batch = { items, done };
+      waiting.set(q, batch);
+    }
+    batch.items.push(item);
+    return batch.done;
+  };
+}

@@ -19,7 +19,7 @@ import type {
   SourceInfo,
   TargetSpec,
 } from '../core/types.ts';
-import type { Queryable } from './db.ts';
+import { gathered, type Queryable } from './db.ts';
 import { loadGateFacts } from './gates.ts';
 
 export class MoveConflictError extends Error {}
@@ -55,41 +55,62 @@ export interface NewDeployment {
 }
 
 
-/** A deployment with its phases and releases, in one statement whatever their number. */
-export async function insertDeployment(tx: Queryable, d: NewDeployment, now: Date): Promise<void> {
-  const times = JSON.stringify({ Pending: now.toISOString() });
-  const history = (detail: string) => JSON.stringify([{ status: 'Pending', at: now.toISOString(), detail }]);
-  const checksOf = (phase: NewDeployment['phases'][number]): CheckResult[] =>
-    phase.policy.checks.map((c) => ({ name: c.name, type: c.type, status: 'NotEvaluated', detail: null }));
-  const releases = d.phases.flatMap((phase) => phase.releases.map((release, i) => ({ phaseId: phase.id, position: i, release })));
+/**
+ * A deployment with its phases and releases. The deployments a transaction inserts in one turn
+ * of the event loop (builds posted at once, applied together) go in one statement whatever their
+ * number; a failure (a buildId taken) fails them all, and the engine applies them again one by one.
+ */
+export function insertDeployment(tx: Queryable, d: NewDeployment, now: Date): Promise<void> {
+  return gatherInserts(tx, { d, now });
+}
+
+const gatherInserts = gathered<{ d: NewDeployment; now: Date }>((tx, items) => insertDeployments(tx, items));
+
+async function insertDeployments(tx: Queryable, items: readonly { d: NewDeployment; now: Date }[]): Promise<void> {
+  const history = (now: Date, detail: string) => JSON.stringify([{ status: 'Pending', at: now.toISOString(), detail }]);
+  const checksOf = (phase: NewPhase): CheckResult[] => phase.policy.checks.map((c) => ({ name: c.name, type: c.type, status: 'NotEvaluated', detail: null }));
+  const phases = items.flatMap(({ d, now }) => d.phases.map((phase, i) => ({ d, now, phase, position: i })));
+  const releases = items.flatMap(({ d, now }) => d.phases.flatMap((phase) => phase.releases.map((release, i) => ({ d, now, phaseId: phase.id, position: i, release }))));
+  const times = (now: Date) => JSON.stringify({ Pending: now.toISOString() });
   await tx.query(
     `WITH deployment AS (
        INSERT INTO deployments (id, build_id, idempotency_key, service, team, channel, strategy, version, artifact_manifest,
          source, reason, triggered_by, cloned_from, status, status_detail, omitted_environments, created_at, updated_at, status_times, status_history,
          request_digest)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'Pending',$14,$15,$16,$16,$17,$18,$19)),
+       SELECT d.id, d.build_id, d.idempotency_key, d.service, d.team, d.channel, d.strategy, d.version, d.artifact_manifest,
+         d.source, d.reason, d.triggered_by, d.cloned_from, 'Pending', 'Created; waiting to start', d.omitted, d.at, d.at, d.times, d.history, d.digest
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[],
+                     $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::jsonb[], $15::timestamptz[], $16::jsonb[], $17::jsonb[], $18::jsonb[])
+           AS d(id, build_id, idempotency_key, service, team, channel, strategy, version, artifact_manifest,
+                source, reason, triggered_by, cloned_from, omitted, at, times, history, digest)),
      phase AS (
        INSERT INTO phases (id, deployment_id, position, environment, is_gov, policy, status, status_detail, checks,
          prerequisites, created_at, updated_at, status_times, status_history)
-       SELECT p.id, $1, p.position - 1, p.environment, p.is_gov, p.policy, 'Pending', 'Waiting for earlier phases', p.checks,
-         $20, $16, $16, $17, $21
-         FROM unnest($22::text[], $23::text[], $24::boolean[], $25::jsonb[], $26::jsonb[]) WITH ORDINALITY AS p(id, environment, is_gov, policy, checks, position))
+       SELECT p.id, p.deployment_id, p.position, p.environment, p.is_gov, p.policy, 'Pending', 'Waiting for earlier phases', p.checks,
+         $19, p.at, p.at, p.times, p.history
+         FROM unnest($20::text[], $21::text[], $22::int[], $23::text[], $24::boolean[], $25::jsonb[], $26::jsonb[], $27::timestamptz[], $28::jsonb[], $29::jsonb[])
+           AS p(id, deployment_id, position, environment, is_gov, policy, checks, at, times, history))
      INSERT INTO releases (id, phase_id, deployment_id, position, service, target, region, target_spec, status,
        status_detail, created_at, updated_at, status_times, status_history)
-     SELECT r.id, r.phase_id, $1, r.position, $4, r.target, r.region, r.target_spec, 'Pending',
-       'Waiting for the phase to deploy', $16, $16, $17, $27
-       FROM unnest($28::text[], $29::text[], $30::int[], $31::text[], $32::text[], $33::jsonb[]) AS r(id, phase_id, position, target, region, target_spec)`,
+     SELECT r.id, r.phase_id, r.deployment_id, r.position, r.service, r.target, r.region, r.target_spec, 'Pending',
+       'Waiting for the phase to deploy', r.at, r.at, r.times, r.history
+       FROM unnest($30::text[], $31::text[], $32::text[], $33::int[], $34::text[], $35::text[], $36::text[], $37::jsonb[], $38::timestamptz[], $39::jsonb[], $40::jsonb[])
+         AS r(id, phase_id, deployment_id, position, service, target, region, target_spec, at, times, history)`,
     [
-      d.id, d.buildId, d.idempotencyKey, d.service, d.team, d.channel, d.strategy, d.artifactManifest.version,
-      JSON.stringify(d.artifactManifest), d.source ? JSON.stringify(d.source) : null, d.reason, d.triggeredBy, d.clonedFrom,
-      'Created; waiting to start', JSON.stringify(d.omittedEnvironments), now, times, history('Created; waiting to start'),
-      d.requestDigest ? JSON.stringify(d.requestDigest) : null,
-      JSON.stringify(NO_PREREQUISITES), history('Waiting for earlier phases'),
-      d.phases.map((p) => p.id), d.phases.map((p) => p.environment), d.phases.map((p) => p.isGov),
-      d.phases.map((p) => JSON.stringify(p.policy)), d.phases.map((p) => JSON.stringify(checksOf(p))),
-      history('Waiting for the phase to deploy'),
-      releases.map((r) => r.release.id), releases.map((r) => r.phaseId), releases.map((r) => r.position),
-      releases.map((r) => r.release.target.cluster), releases.map((r) => r.release.target.region), releases.map((r) => JSON.stringify(r.release.target)),
+      items.map(({ d }) => d.id), items.map(({ d }) => d.buildId), items.map(({ d }) => d.idempotencyKey), items.map(({ d }) => d.service),
+      items.map(({ d }) => d.team), items.map(({ d }) => d.channel), items.map(({ d }) => d.strategy), items.map(({ d }) => d.artifactManifest.version),
+      items.map(({ d }) => JSON.stringify(d.artifactManifest)), items.map(({ d }) => (d.source ? JSON.stringify(d.source) : null)),
+      items.map(({ d }) => d.reason), items.map(({ d }) => d.triggeredBy), items.map(({ d }) => d.clonedFrom),
+      items.map(({ d }) => JSON.stringify(d.omittedEnvironments)), items.map(({ now }) => now), items.map(({ now }) => times(now)),
+      items.map(({ now }) => history(now, 'Created; waiting to start')), items.map(({ d }) => (d.requestDigest ? JSON.stringify(d.requestDigest) : null)),
+      JSON.stringify(NO_PREREQUISITES),
+      phases.map((p) => p.phase.id), phases.map((p) => p.d.id), phases.map((p) => p.position), phases.map((p) => p.phase.environment),
+      phases.map((p) => p.phase.isGov), phases.map((p) => JSON.stringify(p.phase.policy)), phases.map((p) => JSON.stringify(checksOf(p.phase))),
+      phases.map((p) => p.now), phases.map((p) => times(p.now)), phases.map((p) => history(p.now, 'Waiting for earlier phases')),
+      releases.map((r) => r.release.id), releases.map((r) => r.phaseId), releases.map((r) => r.d.id), releases.map((r) => r.position),
+      releases.map((r) => r.d.service), releases.map((r) => r.release.target.cluster), releases.map((r) => r.release.target.region),
+      releases.map((r) => JSON.stringify(r.release.target)), releases.map((r) => r.now), releases.map((r) => times(r.now)),
+      releases.map((r) => history(r.now, 'Waiting for the phase to deploy')),
     ],
   );
 }
