@@ -75,6 +75,8 @@ export interface ApplyOptions {
   before?(tx: Queryable, now: Date, events: NewDeploymentEvent[]): Promise<void | false>;
   /** `before` inserts the deployment: there is no row to lock yet (its insert holds it). */
   creates?: boolean;
+  /** Read the deployment back in the transaction, as it leaves it (`Applied.read`): for a caller that answers with it. */
+  readBack?: boolean;
 }
 
 export interface Engine {
@@ -192,6 +194,7 @@ export function createEngine(deps: EngineDeps): Engine {
     prepare(tx: Queryable, now: Date, events: NewDeploymentEvent[]): Promise<Signal[]>;
     /** Its `prepare` inserts the deployment (nothing to lock before). */
     creates?: boolean;
+    readBack?: boolean;
   }
 
   /** One transaction for deployments (distinct): lock them all, settle, prepare, read their views, apply. */
@@ -217,7 +220,10 @@ export function createEngine(deps: EngineDeps): Engine {
           ...units.map((unit, i) => unit.prepare(tx, now, recorded[i])),
         ]) as [void, ...Signal[][]];
         const views = await loadViews(tx, units.filter((_, i) => signals[i].length > 0).map((u) => u.deploymentId), now);
-        const ctx = { tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode };
+        const ctx = {
+          tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode,
+          readBack: units.filter((u, i) => u.readBack && signals[i].length > 0).map((u) => u.deploymentId),
+        };
         return applySignals(ctx, units.map((u, i) => ({ view: signals[i].length > 0 ? views.get(u.deploymentId) ?? null : null, signals: signals[i], events: recorded[i] })));
       }),
     );
@@ -235,7 +241,7 @@ export function createEngine(deps: EngineDeps): Engine {
    * fails is tried again part by part, then job by job, so a failure is its own.
    */
   type Pending =
-    | { kind: 'call'; deploymentId: string; prepare: Unit['prepare']; creates: boolean; done: (error: unknown, applied?: Applied) => void }
+    | { kind: 'call'; deploymentId: string; prepare: Unit['prepare']; creates: boolean; readBack: boolean; done: (error: unknown, applied?: Applied) => void }
     | { kind: 'job'; deploymentId: string; job: jobs.Job; outcome: Extract<Outcome, { type: 'signal' }>; done: (error?: unknown) => void };
   type Part = { call: Extract<Pending, { kind: 'call' }> } | { jobs: Extract<Pending, { kind: 'job' }>[] };
   /** Deployments per transaction, at most. */
@@ -245,7 +251,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const active = new Set<string>();
 
   const unitOf = (part: Part): Unit => {
-    if ('call' in part) return { deploymentId: part.call.deploymentId, settled: [], prepare: part.call.prepare, creates: part.call.creates };
+    if ('call' in part) return { deploymentId: part.call.deploymentId, settled: [], prepare: part.call.prepare, creates: part.call.creates, readBack: part.call.readBack };
     return {
       deploymentId: part.jobs[0].deploymentId,
       settled: part.jobs.map(({ job, outcome }) => ({ job, again: outcome.again })),
@@ -324,7 +330,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const signals = Array.isArray(signal) ? signal : [signal];
     return new Promise((resolve, reject) => {
       gather({
-        kind: 'call', deploymentId, creates: options.creates ?? false,
+        kind: 'call', deploymentId, creates: options.creates ?? false, readBack: options.readBack ?? false,
         prepare: async (tx, now, events) => ((await options.before?.(tx, now, events)) === false ? [] : signals),
         done: (error, applied) => (error === undefined ? resolve(applied!) : reject(error)),
       });

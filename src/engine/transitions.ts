@@ -12,6 +12,7 @@ import { eventTypeFor, type DeploymentEventData } from '../core/events.ts';
 import { allInOrder, type Queryable } from '../store/db.ts';
 import { isTerminalDeployment } from '../core/lifecycle.ts';
 import { loadCaseContext, moveWrite, withGateFacts, writeRows, type RowWrite } from '../store/deployments.ts';
+import { getDeployments, type DeploymentDto } from '../store/deployment-reads.ts';
 import { appendEvents, type NewDeploymentEvent } from '../store/events.ts';
 import { changeCasesOf, insertChangeCase, moveChangeCase } from '../store/gates.ts';
 import { writeJobs, type JobWrite, type NewJob } from '../store/jobs.ts';
@@ -30,6 +31,8 @@ export interface TransitionContext {
   publicUrl: string;
   /** How releases run: one by one in this process (`release`), or a workflow per phase on Argo (`workflow`). */
   executorMode: 'release' | 'workflow';
+  /** Deployments to read back as they are once applied, for callers that answer with them. */
+  readBack?: readonly string[];
 }
 
 /**
@@ -67,6 +70,8 @@ export interface Applied {
   stops: boolean;
   /** Whether events of it were written (the relay tells the event log's readers). */
   logged: boolean;
+  /** The deployment as this application left it, when asked for (`readBack`). */
+  read?: DeploymentDto;
 }
 
 /**
@@ -92,18 +97,28 @@ export async function applySignals(
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
   const applied = results.map((r) => (r as PromiseFulfilledResult<Applied>).value);
-  await writeRows(ctx.tx, ctx.rows, ctx.now);
-  // After the rows: who is next in a lock's queue is read from the releases' statuses.
-  const deploymentOf = new Map(ctx.frees.map((f) => [f.releaseId, f.deployment]));
-  for (const next of await free(ctx.tx, ctx.frees, ctx.now)) {
-    const signal: Signal = { type: 'release.started', releaseId: next.releaseId };
-    enqueue(ctx, { kind: 'deployment.signal', deploymentId: next.deploymentId, payload: { signal }, dueAt: ctx.now });
-    applied[deploymentOf.get(next.freed)!].wake = true;
+  // The rows, the locks freed, the jobs, then the events: sent one behind the other (a pipelined
+  // connection), waited for only where a result is needed — the hand-overs of the locks freed,
+  // whose next holders are read from the releases' statuses the rows leave.
+  const rows = writeRows(ctx.tx, ctx.rows, ctx.now);
+  if (ctx.frees.length > 0) {
+    const deploymentOf = new Map(ctx.frees.map((f) => [f.releaseId, f.deployment]));
+    const [, handed] = await allInOrder<unknown>([rows, free(ctx.tx, ctx.frees, ctx.now)]) as [void, Awaited<ReturnType<typeof free>>];
+    for (const next of handed) {
+      const signal: Signal = { type: 'release.started', releaseId: next.releaseId };
+      enqueue(ctx, { kind: 'deployment.signal', deploymentId: next.deploymentId, payload: { signal }, dueAt: ctx.now });
+      applied[deploymentOf.get(next.freed)!].wake = true;
+    }
   }
   // The events last (they hold the event log's lock until the commit), each deployment's recorded
-  // ones before those of its moves; sent behind the jobs without waiting for them (pipelined).
+  // ones before those of its moves.
   const events = [...entries.flatMap((entry) => entry.events), ...ctx.events];
-  await allInOrder([writeJobs(ctx.tx, ctx.jobs, ctx.now), appendEvents(ctx.tx, events)]);
+  // Read back where asked, before the events: the reads do not hold the event log's lock.
+  const reading = ctx.readBack?.length ? getDeployments(ctx.tx, ctx.readBack) : Promise.resolve(new Map<string, DeploymentDto>());
+  const [, read] = await allInOrder<unknown>([ctx.frees.length > 0 ? Promise.resolve() : rows, reading, writeJobs(ctx.tx, ctx.jobs, ctx.now), appendEvents(ctx.tx, events)]) as [void, Map<string, DeploymentDto>];
+  entries.forEach((entry, i) => {
+    if (entry.view && read.has(entry.view.id)) applied[i].read = read.get(entry.view.id);
+  });
   const logged = new Set(events.map((e) => e.data.deploymentId));
   entries.forEach((entry, i) => (applied[i].logged = entry.events.length > 0 || (entry.view !== null && logged.has(entry.view.id))));
   // The other processes are told after the commit (engine.ts): a NOTIFY in the transaction would

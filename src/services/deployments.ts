@@ -111,9 +111,11 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
     const p = plan(await config(version), { component: c.component, channel: c.channel, strategy: c.strategy, environments: c.environments });
     authorize(c.caller.principal, c.action, { team: p.service.team });
     const id = ids();
+    let applied: { read?: reads.DeploymentDto } | undefined;
     try {
-      await deps.engine.apply(id, { type: 'start' }, {
+      applied = await deps.engine.apply(id, { type: 'start' }, {
         creates: true,
+        readBack: true,
         async before(tx, now, events) {
           // The deployment and its audit record side by side (one round trip, pipelined); a
           // duplicate's 23505 is the failure thrown.
@@ -164,7 +166,8 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
       }
       throw error;
     }
-    return { created: true, deployment: await get(id) };
+    // As the transaction that made it left it (read back in it: no read after the commit).
+    return { created: true, deployment: applied.read ?? (await get(id)) };
   }
 
   /** An idempotent repeat: the first deployment, for a caller allowed to have made it. */

@@ -191,7 +191,6 @@ function deploymentDto(d: DeploymentRow, phases: PhaseRow[], releases: (ReleaseR
   };
 }
 
-/** Full deployments (with phases and releases) for the given rows, in the rows' order. */
 /** The phases and releases of deployments, read side by side. */
 function partsOf(q: Queryable, ids: readonly string[]) {
   return Promise.all([
@@ -200,6 +199,7 @@ function partsOf(q: Queryable, ids: readonly string[]) {
   ]);
 }
 
+/** Full deployments (with phases and releases) for the given rows, in the rows' order. */
 async function hydrate(q: Queryable, rows: DeploymentRow[], parts?: Awaited<ReturnType<typeof partsOf>>): Promise<DeploymentDto[]> {
   if (rows.length === 0) return [];
   const [phases, releases] = parts ?? (await partsOf(q, rows.map((r) => r.id)));
@@ -216,7 +216,7 @@ export async function getDeployment(q: Queryable, id: string): Promise<Deploymen
   return (await getDeployments(q, [id])).get(id) ?? null;
 }
 
-/** Several deployments by id (an unknown one is left out). */
+/** Several deployments by id (an unknown one is left out); its three statements are sent at once. */
 export async function getDeployments(q: Queryable, ids: readonly string[]): Promise<Map<string, DeploymentDto>> {
   // All three side by side: the ids are known.
   const [rows, parts] = await Promise.all([q.query<DeploymentRow>(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE id = ANY($1::text[])`, [ids]), partsOf(q, ids)]);
