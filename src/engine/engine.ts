@@ -199,7 +199,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   /** One transaction for deployments (distinct): lock them all, settle, prepare, read their views, apply. */
   async function applyBatch(units: readonly Unit[]): Promise<Applied[]> {
-    const applied = await withRetry(() =>
+    const { applied, claimed } = await withRetry(() =>
       deps.db.transaction(async (tx) => {
         // Lock order everywhere: the deployment rows, then whatever the callers and the signals
         // touch. The lock is a statement of its own: a statement that waited for a row lock still
@@ -223,10 +223,13 @@ export function createEngine(deps: EngineDeps): Engine {
         const ctx = {
           tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode,
           readBack: units.filter((u, i) => u.readBack && signals[i].length > 0).map((u) => u.deploymentId),
+          // The work it makes, due now, is this process's as it is written: no claim after the commit.
+          claim: { owner: deps.owner, until: new Date(now.getTime() + leaseMs), limit: stopped || draining ? 0 : Math.max(0, maxInFlight - inFlight.size) },
         };
         return applySignals(ctx, units.map((u, i) => ({ view: signals[i].length > 0 ? views.get(u.deploymentId) ?? null : null, signals: signals[i], events: recorded[i] })));
       }),
     );
+    for (const job of claimed) inFlight.set(`${job.id}:${job.generation}`, runJob(job));
     committed(applied);
     return applied;
   }

@@ -15,7 +15,7 @@ import { loadCaseContext, moveWrite, withGateFacts, writeRows, type RowWrite } f
 import { getDeployments, type DeploymentDto } from '../store/deployment-reads.ts';
 import { appendEvents, type NewDeploymentEvent } from '../store/events.ts';
 import { changeCasesOf, insertChangeCase, moveChangeCase } from '../store/gates.ts';
-import { writeJobs, type JobWrite, type NewJob } from '../store/jobs.ts';
+import { writeJobs, type Job, type JobWrite, type NewJob } from '../store/jobs.ts';
 import { acquire, free, type LockHolder, type LockRequest } from '../store/locks.ts';
 import { batched } from '../shared/batch.ts';
 import { expireWorkflowTokens, getWorkflow, insertWorkflow, workflowKey } from '../store/workflows.ts';
@@ -33,6 +33,8 @@ export interface TransitionContext {
   executorMode: 'release' | 'workflow';
   /** Deployments to read back as they are once applied, for callers that answer with them. */
   readBack?: readonly string[];
+  /** New jobs due now are written claimed by this owner (up to `limit`) and returned: the engine runs them after the commit. */
+  claim?: { owner: string; until: Date; limit: number };
 }
 
 /**
@@ -82,7 +84,7 @@ export interface Applied {
 export async function applySignals(
   context: TransitionContext,
   entries: readonly { view: DeploymentView | null; signals: Signal[]; events: NewDeploymentEvent[] }[],
-): Promise<Applied[]> {
+): Promise<{ applied: Applied[]; claimed: Job[] }> {
   const acquireLocks = batched(async (requests: LockRequest[]) => {
     const holders = await acquire(context.tx, requests, context.now);
     return new Map(requests.map((r) => [r, holders.get(r.releaseId) ?? null]));
@@ -115,7 +117,9 @@ export async function applySignals(
   const events = [...entries.flatMap((entry) => entry.events), ...ctx.events];
   // Read back where asked, before the events: the reads do not hold the event log's lock.
   const reading = ctx.readBack?.length ? getDeployments(ctx.tx, ctx.readBack) : Promise.resolve(new Map<string, DeploymentDto>());
-  const [, read] = await allInOrder<unknown>([ctx.frees.length > 0 ? Promise.resolve() : rows, reading, writeJobs(ctx.tx, ctx.jobs, ctx.now), appendEvents(ctx.tx, events)]) as [void, Map<string, DeploymentDto>];
+  const [, read, claimed] = await allInOrder<unknown>([
+    ctx.frees.length > 0 ? Promise.resolve() : rows, reading, writeJobs(ctx.tx, ctx.jobs, ctx.now, ctx.claim), appendEvents(ctx.tx, events),
+  ]) as [void, Map<string, DeploymentDto>, Job[]];
   entries.forEach((entry, i) => {
     if (entry.view && read.has(entry.view.id)) applied[i].read = read.get(entry.view.id);
   });
@@ -123,7 +127,7 @@ export async function applySignals(
   entries.forEach((entry, i) => (applied[i].logged = entry.events.length > 0 || (entry.view !== null && logged.has(entry.view.id))));
   // The other processes are told after the commit (engine.ts): a NOTIFY in the transaction would
   // make every commit wait on PostgreSQL's one notify-queue lock.
-  return applied;
+  return { applied, claimed };
 }
 
 async function applyTo(ctx: Application, index: number, loaded: DeploymentView, first: Signal[]): Promise<Applied> {

@@ -87,8 +87,12 @@ const jobColumns = (list: readonly NewJob[]) => [list.map((j) => j.kind), list.m
  * Carries out job writes (reduced, `reduceJobWrites`): at most two statements, the removed and
  * re-armed timers and the new jobs, sent side by side (distinct keys: no row is touched by both).
  * Both are sent before this returns its promise: what the caller sends next goes after them.
+ *
+ * With `claim`, new jobs due by `now` (up to `claim.limit`) are written claimed by `claim.owner`
+ * under a lease, and returned: the writer runs them once it commits, with no claim of its own
+ * (a crash leaves them to the lease or a takeover, like any claimed job).
  */
-export async function writeJobs(tx: Queryable, writes: readonly JobWrite[], now: Date): Promise<void> {
+export async function writeJobs(tx: Queryable, writes: readonly JobWrite[], now: Date, claim?: { owner: string; until: Date; limit: number }): Promise<Job[]> {
   const { inserts, upserts, deletes } = reduceJobWrites(writes);
   const statements: Promise<unknown>[] = [];
   if (upserts.length > 0 || deletes.length > 0) {
@@ -102,17 +106,21 @@ export async function writeJobs(tx: Queryable, writes: readonly JobWrite[], now:
       [...jobColumns(upserts), deletes, now],
     ));
   }
-  if (inserts.length > 0) {
-    statements.push(tx.query(
-      `INSERT INTO jobs (kind, deployment_id, payload, dedupe_key, due_at, created_at)
-       SELECT j.kind, j.deployment_id, j.payload, j.dedupe_key, j.due_at, $6::timestamptz
-         FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS j(kind, deployment_id, payload, dedupe_key, due_at, n)
-        ORDER BY j.n
-       ON CONFLICT (dedupe_key) DO NOTHING`,
-      [...jobColumns(inserts), now],
-    ));
-  }
+  let claimable = claim ? claim.limit : 0;
+  const claimed = inserts.map((j) => j.dueAt <= now && claimable-- > 0);
+  const inserting = inserts.length === 0 ? Promise.resolve([]) : tx.query<JobRow & { claimed: boolean }>(
+    `INSERT INTO jobs (kind, deployment_id, payload, dedupe_key, due_at, created_at, locked_by, locked_until, attempts)
+     SELECT j.kind, j.deployment_id, j.payload, j.dedupe_key, j.due_at, $6::timestamptz,
+            CASE WHEN j.claimed THEN $8 END, CASE WHEN j.claimed THEN $9::timestamptz END, CASE WHEN j.claimed THEN 1 ELSE 0 END
+       FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::timestamptz[], $7::boolean[]) WITH ORDINALITY AS j(kind, deployment_id, payload, dedupe_key, due_at, claimed, n)
+      ORDER BY j.n
+     ON CONFLICT (dedupe_key) DO NOTHING
+     RETURNING id, generation, kind, deployment_id, payload, attempts, due_at, locked_by IS NOT NULL AS claimed`,
+    [...jobColumns(inserts), now, claimed, claim?.owner ?? null, claim?.until ?? null],
+  );
+  statements.push(inserting);
   await allInOrder(statements);
+  return (await inserting).filter((r) => r.claimed).map(toJob);
 }
 
 /** Sets a timer: the keyed job becomes due at `dueAt`, whether it existed or not. */
@@ -130,6 +138,8 @@ interface JobRow {
   due_at: Date;
 }
 
+const toJob = (r: JobRow): Job => ({ id: r.id, generation: r.generation, kind: r.kind, deploymentId: r.deployment_id, payload: r.payload, attempts: r.attempts, dueAt: r.due_at });
+
 export async function claim(tx: Queryable, opts: { owner: string; now: Date; leaseMs: number; limit: number; kinds?: JobKind[] }): Promise<Job[]> {
   const rows = await tx.query<JobRow>(
     `UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1
@@ -143,7 +153,7 @@ export async function claim(tx: Queryable, opts: { owner: string; now: Date; lea
   );
   return rows
     .sort((a, b) => a.due_at.getTime() - b.due_at.getTime() || a.id - b.id)
-    .map((r) => ({ id: r.id, generation: r.generation, kind: r.kind, deploymentId: r.deployment_id, payload: r.payload, attempts: r.attempts, dueAt: r.due_at }));
+    .map(toJob);
 }
 
 /** Extends the lease of a job still being worked on. */
