@@ -15,7 +15,7 @@
  * system clock, warms it up with a few builds (not counted), then submits N builds through the
  * deployment service (not HTTP: this measures the engine) with zero-latency simulators (release
  * and scan take 0 ms), spread round-robin over the services — the example catalog's and
- * `--services N` (300) generated ones, so that one release per service × target at a time does
+ * `--services N` (as many as builds, at least 300) generated ones, so that one release per service × target at a time does
  * not make the run a queue — and over its channels and strategies,
  * `--concurrency` submissions in flight. It waits, event-driven (`engine.onMoves`), until every
  * deployment ended.
@@ -125,7 +125,7 @@ if (args.help) {
       '  --config DIR: use this config folder as it is (default: the example config, prerequisites left out)\n' +
       '  --sql-stats: also time every SQL statement of the measured run (a diagnostic; adds overhead)\n' +
       '  --sequential: one deployment at a time (the next submitted when the previous ended): latency without load\n' +
-      '  --services N (300): services in the generated catalog (added to the example one); builds round-robin over them\n' +
+      '  --services N (= --builds, at least 300): services in the generated catalog (added to the example one); builds round-robin over them\n' +
       '  --ceiling-s S (10): how long the database\'s own single-row commit rate is measured (8 connections; PGlite 1)\n' +
       '  --http-builds N (= --builds) and --http-clients N (32): POST /api/v1/builds over HTTP, that many clients at once\n' +
       '  --stream-clients N (0): repeat the HTTP measurement with N /api/v1/stream readers connected (another process)\n' +
@@ -142,7 +142,10 @@ const options = {
   configDir: args.config ? path.resolve(args.config) : null,
   sqlStats: args['sql-stats'] ?? false,
   sequential: args.sequential ?? false,
-  services: positiveInt('--services', args.services, 300),
+  // At least one service per build: with the engine faster than the bench submits, deployments of
+  // one service would otherwise be in flight together and queue on their targets (a wait on each
+  // other, not the engine's cost: it showed as a 1 s hand-over p99 with 300 services).
+  services: positiveInt('--services', args.services, Math.max(300, positiveInt('--builds', args.builds ?? process.env.BENCH_BUILDS, 500))),
   ceilingMs: positiveInt('--ceiling-s', args['ceiling-s'], 10) * 1000,
   httpBuilds: positiveInt('--http-builds', args['http-builds'], positiveInt('--builds', args.builds ?? process.env.BENCH_BUILDS, 500)),
   httpClients: positiveInt('--http-clients', args['http-clients'], 32),
