@@ -51,6 +51,11 @@ const STRATEGIES = ['standard', 'fast', 'nonprod'];
 export interface ChaosOptions {
   /** Deployments to submit (test mode); ignored with `minutes`. */
   deployments?: number;
+  /**
+   * Test mode: the submissions take at least this long (default 20 s), so the kills go on for a
+   * while however fast the replicas end what they get (a faster engine once ended 150 in 20 s).
+   */
+  submitOverMs?: number;
   /** Soak: submit at `ratePerSecond` for this long. */
   minutes?: number;
   ratePerSecond?: number;
@@ -230,9 +235,14 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
           await sleep(every);
         }
       } else {
-        // Four at a time: a burst, as on release day, while the kills go on.
+        // Four at a time: a burst, as on release day, while the kills go on; spread over `submitOverMs` at least.
+        const spacingMs = (4 * (options.submitOverMs ?? 20_000)) / total;
         const lanes = Array.from({ length: 4 }, async () => {
-          while (n < total) await submitOne(n++);
+          while (n < total) {
+            const sent = Date.now();
+            await submitOne(n++);
+            await sleep(Math.max(0, spacingMs - (Date.now() - sent)));
+          }
         });
         await Promise.all(lanes);
       }
