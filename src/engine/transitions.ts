@@ -93,12 +93,9 @@ export async function applySignals(
   // The deployments are applied side by side: they meet in the database only at target locks,
   // and those of all of them asked for at one time go in one statement. All are waited for
   // before the first failure is thrown: nothing may still use the transaction after it ends.
-  const results = await Promise.allSettled(
+  const applied = await allInOrder(
     entries.map((entry, index): Promise<Applied> => (entry.view ? applyTo(ctx, index, entry.view, entry.signals) : Promise.resolve({ moves: [], view: null, wake: false, stops: false, logged: false }))),
   );
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  const applied = results.map((r) => (r as PromiseFulfilledResult<Applied>).value);
   // The rows, the locks freed, the jobs, then the events: sent one behind the other (a pipelined
   // connection), waited for only where a result is needed — the hand-overs of the locks freed,
   // whose next holders are read from the releases' statuses the rows leave.
