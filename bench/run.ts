@@ -134,8 +134,9 @@ if (args.help) {
   process.exit(0);
 }
 
+const buildCount = positiveInt('--builds', args.builds ?? process.env.BENCH_BUILDS, 500);
 const options = {
-  builds: positiveInt('--builds', args.builds ?? process.env.BENCH_BUILDS, 500),
+  builds: buildCount,
   warmup: positiveInt('--warmup', args.warmup, 20),
   concurrency: positiveInt('--concurrency', args.concurrency, 16),
   timeoutMs: positiveInt('--timeout-s', args['timeout-s'], 600) * 1000,
@@ -145,7 +146,7 @@ const options = {
   // At least one service per build: with the engine faster than the bench submits, deployments of
   // one service would otherwise be in flight together and queue on their targets (a wait on each
   // other, not the engine's cost: it showed as a 1 s hand-over p99 with 300 services).
-  services: positiveInt('--services', args.services, Math.max(300, positiveInt('--builds', args.builds ?? process.env.BENCH_BUILDS, 500))),
+  services: positiveInt('--services', args.services, Math.max(300, buildCount)),
   ceilingMs: positiveInt('--ceiling-s', args['ceiling-s'], 10) * 1000,
   httpBuilds: positiveInt('--http-builds', args['http-builds'], positiveInt('--builds', args.builds ?? process.env.BENCH_BUILDS, 500)),
   httpClients: positiveInt('--http-clients', args['http-clients'], 32),

@@ -56,8 +56,8 @@ export interface NewDeployment {
 
 
 /**
- * A deployment with its phases and releases. The deployments a transaction inserts in one turn
- * of the event loop (builds posted at once, applied together) go in one statement whatever their
+ * A deployment with its phases and releases. The deployments a transaction inserts side by side
+ * (in one microtask: builds posted at once, applied together) go in one statement whatever their
  * number; a failure (a buildId taken) fails them all, and the engine applies them again one by one.
  */
 export function insertDeployment(tx: Queryable, d: NewDeployment, now: Date): Promise<void> {

@@ -65,9 +65,8 @@ async function acquireHeld(tx: Queryable, r: LockRequest, now: Date): Promise<Lo
                     ON CONFLICT (service, target) DO NOTHING RETURNING release_id),
             holder AS (SELECT release_id, deployment_id FROM target_locks WHERE service = $1 AND target = $2 AND NOT EXISTS (SELECT 1 FROM won)),
             queued AS (UPDATE releases SET queued_at = COALESCE(queued_at, $5), queue_seq = COALESCE(queue_seq, nextval('release_queue'))
-                        WHERE id = $3 AND EXISTS (SELECT 1 FROM holder WHERE release_id <> $3) RETURNING 1)
-       SELECT EXISTS (SELECT 1 FROM won) AS won, (SELECT release_id FROM holder) AS release_id, (SELECT deployment_id FROM holder) AS deployment_id,
-              (SELECT count(*) FROM queued) AS queued`,
+                        WHERE id = $3 AND EXISTS (SELECT 1 FROM holder WHERE release_id <> $3))
+       SELECT EXISTS (SELECT 1 FROM won) AS won, (SELECT release_id FROM holder) AS release_id, (SELECT deployment_id FROM holder) AS deployment_id`,
       [r.service, r.target, r.releaseId, r.deploymentId, now],
     ),
   ]) as [void, { won: boolean; release_id: string | null; deployment_id: string | null }[]];
