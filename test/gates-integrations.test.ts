@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../src/shared/clocks.ts';
 import type { DeploymentDto, PhaseDto } from '../src/store/deployment-reads.ts';
 import { FAKE_SN_TOKEN, startFakeServiceNow, type FakeServiceNow } from './fakes/servicenow.ts';
+import { REFUSED_URL } from './contracts/servers.ts';
 import { BACKENDS, UNGATED_CONFIG, build, ended, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 
 const MINUTE = 60_000;
@@ -36,14 +37,6 @@ async function startProbeServer() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, state, close: () => new Promise((r) => server.close(r)) };
-}
-
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 function writeConfig(probeUrl: string, deadUrl: string): string {
@@ -87,7 +80,7 @@ for (const backend of BACKENDS) {
     before(async () => {
       probe = await startProbeServer();
       servicenow = await startFakeServiceNow();
-      configDir = writeConfig(probe.url, `http://127.0.0.1:${await closedPort()}`);
+      configDir = writeConfig(probe.url, REFUSED_URL);
       clock = new ManualClock(new Date('2026-01-05T09:00:00Z')); // a Monday, before the qa window
       t = await startTestDcp({
         backend, clock, configDir,

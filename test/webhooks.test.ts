@@ -15,6 +15,7 @@ import { createWebhookSink, retryAfter } from '../src/integrations/sinks/webhook
 import { refuseUrl } from '../src/services/webhooks.ts';
 import { ManualClock } from '../src/shared/clocks.ts';
 import { disableSubscription, enabledSubscriptions, recordDeliveries } from '../src/store/webhooks.ts';
+import { REFUSED_URL } from './contracts/servers.ts';
 import { BACKENDS, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 
 const SECRET_FORM = /^whsec_[A-Za-z0-9+/]{32}$/; // 24 random bytes, base64
@@ -341,10 +342,7 @@ describe('webhook sink', () => {
   });
 
   test('a refused connection is a failed try that says so', async () => {
-    const r = await receiver(SECRET, ok);
-    const url = r.url;
-    await r.close(); // nothing listens there now
-    const result = await createWebhookSink({ id: 'w9', url, secret: SECRET }).deliver(events(['DeploymentFailed']), never);
+    const result = await createWebhookSink({ id: 'w9', url: `${REFUSED_URL}/hooks`, secret: SECRET }).deliver(events(['DeploymentFailed']), never);
     assert.equal(result.delivered, 0);
     assert.equal(result.tries.length, 1);
     assert.match(result.error!, /ECONNREFUSED/);

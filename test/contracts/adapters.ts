@@ -22,7 +22,7 @@ import { FAKE_SN_PASSWORD, FAKE_SN_TOKEN, FAKE_SN_USER, startFakeServiceNow } fr
 import type { ChangeCaseProviderContractOptions, ChangeCaseProviderHarness } from './change-case-provider.ts';
 import type { CheckRunnerHarness } from './check-runner.ts';
 import type { ScanProviderContractOptions, ScanProviderHarness } from './scan-provider.ts';
-import { localServers } from './servers.ts';
+import { REFUSED_URL, localServers } from './servers.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Checks
@@ -134,7 +134,7 @@ export async function serviceNowChangeCases(): Promise<ServiceNowHarness> {
 
 export const serviceNowFailures: NonNullable<ChangeCaseProviderContractOptions<ServiceNowHarness>['failures']> = {
   async unreachable() {
-    return createServiceNowChangeCaseProvider({ baseUrl: await localServers().closedPort(), auth: { token: FAKE_SN_TOKEN }, timeoutMs: 2000 });
+    return createServiceNowChangeCaseProvider({ baseUrl: REFUSED_URL, auth: { token: FAKE_SN_TOKEN }, timeoutMs: 2000 });
   },
   async badCredentials(harness) {
     return createServiceNowChangeCaseProvider({ baseUrl: harness.url, auth: { user: FAKE_SN_USER, password: 'wrong' } });
@@ -181,7 +181,7 @@ export async function harborScans(): Promise<ScanProviderHarness & { harbor: Fak
 
 export const harborFailures: NonNullable<ScanProviderContractOptions['failures']> = {
   async retryable() {
-    return createHarborScanProvider({ url: await localServers().closedPort(), username: FAKE_HARBOR_USER, password: FAKE_HARBOR_PASSWORD, clock: new ManualClock(), timeoutMs: 2000 });
+    return createHarborScanProvider({ url: REFUSED_URL, username: FAKE_HARBOR_USER, password: FAKE_HARBOR_PASSWORD, clock: new ManualClock(), timeoutMs: 2000 });
   },
   async permanent() {
     const harbor = await startFakeHarbor();
@@ -231,7 +231,7 @@ export async function artifactApiScans(): Promise<ScanProviderHarness & { api: F
 
 export const artifactApiFailures: NonNullable<ScanProviderContractOptions['failures']> = {
   async retryable() {
-    return createHttpScanProvider({ url: await localServers().closedPort(), token: ARTIFACT_API_TOKEN, timeoutMs: 2000 });
+    return createHttpScanProvider({ url: REFUSED_URL, token: ARTIFACT_API_TOKEN, timeoutMs: 2000 });
   },
   async permanent() {
     const api = await startFakeArtifactApi({ token: ARTIFACT_API_TOKEN });

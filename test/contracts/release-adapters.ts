@@ -10,7 +10,7 @@ import type { ReleaseDriver, ReleaseRequest } from '../../src/integrations/relea
 import { ManualClock } from '../../src/shared/clocks.ts';
 import { startFakeCpc, type FakeCpc } from '../fakes/cpc.ts';
 import type { ReleaseDriverContractOptions, ReleaseDriverHarness } from './release-driver.ts';
-import { localServers } from './servers.ts';
+import { REFUSED_URL } from './servers.ts';
 import { flush } from './simulated.ts';
 
 export const CPC_TOKEN = 'cpc-token-123';
@@ -141,8 +141,7 @@ export async function cpcReleaseDriver(): Promise<CpcHarness> {
 export const cpcFailures: NonNullable<ReleaseDriverContractOptions['failures']> = {
   // Connection refused: every call goes to a port nobody listens on.
   async retryable() {
-    const closed = await localServers().closedPort();
-    const fetchClosed: typeof fetch = (input, init) => fetch(String(input).replace(/^http:\/\/127\.0\.0\.1:\d+/, closed), init);
+    const fetchClosed: typeof fetch = (input, init) => fetch(String(input).replace(/^http:\/\/127\.0\.0\.1:\d+/, REFUSED_URL), init);
     return createCpcReleaseDriver({ clock: new ManualClock(), token: CPC_TOKEN, fetch: fetchClosed });
   },
   // The fake requires CPC_TOKEN: another token is a 401.

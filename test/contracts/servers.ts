@@ -1,14 +1,20 @@
 /**
  * Local HTTP servers for contract tests: real sockets on 127.0.0.1 and free ports, each closed
- * by `closeAll`. `closedPort` is an address nobody listens on (connection refused), `silent` a
- * server that accepts requests and never answers.
+ * by `closeAll`. `silent` is a server that accepts requests and never answers; `REFUSED_URL` an
+ * address nobody listens on.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * Connection refused, always: nothing can listen on port 0 (Linux refuses a connect to it). A port
+ * that was free a moment ago is no such address: while the suite runs, another test process may
+ * bind it, and its server then answers — or receives requests meant for nobody.
+ */
+export const REFUSED_URL = 'http://127.0.0.1:0';
+
 export interface LocalServers {
   serve(handler: RequestListener): Promise<string>;
-  closedPort(): Promise<string>;
   silent(): Promise<string>;
   closeAll(): Promise<void>;
 }
@@ -24,12 +30,6 @@ export function localServers(): LocalServers {
       const server = createServer(handler);
       servers.push(server);
       return listen(server);
-    },
-    async closedPort() {
-      const gone = createServer();
-      const url = await listen(gone);
-      await new Promise((resolve) => gone.close(resolve));
-      return url;
     },
     async silent() {
       const server = createServer(() => {});

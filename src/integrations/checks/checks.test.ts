@@ -3,6 +3,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { CheckSpec, HttpCheckSpec, PrometheusCheckSpec, ScanCheckSpec } from '../../core/types.ts';
+import { REFUSED_URL } from '../../../test/contracts/servers.ts';
 import { ManualClock } from '../../shared/clocks.ts';
 import { createSimulatedScanProvider } from '../scan/simulated.ts';
 import { parseJsonPath } from './json-path.ts';
@@ -37,7 +38,6 @@ const run = (check: CheckSpec, annotations?: Record<string, string>) => runner.r
 
 describe('http check', () => {
   let base = '';
-  let closedPort = '';
   let silent = '';
   before(async () => {
     base = await serve((req, res) => {
@@ -52,11 +52,6 @@ describe('http check', () => {
       const [status, body] = routes[req.url ?? ''] ?? [404, 'not found'];
       res.writeHead(status, { 'content-type': body.startsWith('{') ? 'application/json' : 'text/plain' }).end(body);
     });
-    // A port nobody listens on any more: connection refused.
-    const gone = createServer();
-    await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
-    closedPort = `http://127.0.0.1:${(gone.address() as AddressInfo).port}`;
-    await new Promise((resolve) => gone.close(resolve));
     // Accepts the request and never answers.
     silent = await serve(() => {});
   });
@@ -103,7 +98,7 @@ describe('http check', () => {
   });
 
   test('is unavailable when the connection is refused', async () => {
-    const outcome = await run({ name: 'health', type: 'http', url: `${closedPort}/ok` });
+    const outcome = await run({ name: 'health', type: 'http', url: `${REFUSED_URL}/ok` });
     assert.equal(outcome.status, 'Unavailable');
     assert.match(outcome.detail, /^GET http:\/\/127\.0\.0\.1:\d+\/ok failed: .*ECONNREFUSED/);
   });

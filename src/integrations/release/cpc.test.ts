@@ -67,7 +67,7 @@ describe('CPC release driver', () => {
     const pending = driver().release(r, live());
     await nextPoll();
     await nextPoll();
-    const gets = () => cpc.requests.filter((q) => q.method === 'GET').length;
+    const gets = () => cpc.requests.filter((q) => q.method === 'GET' && q.key === r.idempotencyKey).length;
     await clock.someoneSleeping();
     assert.equal(gets(), 2, 'one GET per poll interval');
     await nextPoll(() => cpc.touch(r.idempotencyKey));

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import { localServers } from '../../../test/contracts/servers.ts';
+import { REFUSED_URL } from '../../../test/contracts/servers.ts';
 import { startFakeArtifactApi, type FakeArtifactApi } from '../../../test/fakes/artifact-api.ts';
 import { PermanentIntegrationError, RetryableIntegrationError } from '../../core/errors.ts';
 import type { ScanRequest } from './port.ts';
@@ -74,7 +74,7 @@ test('401 is permanent; 503 and a closed port are retryable', async () => {
   api.failNext(1);
   await assert.rejects(provider().status(request), RetryableIntegrationError);
   assert.deepEqual(await provider().status(request), { done: true, findings: { counts: {} } });
-  const down = createHttpScanProvider({ url: await localServers().closedPort(), timeoutMs: 2000 });
+  const down = createHttpScanProvider({ url: REFUSED_URL, timeoutMs: 2000 });
   await assert.rejects(down.status(request), RetryableIntegrationError);
   const html = createHttpScanProvider({ url: 'http://scan.test', fetch: async () => new Response('<html>', { status: 200 }) });
   await assert.rejects(html.status(request), /not JSON/);
