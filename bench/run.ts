@@ -46,7 +46,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -376,7 +376,7 @@ interface RunResult {
 
 type Submit = (build: BuildEvent) => Promise<{ created: boolean; deployment: { id: string } }>;
 
-async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, timeoutMs: number, sequential = false, submit?: Submit): Promise<RunResult> {
+async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, timeoutMs: number, sequential = false, submit?: Submit, onSubmitted?: () => void): Promise<RunResult> {
   const submitBuild: Submit = submit ?? ((build) => dcp.deployments.submitBuild(build, benchCaller()));
   // Timestamps (performance.now()) of the moves this run cares about, keyed by entity id.
   const phaseAt = new Map<string, Partial<Record<'Checking' | 'Deploying' | 'Completed', number>>>();
@@ -443,6 +443,7 @@ async function runBuilds(dcp: Dcp, builds: BuildEvent[], concurrency: number, ti
       }
     };
     await Promise.all(Array.from({ length: sequential ? 1 : Math.min(concurrency, builds.length) }, worker));
+    onSubmitted?.();
 
     // Moves may have ended deployments before their submit returned: wait only for the others.
     waiting = new Set([...submitted.keys()].filter((id) => !endedAt.has(id)));
@@ -599,9 +600,52 @@ interface HttpResult {
   builds: number;
   statuses: Record<string, number>;
   postMs: Percentiles;
+  /** Builds answered per second while the clients posted (not counting the wait for the deployments to end). */
   acceptedPerSecond: number;
+  /**
+   * CPU per accepted build while the clients posted, in ms: DCP's process (the engine runs the
+   * deployments meanwhile), PostgreSQL's processes (null on PGlite: it is in DCP's), the clients'.
+   * Linux only (/proc); null elsewhere.
+   */
+  cpuPerBuildMs: { dcp: number; postgres: number | null; clients: number } | null;
   /** With --stream-clients: how many readers were connected, and what they got. */
   streamReaders?: { clients: number; events: { min: number; max: number; total: number }; outOfOrder: number; ended: number };
+}
+
+/** CPU time of a process (and, with `children`, of the processes whose parent it is), in ms; null where /proc is not. */
+function processCpuMs(pid: number, children = false): number | null {
+  const ticks = (stat: string) => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }; // utime + stime
+  };
+  try {
+    let total = ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')).ticks;
+    if (children) {
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          const stat = ticks(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+          if (stat.ppid === pid) total += stat.ticks;
+        } catch {
+          // gone meanwhile
+        }
+      }
+    }
+    return total * 10; // USER_HZ: 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+/** The PostgreSQL server's postmaster pid, when it runs on this machine (its data directory readable). */
+async function postmasterPid(dcp: Dcp): Promise<number | null> {
+  if (dcp.db.kind !== 'postgres') return null;
+  try {
+    const [{ data_directory: dir }] = await dcp.db.query<{ data_directory: string }>('SHOW data_directory');
+    return Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+  } catch {
+    return null;
+  }
 }
 
 async function postBuildsHttp(dcp: Dcp, url: string, builds: BuildEvent[], clients: number): Promise<HttpResult> {
@@ -636,14 +680,31 @@ async function postBuildsHttp(dcp: Dcp, url: string, builds: BuildEvent[], clien
     clientMs.push(answer.ms);
     return { created: true, deployment: { id: answer.id } };
   };
+  // The CPU of DCP's process, PostgreSQL's (its postmaster and every backend) and the clients', from the first post to the last answer.
+  const postmaster = await postmasterPid(dcp);
+  const cpu = () => ({
+    dcp: processCpuMs(process.pid), postgres: postmaster === null ? null : processCpuMs(postmaster, true), clients: child.pid === undefined ? null : processCpuMs(child.pid),
+  });
+  const before = cpu();
+  let after = before;
   const started = performance.now();
+  let acceptMs = 0;
   try {
-    await runBuilds(dcp, builds, clients, options.timeoutMs, false, submit);
+    await runBuilds(dcp, builds, clients, options.timeoutMs, false, submit, () => {
+      acceptMs = performance.now() - started;
+      after = cpu();
+    });
   } finally {
     child.kill();
     onInterrupt.delete(stopChild);
   }
-  return { clients, builds: builds.length, statuses, postMs: percentiles(clientMs), acceptedPerSecond: round(builds.length / ((performance.now() - started) / 1000), 1) };
+  const perBuild = (a: number | null, b: number | null) => (a === null || b === null ? null : round((b - a) / builds.length, 3));
+  const dcpMs = perBuild(before.dcp, after.dcp);
+  const clientsMs = perBuild(before.clients, after.clients);
+  return {
+    clients, builds: builds.length, statuses, postMs: percentiles(clientMs), acceptedPerSecond: round(builds.length / (acceptMs / 1000), 1),
+    cpuPerBuildMs: dcpMs === null || clientsMs === null ? null : { dcp: dcpMs, postgres: perBuild(before.postgres, after.postgres), clients: clientsMs },
+  };
 }
 
 /** N stream readers in a child process (bench/stream-clients.ts), connected before it resolves. */
@@ -934,10 +995,11 @@ async function main(): Promise<number> {
   );
   process.stdout.write(
     `${table([
-      ['backend', 'transitions/s', 'ceiling commits/s (connections)', 'ratio', 'POST /builds p50', 'p99', 'accepted/s', ...(options.streamClients ? [`with ${options.streamClients} readers p50`, 'p99', 'readers got events min/max'] : [])],
+      ['backend', 'transitions/s', 'ceiling commits/s (connections)', 'ratio', 'POST /builds p50', 'p99', 'accepted/s', 'CPU ms/build: DCP', 'PostgreSQL', 'clients', ...(options.streamClients ? [`with ${options.streamClients} readers p50`, 'p99', 'readers got events min/max'] : [])],
       ...results.map((r) => [
         r.backend, r.transitionsPerSecond.toFixed(0), `${r.ceiling.commitsPerSecond.toFixed(0)} (${r.ceiling.connections}, synchronous_commit=${r.ceiling.synchronousCommit})`, r.ratio.toFixed(3),
         ms(r.http.postMs.p50), ms(r.http.postMs.p99), r.http.acceptedPerSecond.toFixed(1),
+        ...[r.http.cpuPerBuildMs?.dcp, r.http.cpuPerBuildMs?.postgres, r.http.cpuPerBuildMs?.clients].map((v) => (v === undefined || v === null ? '-' : v.toFixed(2))),
         ...(r.httpWithStream ? [ms(r.httpWithStream.postMs.p50), ms(r.httpWithStream.postMs.p99), `${r.httpWithStream.streamReaders?.events.min}/${r.httpWithStream.streamReaders?.events.max}`] : []),
       ]),
     ])}\n\n`,

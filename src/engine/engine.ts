@@ -23,10 +23,10 @@
  */
 import type { Clock } from '../core/clock.ts';
 import { PermanentIntegrationError } from '../core/errors.ts';
-import type { Move, Signal } from '../core/decide.ts';
+import type { DeploymentView, Move, Signal } from '../core/decide.ts';
 import { MISSED_NOTIFICATIONS, allInOrder, sqlState, type Db, type Queryable } from '../store/db.ts';
 import type { NewDeploymentEvent } from '../store/events.ts';
-import { loadViews, lockDeployments, stopRequestedAmong } from '../store/deployments.ts';
+import { insertDeployment, loadViews, lockDeployments, newDeploymentView, stopRequestedAmong, withGateFacts, type NewDeployment } from '../store/deployments.ts';
 import * as jobs from '../store/jobs.ts';
 import type { Executor } from '../integrations/executor/port.ts';
 import type { ScanProvider } from '../integrations/scan/port.ts';
@@ -73,8 +73,12 @@ export interface ApplyOptions {
    * positioned, at its end (store/events.ts `appendEvents`).
    */
   before?(tx: Queryable, now: Date, events: NewDeploymentEvent[]): Promise<void | false>;
-  /** `before` inserts the deployment: there is no row to lock yet (its insert holds it). */
-  creates?: boolean;
+  /**
+   * A new deployment, inserted (before `before`) in the transaction that applies its first
+   * signals: no row to lock yet (its insert holds it), and its view and read-back are known
+   * without reading them.
+   */
+  creates?: NewDeployment;
   /** Read the deployment back in the transaction, as it leaves it (`Applied.read`): for a caller that answers with it. */
   readBack?: boolean;
 }
@@ -192,8 +196,8 @@ export function createEngine(deps: EngineDeps): Engine {
     deploymentId: string;
     settled: { job: jobs.Job; again?: Date }[];
     prepare(tx: Queryable, now: Date, events: NewDeploymentEvent[]): Promise<Signal[]>;
-    /** Its `prepare` inserts the deployment (nothing to lock before). */
-    creates?: boolean;
+    /** The deployment this unit inserts (nothing to lock before). */
+    creates?: NewDeployment;
     readBack?: boolean;
   }
 
@@ -215,14 +219,23 @@ export function createEngine(deps: EngineDeps): Engine {
         // callers' writes side by side behind it (a pipelined connection: they share round trips).
         // All are waited for before a failure is thrown: nothing may use the transaction after it ends.
         const recorded = units.map((): NewDeploymentEvent[] => []);
-        const [, ...signals] = await allInOrder<Signal[] | void>([
+        const created = new Map(units.flatMap((u) => (u.creates ? [[u.deploymentId, u.creates] as const] : [])));
+        const prepared = await allInOrder<Signal[] | void>([
           jobs.settleJobs(tx, units.flatMap((u) => u.settled)),
+          ...[...created.values()].map((d) => insertDeployment(tx, d, now)),
           ...units.map((unit, i) => unit.prepare(tx, now, recorded[i])),
-        ]) as [void, ...Signal[][]];
-        const views = await loadViews(tx, units.filter((_, i) => signals[i].length > 0).map((u) => u.deploymentId), now);
+        ]);
+        const signals = prepared.slice(1 + created.size) as Signal[][];
+        // The views: read, or for a deployment created here, as inserted (only its freezes read).
+        const applying = units.filter((_, i) => signals[i].length > 0);
+        const [loaded, fresh] = await allInOrder<unknown>([
+          loadViews(tx, applying.filter((u) => !u.creates).map((u) => u.deploymentId), now),
+          withGateFacts(tx, applying.flatMap((u) => (u.creates ? [newDeploymentView(u.creates)] : [])), now, true),
+        ]) as [Map<string, DeploymentView>, DeploymentView[]];
+        const views = new Map([...loaded, ...fresh.map((view) => [view.id, view] as const)]);
         const ctx = {
           tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode,
-          readBack: units.filter((u, i) => u.readBack && signals[i].length > 0).map((u) => u.deploymentId),
+          readBack: applying.filter((u) => u.readBack).map((u) => u.deploymentId), created,
           // The work it makes, due now, is this process's as it is written: no claim after the commit.
           claim: { owner: deps.owner, until: new Date(now.getTime() + leaseMs), limit: stopped || draining ? 0 : Math.max(0, maxInFlight - inFlight.size) },
         };
@@ -244,7 +257,7 @@ export function createEngine(deps: EngineDeps): Engine {
    * fails is tried again part by part, then job by job, so a failure is its own.
    */
   type Pending =
-    | { kind: 'call'; deploymentId: string; prepare: Unit['prepare']; creates: boolean; readBack: boolean; done: (error: unknown, applied?: Applied) => void }
+    | { kind: 'call'; deploymentId: string; prepare: Unit['prepare']; creates?: NewDeployment; readBack: boolean; done: (error: unknown, applied?: Applied) => void }
     | { kind: 'job'; deploymentId: string; job: jobs.Job; outcome: Extract<Outcome, { type: 'signal' }>; done: (error?: unknown) => void };
   type Part = { call: Extract<Pending, { kind: 'call' }> } | { jobs: Extract<Pending, { kind: 'job' }>[] };
   /** Deployments per transaction, at most. */
@@ -333,7 +346,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const signals = Array.isArray(signal) ? signal : [signal];
     return new Promise((resolve, reject) => {
       gather({
-        kind: 'call', deploymentId, creates: options.creates ?? false, readBack: options.readBack ?? false,
+        kind: 'call', deploymentId, creates: options.creates, readBack: options.readBack ?? false,
         prepare: async (tx, now, events) => ((await options.before?.(tx, now, events)) === false ? [] : signals),
         done: (error, applied) => (error === undefined ? resolve(applied!) : reject(error)),
       });

@@ -11,7 +11,7 @@ import { decide, type DeploymentView, type Move, type Signal } from '../core/dec
 import { eventTypeFor, type DeploymentEventData } from '../core/events.ts';
 import { allInOrder, type Queryable } from '../store/db.ts';
 import { isTerminalDeployment } from '../core/lifecycle.ts';
-import { loadCaseContext, moveWrite, withGateFacts, writeRows, type RowWrite } from '../store/deployments.ts';
+import { loadCaseContext, moveWrite, newDeploymentDto, withGateFacts, withWrites, writeRows, type NewDeployment, type RowWrite } from '../store/deployments.ts';
 import { getDeployments, type DeploymentDto } from '../store/deployment-reads.ts';
 import { appendEvents, type NewDeploymentEvent } from '../store/events.ts';
 import { changeCasesOf, insertChangeCase, moveChangeCase } from '../store/gates.ts';
@@ -33,6 +33,8 @@ export interface TransitionContext {
   executorMode: 'release' | 'workflow';
   /** Deployments to read back as they are once applied, for callers that answer with them. */
   readBack?: readonly string[];
+  /** The deployments this transaction inserted, as inserted: read back from what it wrote, not from the database. */
+  created?: ReadonlyMap<string, NewDeployment>;
   /** New jobs due now are written claimed by this owner (up to `limit`) and returned: the engine runs them after the commit. */
   claim?: { owner: string; until: Date; limit: number };
 }
@@ -113,10 +115,16 @@ export async function applySignals(
   // ones before those of its moves.
   const events = [...entries.flatMap((entry) => entry.events), ...ctx.events];
   // Read back where asked, before the events: the reads do not hold the event log's lock.
-  const reading = ctx.readBack?.length ? getDeployments(ctx.tx, ctx.readBack) : Promise.resolve(new Map<string, DeploymentDto>());
+  const created = ctx.created ?? new Map<string, NewDeployment>();
+  const stored = (ctx.readBack ?? []).filter((id) => !created.has(id));
+  const reading = stored.length > 0 ? getDeployments(ctx.tx, stored) : Promise.resolve(new Map<string, DeploymentDto>());
   const [, read, claimed] = await allInOrder<unknown>([
     ctx.frees.length > 0 ? Promise.resolve() : rows, reading, writeJobs(ctx.tx, ctx.jobs, ctx.now, ctx.claim), appendEvents(ctx.tx, events),
   ]) as [void, Map<string, DeploymentDto>, Job[]];
+  for (const id of ctx.readBack ?? []) {
+    const d = created.get(id);
+    if (d) read.set(id, withWrites(newDeploymentDto(d, ctx.now), ctx.rows, ctx.now));
+  }
   entries.forEach((entry, i) => {
     if (entry.view && read.has(entry.view.id)) applied[i].read = read.get(entry.view.id);
   });

@@ -6,11 +6,10 @@ import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { isTerminalDeployment } from '../core/lifecycle.ts';
 import { plan, type Plan } from '../core/planner.ts';
 import type { ArtifactManifest, ConfigSnapshot, SourceInfo } from '../core/types.ts';
-import { allInOrder, sqlState, type Db } from '../store/db.ts';
+import { sqlState, type Db } from '../store/db.ts';
 import { loadConfig, latestImport } from '../store/catalog.ts';
 import { catalogGeneration } from '../store/catalog-sources.ts';
 import * as reads from '../store/deployment-reads.ts';
-import * as store from '../store/deployments.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 import type { AuditService, Caller } from './audit.ts';
@@ -114,39 +113,33 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
     let applied: { read?: reads.DeploymentDto } | undefined;
     try {
       applied = await deps.engine.apply(id, { type: 'start' }, {
-        creates: true,
+        creates: {
+          id,
+          buildId: c.buildId,
+          idempotencyKey: c.idempotencyKey,
+          service: p.service.name,
+          team: p.service.team,
+          channel: c.channel,
+          strategy: c.strategy,
+          artifactManifest: c.artifactManifest,
+          source: c.source,
+          reason: c.reason,
+          triggeredBy: c.triggeredBy,
+          clonedFrom: c.clonedFrom,
+          requestDigest: c.requestDigest,
+          omittedEnvironments: p.omittedEnvironments,
+          phases: p.phases.map((phase) => ({
+            id: ids(),
+            environment: phase.environment,
+            isGov: phase.isGov,
+            policy: phase.policy,
+            releases: phase.targets.map((target) => ({ id: ids(), target })),
+          })),
+        },
         readBack: true,
+        // The engine inserts the deployment (a duplicate's 23505 is the failure thrown); its audit record beside it.
         async before(tx, now, events) {
-          // The deployment and its audit record side by side (one round trip, pipelined); a
-          // duplicate's 23505 is the failure thrown.
-          const stored = store.insertDeployment(
-            tx,
-            {
-              id,
-              buildId: c.buildId,
-              idempotencyKey: c.idempotencyKey,
-              service: p.service.name,
-              team: p.service.team,
-              channel: c.channel,
-              strategy: c.strategy,
-              artifactManifest: c.artifactManifest,
-              source: c.source,
-              reason: c.reason,
-              triggeredBy: c.triggeredBy,
-              clonedFrom: c.clonedFrom,
-              requestDigest: c.requestDigest,
-              omittedEnvironments: p.omittedEnvironments,
-              phases: p.phases.map((phase) => ({
-                id: ids(),
-                environment: phase.environment,
-                isGov: phase.isGov,
-                policy: phase.policy,
-                releases: phase.targets.map((target) => ({ id: ids(), target })),
-              })),
-            },
-            now,
-          );
-          await allInOrder([stored, deps.audit.record(tx, c.caller, `deployments/${id}`, { service: p.service.name, version: c.artifactManifest.version })]);
+          await deps.audit.record(tx, c.caller, `deployments/${id}`, { service: p.service.name, version: c.artifactManifest.version });
           events.push({
             id: ids(),
             type: 'DeploymentCreated',

@@ -20,6 +20,7 @@ import type {
   TargetSpec,
 } from '../core/types.ts';
 import { gathered, type Queryable } from './db.ts';
+import type { DeploymentDto, StatusChange } from './deployment-reads.ts';
 import { loadGateFacts } from './gates.ts';
 
 export class MoveConflictError extends Error {}
@@ -66,9 +67,12 @@ export function insertDeployment(tx: Queryable, d: NewDeployment, now: Date): Pr
 
 const gatherInserts = gathered<{ d: NewDeployment; now: Date }>((tx, items) => insertDeployments(tx, items));
 
+/** The details a new deployment's rows start with. */
+const CREATED_DETAIL = { deployment: 'Created; waiting to start', phase: 'Waiting for earlier phases', release: 'Waiting for the phase to deploy' } as const;
+const checksOf = (phase: NewPhase): CheckResult[] => phase.policy.checks.map((c) => ({ name: c.name, type: c.type, status: 'NotEvaluated', detail: null }));
+
 async function insertDeployments(tx: Queryable, items: readonly { d: NewDeployment; now: Date }[]): Promise<void> {
   const history = (now: Date, detail: string) => JSON.stringify([{ status: 'Pending', at: now.toISOString(), detail }]);
-  const checksOf = (phase: NewPhase): CheckResult[] => phase.policy.checks.map((c) => ({ name: c.name, type: c.type, status: 'NotEvaluated', detail: null }));
   const phases = items.flatMap(({ d, now }) => d.phases.map((phase, i) => ({ d, now, phase, position: i })));
   const releases = items.flatMap(({ d, now }) => d.phases.flatMap((phase) => phase.releases.map((release, i) => ({ d, now, phaseId: phase.id, position: i, release }))));
   const times = (now: Date) => JSON.stringify({ Pending: now.toISOString() });
@@ -78,7 +82,7 @@ async function insertDeployments(tx: Queryable, items: readonly { d: NewDeployme
          source, reason, triggered_by, cloned_from, status, status_detail, omitted_environments, created_at, updated_at, status_times, status_history,
          request_digest)
        SELECT d.id, d.build_id, d.idempotency_key, d.service, d.team, d.channel, d.strategy, d.version, d.artifact_manifest,
-         d.source, d.reason, d.triggered_by, d.cloned_from, 'Pending', 'Created; waiting to start', d.omitted, d.at, d.at, d.times, d.history, d.digest
+         d.source, d.reason, d.triggered_by, d.cloned_from, 'Pending', $41, d.omitted, d.at, d.at, d.times, d.history, d.digest
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[],
                      $10::jsonb[], $11::text[], $12::text[], $13::text[], $14::jsonb[], $15::timestamptz[], $16::jsonb[], $17::jsonb[], $18::jsonb[])
            AS d(id, build_id, idempotency_key, service, team, channel, strategy, version, artifact_manifest,
@@ -86,14 +90,14 @@ async function insertDeployments(tx: Queryable, items: readonly { d: NewDeployme
      phase AS (
        INSERT INTO phases (id, deployment_id, position, environment, is_gov, policy, status, status_detail, checks,
          prerequisites, created_at, updated_at, status_times, status_history)
-       SELECT p.id, p.deployment_id, p.position, p.environment, p.is_gov, p.policy, 'Pending', 'Waiting for earlier phases', p.checks,
+       SELECT p.id, p.deployment_id, p.position, p.environment, p.is_gov, p.policy, 'Pending', $42, p.checks,
          $19, p.at, p.at, p.times, p.history
          FROM unnest($20::text[], $21::text[], $22::int[], $23::text[], $24::boolean[], $25::jsonb[], $26::jsonb[], $27::timestamptz[], $28::jsonb[], $29::jsonb[])
            AS p(id, deployment_id, position, environment, is_gov, policy, checks, at, times, history))
      INSERT INTO releases (id, phase_id, deployment_id, position, service, target, region, target_spec, status,
        status_detail, created_at, updated_at, status_times, status_history)
      SELECT r.id, r.phase_id, r.deployment_id, r.position, r.service, r.target, r.region, r.target_spec, 'Pending',
-       'Waiting for the phase to deploy', r.at, r.at, r.times, r.history
+       $43, r.at, r.at, r.times, r.history
        FROM unnest($30::text[], $31::text[], $32::text[], $33::int[], $34::text[], $35::text[], $36::text[], $37::jsonb[], $38::timestamptz[], $39::jsonb[], $40::jsonb[])
          AS r(id, phase_id, deployment_id, position, service, target, region, target_spec, at, times, history)`,
     [
@@ -102,17 +106,111 @@ async function insertDeployments(tx: Queryable, items: readonly { d: NewDeployme
       items.map(({ d }) => JSON.stringify(d.artifactManifest)), items.map(({ d }) => (d.source ? JSON.stringify(d.source) : null)),
       items.map(({ d }) => d.reason), items.map(({ d }) => d.triggeredBy), items.map(({ d }) => d.clonedFrom),
       items.map(({ d }) => JSON.stringify(d.omittedEnvironments)), items.map(({ now }) => now), items.map(({ now }) => times(now)),
-      items.map(({ now }) => history(now, 'Created; waiting to start')), items.map(({ d }) => (d.requestDigest ? JSON.stringify(d.requestDigest) : null)),
+      items.map(({ now }) => history(now, CREATED_DETAIL.deployment)), items.map(({ d }) => (d.requestDigest ? JSON.stringify(d.requestDigest) : null)),
       JSON.stringify(NO_PREREQUISITES),
       phases.map((p) => p.phase.id), phases.map((p) => p.d.id), phases.map((p) => p.position), phases.map((p) => p.phase.environment),
       phases.map((p) => p.phase.isGov), phases.map((p) => JSON.stringify(p.phase.policy)), phases.map((p) => JSON.stringify(checksOf(p.phase))),
-      phases.map((p) => p.now), phases.map((p) => times(p.now)), phases.map((p) => history(p.now, 'Waiting for earlier phases')),
+      phases.map((p) => p.now), phases.map((p) => times(p.now)), phases.map((p) => history(p.now, CREATED_DETAIL.phase)),
       releases.map((r) => r.release.id), releases.map((r) => r.phaseId), releases.map((r) => r.d.id), releases.map((r) => r.position),
       releases.map((r) => r.d.service), releases.map((r) => r.release.target.cluster), releases.map((r) => r.release.target.region),
       releases.map((r) => JSON.stringify(r.release.target)), releases.map((r) => r.now), releases.map((r) => times(r.now)),
-      releases.map((r) => history(r.now, 'Waiting for the phase to deploy')),
+      releases.map((r) => history(r.now, CREATED_DETAIL.release)),
+      CREATED_DETAIL.deployment, CREATED_DETAIL.phase, CREATED_DETAIL.release,
     ],
   );
+}
+
+/**
+ * A new deployment as `insertDeployment` stores it: the engine's view (its gates' facts still to
+ * read: `withGateFacts`) and the API's shape — so the transaction that creates it reads neither.
+ * store.test.ts holds both to what reading them back gives.
+ */
+export function newDeploymentView(d: NewDeployment): DeploymentView {
+  return {
+    id: d.id,
+    service: d.service,
+    status: 'Pending',
+    statusDetail: CREATED_DETAIL.deployment,
+    phases: d.phases.map((p) => ({
+      id: p.id,
+      environment: p.environment,
+      isGov: p.isGov,
+      status: 'Pending',
+      statusDetail: CREATED_DETAIL.phase,
+      policy: p.policy,
+      checks: checksOf(p),
+      checkRound: 0,
+      completedAt: null,
+      gates: { approvals: [], changeCase: null, freezes: [], bakeReference: null },
+      releases: p.releases.map((r) => ({ id: r.id, target: r.target.cluster, status: 'Pending', statusDetail: CREATED_DETAIL.release, touched: false })),
+    })),
+  };
+}
+
+export function newDeploymentDto(d: NewDeployment, now: Date): DeploymentDto {
+  const at = now.toISOString();
+  const row = (detail: string) => ({ createdAt: at, updatedAt: at, statusTimes: { Pending: at }, history: [{ status: 'Pending', at, detail }] });
+  return {
+    id: d.id,
+    buildId: d.buildId,
+    service: d.service,
+    team: d.team,
+    channel: d.channel,
+    strategy: d.strategy,
+    version: d.artifactManifest.version,
+    artifactManifest: d.artifactManifest,
+    source: d.source,
+    reason: d.reason,
+    triggeredBy: d.triggeredBy,
+    clonedFrom: d.clonedFrom,
+    status: 'Pending',
+    statusDetail: CREATED_DETAIL.deployment,
+    scanFindings: null,
+    ...row(CREATED_DETAIL.deployment),
+    omittedEnvironments: d.omittedEnvironments,
+    phases: d.phases.map((p) => ({
+      id: p.id,
+      environment: p.environment,
+      isGov: p.isGov,
+      status: 'Pending',
+      statusDetail: CREATED_DETAIL.phase,
+      checks: checksOf(p),
+      prerequisites: NO_PREREQUISITES,
+      policy: p.policy,
+      ...row(CREATED_DETAIL.phase),
+      releases: p.releases.map((r) => ({
+        id: r.id, target: r.target.cluster, region: r.target.region, status: 'Pending', statusDetail: CREATED_DETAIL.release, ...row(CREATED_DETAIL.release),
+      })),
+    })),
+  };
+}
+
+/** `dto` as `writeRows(writes)` leaves its rows (the writes of other deployments are ignored). */
+export function withWrites(dto: DeploymentDto, writes: readonly RowWrite[], now: Date): DeploymentDto {
+  const at = now.toISOString();
+  const mine = new Set([dto.id, ...dto.phases.flatMap((p) => [p.id, ...p.releases.map((r) => r.id)])]);
+  const merged = new Map(mergeWrites(writes.filter((w) => mine.has(w.id)), at).map((w) => [`${w.entity}:${w.id}`, w]));
+  const apply = <T extends { status: string; statusDetail: string; updatedAt: string; statusTimes: Record<string, string>; history: StatusChange[] }>(
+    entity: Move['entity'], row: T, extra: (w: MergedWrite) => Partial<T> = () => ({}),
+  ): T => {
+    const w = merged.get(`${entity}:${(row as T & { id: string }).id}`);
+    if (!w) return row;
+    return {
+      ...row,
+      status: w.to,
+      statusDetail: w.detail ?? row.statusDetail,
+      updatedAt: at,
+      statusTimes: w.history.length > 0 ? { ...w.times, ...row.statusTimes } : row.statusTimes,
+      history: w.history.length > 0 ? [...row.history, ...w.history] : row.history,
+      ...extra(w),
+    };
+  };
+  return apply('deployment', {
+    ...dto,
+    phases: dto.phases.map((p) => apply('phase', { ...p, releases: p.releases.map((r) => apply('release', r)) }, (w) => ({
+      ...(w.checks !== undefined ? { checks: w.checks } : {}), ...(w.prerequisites !== undefined ? { prerequisites: w.prerequisites } : {}),
+    }))),
+  }, (w) => (w.findings !== undefined ? { scanFindings: w.findings } : {}));
 }
 
 /** The columns the engine's view reads: the deployment row with its phases and releases as JSON. */
@@ -182,13 +280,19 @@ export async function loadViews(tx: Queryable, ids: readonly string[], now: Date
   return new Map((await withGateFacts(tx, views, now)).map((view) => [view.id, view]));
 }
 
-/** The views with their gates' facts read (again, after a transaction's own writes to them: a case opened), for all of them at once. */
-export async function withGateFacts(tx: Queryable, views: readonly DeploymentView[], now: Date): Promise<DeploymentView[]> {
+/**
+ * The views with their gates' facts read (again, after a transaction's own writes to them: a case
+ * opened), for all of them at once.
+ */
+export async function withGateFacts(tx: Queryable, views: readonly DeploymentView[], now: Date, fresh = false): Promise<DeploymentView[]> {
+  // A deployment this transaction creates (`fresh`) has no approvals or change cases yet: only freezes are read for it.
   const facts = await loadGateFacts(
     tx,
     views.map((view) => ({
       id: view.id,
-      phases: view.phases.map((p) => ({ environment: p.environment, freezable: p.policy.freezable, approvals: Boolean(p.policy.approvals), changeCase: Boolean(p.policy.changeCase?.required) })),
+      phases: view.phases.map((p) => ({
+        environment: p.environment, freezable: p.policy.freezable, approvals: !fresh && Boolean(p.policy.approvals), changeCase: !fresh && Boolean(p.policy.changeCase?.required),
+      })),
     })),
     now,
   );
