@@ -75,7 +75,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
 
   function kick(): void {
     dirty = true;
-    wakeController.abort();
+    // Once per sleep: abort() makes a DOMException (with its stack) on every call, woken or not.
+    if (!wakeController.signal.aborted) wakeController.abort();
   }
 
   /** Delivers what the sink has not had yet, up to a failure (then its retry is scheduled). */

@@ -133,7 +133,8 @@ export function createEngine(deps: EngineDeps): Engine {
 
   function wake(): void {
     dirty = true;
-    wakeController.abort();
+    // Once per sleep: abort() makes a DOMException (with its stack) on every call, woken or not.
+    if (!wakeController.signal.aborted) wakeController.abort();
   }
 
   /**

@@ -41,16 +41,20 @@ export async function appendEvents(tx: Queryable | Db, events: readonly NewDeplo
   await allInOrder([tx.query('SELECT pg_advisory_xact_lock($1)', [RELAY_LOCK]), tx.query(INSERT_POSITIONED, eventValues(events))]);
 }
 
-/** In the order given: their `seq`, hence their log order, numbered after the newest position. */
+/**
+ * In the order given: their `seq`, hence their log order, numbered after the newest position. The
+ * events go as one JSON document (not an array parameter per column, whose every element
+ * node-postgres escapes in JavaScript: see insertDeployments).
+ */
 const INSERT_POSITIONED = `INSERT INTO events (id, type, source, subject, time, deployment_id, data, position)
-     SELECT e.id, e.type, $1, 'deployments/' || e.deployment_id, e.time, e.deployment_id, e.data, newest.p + e.n
-       FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, time, deployment_id, data, n),
+     SELECT e.v->>'id', e.v->>'type', $1, 'deployments/' || (e.v->'data'->>'deploymentId'), (e.v->>'time')::timestamptz,
+            e.v->'data'->>'deploymentId', e.v->'data', newest.p + e.n
+       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(v, n),
             (SELECT COALESCE(max(position), 0) AS p FROM events) AS newest
       ORDER BY e.n`;
 
 function eventValues(events: readonly NewDeploymentEvent[]): unknown[] {
-  return [EVENT_SOURCE, events.map((e) => e.id), events.map((e) => e.type), events.map((e) => e.time), events.map((e) => e.data.deploymentId),
-    events.map((e) => JSON.stringify(e.data))];
+  return [EVENT_SOURCE, JSON.stringify(events)];
 }
 
 /**
