@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { hashToken } from '../src/services/auth.ts';
 import { ManualClock } from '../src/shared/clocks.ts';
 import { BACKENDS, TOKEN, startTestDcp, type TestDcp } from './helpers/dcp.ts';
 
@@ -176,6 +177,28 @@ for (const backend of BACKENDS) {
       assert.equal(read.status, 200, 'reads need no CSRF header');
       const withHeader = await t.api('PUT', '/api/v1/teams/payments/notifications', slack, { cookie, 'x-csrf-token': csrf });
       assert.equal(withHeader.status, 200);
+    });
+
+    test("a session's use is written at most once a minute (not on every request), and still ends when idle", async () => {
+      const { cookie } = await signIn();
+      const signedInAt = clock.now().getTime();
+      const seen = async () => {
+        const id = decodeURIComponent(/dcp_session=([^;]+)/.exec(cookie)![1]);
+        const [row] = await t.dcp.db.query<{ last_seen_at: Date }>('SELECT last_seen_at FROM sessions WHERE id_hash = $1', [hashToken(id)]);
+        return row.last_seen_at.getTime() - signedInAt;
+      };
+      const use = async () => assert.equal((await t.api('GET', '/api/v1/session', undefined, { cookie })).status, 200);
+      clock.advance(30_000);
+      await use();
+      await use();
+      assert.equal(await seen(), 0, 'used 30 s after sign-in: not written');
+      clock.advance(30_000);
+      await use();
+      assert.equal(await seen(), 60_000, 'a minute after the last write: written');
+      clock.advance(12 * 3600_000 - 1);
+      await use();
+      clock.advance(12 * 3600_000);
+      assert.equal((await t.api('GET', '/api/v1/session', undefined, { cookie })).status, 401, 'idle for 12 h');
     });
 
     test('sessions end when idle, at their absolute end, and at sign-out on the server', async () => {

@@ -133,16 +133,27 @@ export async function insertSession(
   );
 }
 
+/** How stale a session's `last_seen_at` may be before a use writes it again: a minute (a hundredth of a short idle limit). */
+export const sessionSeenGranularityMs = (idleMs: number): number => Math.min(60_000, Math.floor(idleMs / 100));
+
 /**
  * The session with this hash if it is live at `now` — before its absolute expiry and seen within
- * `idleMs` — marking it seen; null otherwise. A token's session ends with its token.
+ * `idleMs` — marking it seen; null otherwise. A token's session ends with its token. "Seen" is
+ * written only when the last write is older than `sessionSeenGranularityMs` (the app reads the
+ * API many times a minute: not a write each), so a session may end that much before `idleMs`
+ * after its very last use, never after.
  */
 export async function touchSession(q: Queryable, idHash: string, now: Date, idleMs: number): Promise<SessionRecord | null> {
   const [row] = await q.query<{ token_id: string | null; user_name: string | null; created_at: Date; expires_at: Date; last_seen_at: Date }>(
-    `UPDATE sessions SET last_seen_at = $2
-      WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at > $3::timestamptz
-      RETURNING token_id, user_name, created_at, expires_at, last_seen_at`,
-    [idHash, now, new Date(now.getTime() - idleMs)],
+    `WITH live AS (
+       SELECT id_hash, token_id, user_name, created_at, expires_at, last_seen_at FROM sessions
+        WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at > $3::timestamptz),
+     seen AS (
+       UPDATE sessions s SET last_seen_at = $2 FROM live
+        WHERE s.id_hash = live.id_hash AND s.last_seen_at <= $4::timestamptz
+       RETURNING s.last_seen_at)
+     SELECT token_id, user_name, created_at, expires_at, COALESCE((SELECT last_seen_at FROM seen), live.last_seen_at) AS last_seen_at FROM live`,
+    [idHash, now, new Date(now.getTime() - idleMs), new Date(now.getTime() - sessionSeenGranularityMs(idleMs))],
   );
   if (!row) return null;
   let tokenRecord: TokenRecord | null = null;
