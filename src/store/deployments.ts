@@ -349,7 +349,9 @@ const ENTITIES = ['deployment', 'phase', 'release'] as const;
 /** What each table sets besides the status, from the wave's columns. */
 const EXTRA = {
   deployment: 'scan_findings = COALESCE(m.findings, t.scan_findings)',
-  phase: 'checks = COALESCE(m.checks, t.checks), check_round = COALESCE(m.check_round, t.check_round), prerequisites = COALESCE(m.prerequisites, t.prerequisites)',
+  // awaiting_in: the environment while the phase waits on its prerequisites (migration 015), else NULL.
+  phase: `checks = COALESCE(m.checks, t.checks), check_round = COALESCE(m.check_round, t.check_round), prerequisites = COALESCE(m.prerequisites, t.prerequisites),
+           awaiting_in = CASE WHEN m.to_status = 'AwaitingPrerequisites' THEN t.environment END`,
   release: `touched_at = CASE WHEN m.touched THEN COALESCE(t.touched_at, $2) ELSE t.touched_at END,
              stop_requested_at = CASE WHEN m.stop THEN COALESCE(t.stop_requested_at, $2) ELSE t.stop_requested_at END`,
 } as const;

@@ -273,7 +273,7 @@ export async function freezesCovering(q: Queryable, environments: string[], now:
 /** Deployments with a phase waiting on prerequisites in one of `environments`. */
 export async function deploymentsAwaiting(q: Queryable, environments: string[]): Promise<string[]> {
   const rows = await q.query<{ deployment_id: string }>(
-    "SELECT DISTINCT deployment_id FROM phases WHERE status = 'AwaitingPrerequisites' AND environment = ANY($1::text[])",
+    'SELECT DISTINCT deployment_id FROM phases WHERE awaiting_in = ANY($1::text[])',
     [environments],
   );
   return rows.map((r) => r.deployment_id);
