@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../src/shared/clocks.ts';
 import type { DeploymentDto } from '../src/store/deployment-reads.ts';
 import { BACKENDS, build, ended, startTestDcp, type TestDcp } from './helpers/dcp.ts';
+import { PARKED_IN_SCANNING } from './helpers/seed.ts';
 
 for (const backend of BACKENDS) {
   describe(`deployments (${backend})`, () => {
@@ -43,6 +44,14 @@ for (const backend of BACKENDS) {
       assert.equal(started.subject, `deployments/${res.body.id}`);
       assert.equal(started.specversion, '1.0');
       assert.deepEqual(Object.keys(started.data).sort(), ['deploymentId', 'environment', 'from', 'phaseId', 'releaseId', 'statusDetail', 'target', 'to']);
+    });
+
+    test('the answer to a new build is the deployment as stored (built from what its transaction wrote, not read)', async () => {
+      const res = await t.api('POST', '/api/v1/builds', build({ annotations: PARKED_IN_SCANNING }));
+      assert.equal(res.status, 201);
+      assert.equal(res.body.status, 'Scanning');
+      const read = await t.api('GET', `/api/v1/deployments/${res.body.id}`);
+      assert.deepEqual(res.body, read.body);
     });
 
     test('the same build again returns the same deployment (200), never a second one', async () => {

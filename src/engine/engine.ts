@@ -75,12 +75,11 @@ export interface ApplyOptions {
   before?(tx: Queryable, now: Date, events: NewDeploymentEvent[]): Promise<void | false>;
   /**
    * A new deployment, inserted (before `before`) in the transaction that applies its first
-   * signals: no row to lock yet (its insert holds it), and its view and read-back are known
-   * without reading them.
+   * signals: no row to lock yet (its insert holds it). Its view, and the deployment as the
+   * transaction leaves it (`Applied.read`, for a caller that answers with it), are known from what
+   * was inserted and written: neither is read.
    */
   creates?: NewDeployment;
-  /** Read the deployment back in the transaction, as it leaves it (`Applied.read`): for a caller that answers with it. */
-  readBack?: boolean;
 }
 
 export interface Engine {
@@ -199,7 +198,6 @@ export function createEngine(deps: EngineDeps): Engine {
     prepare(tx: Queryable, now: Date, events: NewDeploymentEvent[]): Promise<Signal[]>;
     /** The deployment this unit inserts (nothing to lock before). */
     creates?: NewDeployment;
-    readBack?: boolean;
   }
 
   /** One transaction for deployments (distinct): lock them all, settle, prepare, read their views, apply. */
@@ -236,7 +234,7 @@ export function createEngine(deps: EngineDeps): Engine {
         const views = new Map([...loaded, ...fresh.map((view) => [view.id, view] as const)]);
         const ctx = {
           tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode,
-          readBack: applying.filter((u) => u.readBack).map((u) => u.deploymentId), created,
+          created,
           // The work it makes, due now, is this process's as it is written: no claim after the commit.
           claim: { owner: deps.owner, until: new Date(now.getTime() + leaseMs), limit: stopped || draining ? 0 : Math.max(0, maxInFlight - inFlight.size) },
         };
@@ -258,7 +256,7 @@ export function createEngine(deps: EngineDeps): Engine {
    * fails is tried again part by part, then job by job, so a failure is its own.
    */
   type Pending =
-    | { kind: 'call'; deploymentId: string; prepare: Unit['prepare']; creates?: NewDeployment; readBack: boolean; done: (error: unknown, applied?: Applied) => void }
+    | { kind: 'call'; deploymentId: string; prepare: Unit['prepare']; creates?: NewDeployment; done: (error: unknown, applied?: Applied) => void }
     | { kind: 'job'; deploymentId: string; job: jobs.Job; outcome: Extract<Outcome, { type: 'signal' }>; done: (error?: unknown) => void };
   type Part = { call: Extract<Pending, { kind: 'call' }> } | { jobs: Extract<Pending, { kind: 'job' }>[] };
   /** Deployments per transaction, at most. */
@@ -268,7 +266,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const active = new Set<string>();
 
   const unitOf = (part: Part): Unit => {
-    if ('call' in part) return { deploymentId: part.call.deploymentId, settled: [], prepare: part.call.prepare, creates: part.call.creates, readBack: part.call.readBack };
+    if ('call' in part) return { deploymentId: part.call.deploymentId, settled: [], prepare: part.call.prepare, creates: part.call.creates };
     return {
       deploymentId: part.jobs[0].deploymentId,
       settled: part.jobs.map(({ job, outcome }) => ({ job, again: outcome.again })),
@@ -347,7 +345,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const signals = Array.isArray(signal) ? signal : [signal];
     return new Promise((resolve, reject) => {
       gather({
-        kind: 'call', deploymentId, creates: options.creates, readBack: options.readBack ?? false,
+        kind: 'call', deploymentId, creates: options.creates,
         prepare: async (tx, now, events) => ((await options.before?.(tx, now, events)) === false ? [] : signals),
         done: (error, applied) => (error === undefined ? resolve(applied!) : reject(error)),
       });

@@ -12,7 +12,7 @@ import { eventTypeFor, type DeploymentEventData } from '../core/events.ts';
 import { allInOrder, type Queryable } from '../store/db.ts';
 import { isTerminalDeployment } from '../core/lifecycle.ts';
 import { loadCaseContext, moveWrite, newDeploymentDto, withGateFacts, withWrites, writeRows, type NewDeployment, type RowWrite } from '../store/deployments.ts';
-import { getDeployments, type DeploymentDto } from '../store/deployment-reads.ts';
+import type { DeploymentDto } from '../store/deployment-reads.ts';
 import { appendEvents, type NewDeploymentEvent } from '../store/events.ts';
 import { changeCasesOf, insertChangeCase, moveChangeCase } from '../store/gates.ts';
 import { writeJobs, type Job, type JobWrite, type NewJob } from '../store/jobs.ts';
@@ -31,9 +31,7 @@ export interface TransitionContext {
   publicUrl: string;
   /** How releases run: one by one in this process (`release`), or a workflow per phase on Argo (`workflow`). */
   executorMode: 'release' | 'workflow';
-  /** Deployments to read back as they are once applied, for callers that answer with them. */
-  readBack?: readonly string[];
-  /** The deployments this transaction inserted, as inserted: read back from what it wrote, not from the database. */
+  /** The deployments this transaction inserted, as inserted: `Applied.read` is built from them and the rows it writes, not read. */
   created?: ReadonlyMap<string, NewDeployment>;
   /** New jobs due now are written claimed by this owner (up to `limit`) and returned: the engine runs them after the commit. */
   claim?: { owner: string; until: Date; limit: number };
@@ -74,7 +72,7 @@ export interface Applied {
   stops: boolean;
   /** Whether events of it were written (the relay tells the event log's readers). */
   logged: boolean;
-  /** The deployment as this application left it, when asked for (`readBack`). */
+  /** A deployment this application created, as it left it (`TransitionContext.created`). */
   read?: DeploymentDto;
 }
 
@@ -114,19 +112,12 @@ export async function applySignals(
   // The events last (they hold the event log's lock until the commit), each deployment's recorded
   // ones before those of its moves.
   const events = [...entries.flatMap((entry) => entry.events), ...ctx.events];
-  // Read back where asked, before the events: the reads do not hold the event log's lock.
-  const created = ctx.created ?? new Map<string, NewDeployment>();
-  const stored = (ctx.readBack ?? []).filter((id) => !created.has(id));
-  const reading = stored.length > 0 ? getDeployments(ctx.tx, stored) : Promise.resolve(new Map<string, DeploymentDto>());
-  const [, read, claimed] = await allInOrder<unknown>([
-    ctx.frees.length > 0 ? Promise.resolve() : rows, reading, writeJobs(ctx.tx, ctx.jobs, ctx.now, ctx.claim), appendEvents(ctx.tx, events),
-  ]) as [void, Map<string, DeploymentDto>, Job[]];
-  for (const id of ctx.readBack ?? []) {
-    const d = created.get(id);
-    if (d) read.set(id, withWrites(newDeploymentDto(d, ctx.now), ctx.rows, ctx.now));
-  }
+  const [, claimed] = await allInOrder<unknown>([
+    ctx.frees.length > 0 ? Promise.resolve() : rows, writeJobs(ctx.tx, ctx.jobs, ctx.now, ctx.claim), appendEvents(ctx.tx, events),
+  ]) as [void, Job[]];
   entries.forEach((entry, i) => {
-    if (entry.view && read.has(entry.view.id)) applied[i].read = read.get(entry.view.id);
+    const created = entry.view && ctx.created?.get(entry.view.id);
+    if (created) applied[i].read = withWrites(newDeploymentDto(created, ctx.now), ctx.rows, ctx.now);
   });
   const logged = new Set(events.map((e) => e.data.deploymentId));
   entries.forEach((entry, i) => (applied[i].logged = entry.events.length > 0 || (entry.view !== null && logged.has(entry.view.id))));

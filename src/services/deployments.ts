@@ -136,7 +136,6 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
             releases: phase.targets.map((target) => ({ id: ids(), target })),
           })),
         },
-        readBack: true,
         // The engine inserts the deployment (a duplicate's 23505 is the failure thrown); its audit record beside it.
         async before(tx, now, events) {
           await deps.audit.record(tx, c.caller, `deployments/${id}`, { service: p.service.name, version: c.artifactManifest.version });
@@ -159,7 +158,7 @@ export function createDeploymentService(deps: { db: Db; ids: IdGenerator; engine
       }
       throw error;
     }
-    // As the transaction that made it left it (read back in it: no read after the commit).
+    // As the transaction that made it left it (built from what it wrote: no read, before or after the commit).
     return { created: true, deployment: applied.read ?? (await get(id)) };
   }
 
