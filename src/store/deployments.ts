@@ -126,8 +126,8 @@ async function insertDeployments(tx: Queryable, items: readonly { d: NewDeployme
 
 /**
  * A new deployment as `insertDeployment` stores it: the engine's view (its gates' facts still to
- * read: `withGateFacts`) and the API's shape — so the transaction that creates it reads neither.
- * store.test.ts holds both to what reading them back gives.
+ * read: `withGateFacts`), and below the API's shape — so the transaction that creates it reads
+ * neither. test/created-deployment.test.ts holds both to what reading them back gives.
  */
 export function newDeploymentView(d: NewDeployment): DeploymentView {
   return {
