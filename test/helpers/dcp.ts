@@ -5,6 +5,8 @@
  * Fresh databases are cheap: PGlite loads a migrated snapshot made once per test process, and
  * PostgreSQL copies a migrated template database (helpers/db.ts).
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../src/core/clock.ts';
 import { ManualClock } from '../../src/shared/clocks.ts';
@@ -27,6 +29,18 @@ export const TOKEN = 'test-admin-token';
 
 let snapshot: Promise<Blob> | undefined;
 
+/**
+ * The PostgreSQL template's name carries a digest of the migrations it was built from: a server
+ * that outlives a run (DCP_TEST_DATABASE_URL pointed at one by hand) never hands out a template
+ * older than the code (helpers/db.ts).
+ */
+const TEMPLATE = (() => {
+  const dir = new URL('../../src/store/migrations/', import.meta.url);
+  const digest = createHash('sha256');
+  for (const name of readdirSync(dir).sort()) digest.update(name).update(readFileSync(new URL(name, dir)));
+  return `dcp_test_${digest.digest('hex').slice(0, 16)}`;
+})();
+
 async function pgliteSnapshot(): Promise<Blob> {
   snapshot ??= (async () => {
     const db = await openPglite({});
@@ -43,7 +57,7 @@ export async function openTestDb(backend: Backend): Promise<{ db: Db; url?: stri
     const db = await openPglite({ loadDataDir: await pgliteSnapshot() });
     return { db, drop: () => db.close() };
   }
-  const test = await createTestDatabase('dcp_test_template', async (url) => {
+  const test = await createTestDatabase(TEMPLATE, async (url) => {
     const db = await openPostgres(url, { max: 1 });
     await migrate(db);
     await db.close();
