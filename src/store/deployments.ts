@@ -194,10 +194,10 @@ export function withWrites(dto: DeploymentDto, writes: readonly RowWrite[], now:
   const at = now.toISOString();
   const mine = new Set([dto.id, ...dto.phases.flatMap((p) => [p.id, ...p.releases.map((r) => r.id)])]);
   const merged = new Map(mergeWrites(writes.filter((w) => mine.has(w.id)), at).map((w) => [`${w.entity}:${w.id}`, w]));
-  const apply = <T extends { status: string; statusDetail: string; updatedAt: string; statusTimes: Record<string, string>; history: StatusChange[] }>(
+  const apply = <T extends { id: string; status: string; statusDetail: string; updatedAt: string; statusTimes: Record<string, string>; history: StatusChange[] }>(
     entity: Move['entity'], row: T, extra: (w: MergedWrite) => Partial<T> = () => ({}),
   ): T => {
-    const w = merged.get(`${entity}:${(row as T & { id: string }).id}`);
+    const w = merged.get(`${entity}:${row.id}`);
     if (!w) return row;
     return {
       ...row,
