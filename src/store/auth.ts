@@ -134,7 +134,7 @@ export async function insertSession(
 }
 
 /** How stale a session's `last_seen_at` may be before a use writes it again: a minute (a hundredth of a short idle limit). */
-export const sessionSeenGranularityMs = (idleMs: number): number => Math.min(60_000, Math.floor(idleMs / 100));
+const sessionSeenGranularityMs = (idleMs: number): number => Math.min(60_000, Math.floor(idleMs / 100));
 
 /**
  * The session with this hash if it is live at `now` — before its absolute expiry and seen within
