@@ -7,3 +7,6 @@ export interface Clock {
    */
   sleepUntil(when: Date, signal: AbortSignal): Promise<void>;
 }
+
+/** The reason a sleep is cut short with: `abort()` without one makes a DOMException, with its stack, every time. */
+export const WAKE_UP = 'wake up';

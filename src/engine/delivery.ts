@@ -15,7 +15,7 @@
  * the relay has positioned new events (in this process or, through NOTIFY, in another), when a
  * retry is due, and at start.
  */
-import type { Clock } from '../core/clock.ts';
+import { WAKE_UP, type Clock } from '../core/clock.ts';
 import type { EventSink, SinkTry } from '../integrations/sinks/port.ts';
 import type { Db } from '../store/db.ts';
 import { claimSink, ensureCursor, eventsAfter, recordPass, resetSinkLeases } from '../store/sinks.ts';
@@ -75,8 +75,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
 
   function kick(): void {
     dirty = true;
-    // Once per sleep: abort() makes a DOMException (with its stack) on every call, woken or not.
-    if (!wakeController.signal.aborted) wakeController.abort();
+    if (!wakeController.signal.aborted) wakeController.abort(WAKE_UP); // once per sleep
   }
 
   /** Delivers what the sink has not had yet, up to a failure (then its retry is scheduled). */
