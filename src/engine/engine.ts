@@ -21,7 +21,7 @@
  * is always read from the database, so a crash loses nothing: jobs whose worker died are claimed
  * again (leases expire; the embedded database resets them at start) and every job is idempotent.
  */
-import type { Clock } from '../core/clock.ts';
+import { WAKE_UP, type Clock } from '../core/clock.ts';
 import { PermanentIntegrationError } from '../core/errors.ts';
 import type { DeploymentView, Move, Signal } from '../core/decide.ts';
 import { MISSED_NOTIFICATIONS, allInOrder, sqlState, type Db, type Queryable } from '../store/db.ts';
@@ -35,6 +35,7 @@ import type { ChangeCaseProvider } from '../integrations/changecases/port.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { batched } from '../shared/batch.ts';
+import { LANE_POLICY, jobTurn, type JobLaneState } from './lanes.ts';
 import { applySignals, type Applied } from './transitions.ts';
 import { createRunners, type Outcome } from './work.ts';
 
@@ -132,8 +133,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   function wake(): void {
     dirty = true;
-    // Once per sleep: abort() makes a DOMException (with its stack) on every call, woken or not.
-    if (!wakeController.signal.aborted) wakeController.abort();
+    if (!wakeController.signal.aborted) wakeController.abort(WAKE_UP); // once per sleep
   }
 
   /**
@@ -260,7 +260,7 @@ export function createEngine(deps: EngineDeps): Engine {
     | { kind: 'job'; deploymentId: string; job: jobs.Job; outcome: Extract<Outcome, { type: 'signal' }>; done: (error?: unknown) => void };
   type Part = { call: Extract<Pending, { kind: 'call' }> } | { jobs: Extract<Pending, { kind: 'job' }>[] };
   /** Deployments per transaction, at most. */
-  const BATCH = 64;
+  const BATCH = LANE_POLICY.batch;
   let pending: Pending[] = [];
   /** The deployments of the batches being applied: what comes for them waits for a later one. */
   const active = new Set<string>();
@@ -300,13 +300,13 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
-  /** The next batch of a lane: the parts of its earliest pending applications, one per deployment. */
-  function nextParts(lane: Pending['kind']): Part[] {
+  /** The next batch of a lane: the parts of its earliest pending applications, one per deployment, at most `limit`. */
+  function nextParts(lane: Pending['kind'], limit: number): Part[] {
     const parts = new Map<string, Part>();
     const rest: Pending[] = [];
     for (const item of pending) {
       const part = parts.get(item.deploymentId);
-      if (item.kind === lane && !part && parts.size < BATCH && !active.has(item.deploymentId)) parts.set(item.deploymentId, item.kind === 'call' ? { call: item } : { jobs: [item] });
+      if (item.kind === lane && !part && parts.size < limit && !active.has(item.deploymentId)) parts.set(item.deploymentId, item.kind === 'call' ? { call: item } : { jobs: [item] });
       else if (item.kind === 'job' && part && 'jobs' in part) part.jobs.push(item);
       else rest.push(item);
     }
@@ -317,13 +317,17 @@ export function createEngine(deps: EngineDeps): Engine {
   /**
    * Starts batches while there is something to apply: callers' applications (someone waits for
    * the answer: a build posted, an approval) and jobs' signals in lanes of their own, so an
-   * answer never waits behind a batch of jobs; one batch at a time in each.
+   * answer never waits behind a batch of jobs; one batch at a time in each. Callers first
+   * (lanes.ts): while they keep coming, the job lane gives way and takes small batches — 64
+   * deployments' jobs applied beside the callers' batch took both cores from the answers.
    */
   const lanes = { call: false, job: false };
+  const jobLane: JobLaneState = { lastCall: -Infinity, yieldingSince: null };
   function pump(): void {
     for (const lane of ['call', 'job'] as const) {
       if (lanes[lane] || (deps.db.kind === 'pglite' && (lanes.call || lanes.job))) continue; // the embedded database: one transaction at a time anyway
-      const parts = nextParts(lane);
+      const limit = lane === 'call' ? BATCH : jobTurn(LANE_POLICY, jobLane, performance.now(), lanes.call, pending.some((item) => item.kind === 'job'));
+      const parts = limit > 0 ? nextParts(lane, limit) : [];
       if (parts.length === 0) continue;
       const ids = parts.map((part) => ('call' in part ? part.call.deploymentId : part.jobs[0].deploymentId));
       for (const id of ids) active.add(id);
@@ -337,6 +341,7 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   function gather(item: Pending): void {
+    if (item.kind === 'call') jobLane.lastCall = performance.now();
     pending.push(item);
     pump();
   }
