@@ -36,7 +36,8 @@
  *   as the server has it; on PGlite its one connection. `ratio` = transitions/s ÷ commits/s;
  * - `POST /api/v1/builds` over HTTP: `--http-builds` (= --builds) builds from `--http-clients` (32)
  *   clients at once, each posting its next when answered (p50/p99 ms as the clients saw them, in a
- *   process of their own: bench/http-clients.ts; all waited for to end), and
+ *   process of their own: bench/http-clients.ts; all waited for to end), after `--http-warmup`
+ *   (500) builds posted the same way and not measured (their latency reported apart), and
  *   with `--stream-clients N` the same again while N `/api/v1/stream` readers (bench/stream-clients.ts,
  *   a process of their own) are connected: what they got, and the latency beside;
  * - a breakdown of where time goes (checks and gates, lock waits, release job round-trips, end
@@ -110,6 +111,7 @@ const { values: args } = parseArgs({
     'ceiling-s': { type: 'string' },
     'http-builds': { type: 'string' },
     'http-clients': { type: 'string' },
+    'http-warmup': { type: 'string' },
     'stream-clients': { type: 'string' },
     waiting: { type: 'string' },
     'idle-s': { type: 'string' },
@@ -128,6 +130,7 @@ if (args.help) {
       '  --services N (= --builds, at least 300): services in the generated catalog (added to the example one); builds round-robin over them\n' +
       '  --ceiling-s S (10): how long the database\'s own single-row commit rate is measured (8 connections; PGlite 1)\n' +
       '  --http-builds N (= --builds) and --http-clients N (32): POST /api/v1/builds over HTTP, that many clients at once\n' +
+      '  --http-warmup N (500): builds posted over HTTP first, not measured (their latency is reported apart)\n' +
       '  --stream-clients N (0): repeat the HTTP measurement with N /api/v1/stream readers connected (another process)\n' +
       '  --waiting N: instead, N deployments waiting on gates (seeded with SQL), a DCP started on them, idle for --idle-s S (60): CPU and memory\n',
   );
@@ -150,6 +153,7 @@ const options = {
   ceilingMs: positiveInt('--ceiling-s', args['ceiling-s'], 10) * 1000,
   httpBuilds: positiveInt('--http-builds', args['http-builds'], positiveInt('--builds', args.builds ?? process.env.BENCH_BUILDS, 500)),
   httpClients: positiveInt('--http-clients', args['http-clients'], 32),
+  httpWarmup: args['http-warmup'] === '0' ? 0 : positiveInt('--http-warmup', args['http-warmup'], 500),
   streamClients: args['stream-clients'] ? positiveInt('--stream-clients', args['stream-clients'], 0) : 0,
   waiting: args.waiting ? positiveInt('--waiting', args.waiting, 0) : 0,
   idleMs: positiveInt('--idle-s', args['idle-s'], 60) * 1000,
@@ -602,6 +606,8 @@ interface HttpResult {
   postMs: Percentiles;
   /** Builds answered per second while the clients posted (not counting the wait for the deployments to end). */
   acceptedPerSecond: number;
+  /** The builds posted first, on the same sockets, not measured above (their deployments ended before): what a fresh process answers with. */
+  warmup: { builds: number; postMs: Percentiles | null };
   /**
    * CPU per accepted build while the clients posted, in ms: DCP's process (the engine runs the
    * deployments meanwhile), PostgreSQL's processes (null on PGlite: it is in DCP's), the clients'.
@@ -648,8 +654,14 @@ async function postmasterPid(dcp: Dcp): Promise<number | null> {
   }
 }
 
-async function postBuildsHttp(dcp: Dcp, url: string, builds: BuildEvent[], clients: number): Promise<HttpResult> {
-  const statuses: Record<string, number> = {};
+/**
+ * Posts `warmup` builds, waits for their deployments to end, then posts `builds`: the same client
+ * process and sockets, so what is measured is a server in service, not its first requests (the
+ * HTTP route, its validation and serializers, JIT: the first ~300 answers took up to 3× as long).
+ * The warm-up's own latencies are kept (`warmup.postMs`): what the first posts to a fresh process see.
+ */
+async function postBuildsHttp(dcp: Dcp, url: string, warmup: BuildEvent[], builds: BuildEvent[], clients: number): Promise<HttpResult> {
+  let statuses: Record<string, number> = {};
   // The clients run in a process of their own (bench/http-clients.ts); each answer comes back with
   // the latency the client saw.
   const child = spawn(process.execPath, [fileURLToPath(new URL('./http-clients.ts', import.meta.url)), url, BENCH_TOKEN, String(clients)], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -667,7 +679,7 @@ async function postBuildsHttp(dcp: Dcp, url: string, builds: BuildEvent[], clien
       answers.delete(answer.n);
     }
   });
-  const clientMs: number[] = [];
+  let clientMs: number[] = [];
   let sent = 0;
   const submit: Submit = async (build) => {
     const n = sent++;
@@ -685,11 +697,20 @@ async function postBuildsHttp(dcp: Dcp, url: string, builds: BuildEvent[], clien
   const cpu = () => ({
     dcp: processCpuMs(process.pid), postgres: postmaster === null ? null : processCpuMs(postmaster, true), clients: child.pid === undefined ? null : processCpuMs(child.pid),
   });
-  const before = cpu();
+  let before = cpu();
   let after = before;
-  const started = performance.now();
+  let started = 0;
   let acceptMs = 0;
+  let warmupMs: Percentiles | null = null;
   try {
+    if (warmup.length > 0) {
+      await runBuilds(dcp, warmup, clients, options.timeoutMs, false, submit);
+      warmupMs = percentiles(clientMs);
+      clientMs = [];
+      statuses = {};
+    }
+    before = cpu();
+    started = performance.now();
     await runBuilds(dcp, builds, clients, options.timeoutMs, false, submit, () => {
       acceptMs = performance.now() - started;
       after = cpu();
@@ -703,6 +724,7 @@ async function postBuildsHttp(dcp: Dcp, url: string, builds: BuildEvent[], clien
   const clientsMs = perBuild(before.clients, after.clients);
   return {
     clients, builds: builds.length, statuses, postMs: percentiles(clientMs), acceptedPerSecond: round(builds.length / (acceptMs / 1000), 1),
+    warmup: { builds: warmup.length, postMs: warmupMs },
     cpuPerBuildMs: dcpMs === null || clientsMs === null ? null : { dcp: dcpMs, postgres: perBuild(before.postgres, after.postgres), clients: clientsMs },
   };
 }
@@ -878,12 +900,12 @@ async function benchBackend(backend: Backend, config: { dir: string; description
     // POST /api/v1/builds over HTTP, `httpClients` at once (each waits for its answer, then posts the next).
     const url = await dcp.listen();
     process.stderr.write(`[bench] ${backend}: POST /api/v1/builds over HTTP, ${options.httpBuilds} builds, ${options.httpClients} clients\n`);
-    const http = await postBuildsHttp(dcp, url, makeBuilds(options.httpBuilds, 'http', 43), options.httpClients);
+    const http = await postBuildsHttp(dcp, url, makeBuilds(options.httpWarmup, 'http-warmup', 45), makeBuilds(options.httpBuilds, 'http', 43), options.httpClients);
     let httpWithStream: HttpResult | undefined;
     if (options.streamClients > 0) {
       process.stderr.write(`[bench] ${backend}: again, with ${options.streamClients} stream readers connected\n`);
       const readers = await streamReaders(url, options.streamClients);
-      httpWithStream = await postBuildsHttp(dcp, url, makeBuilds(options.httpBuilds, 'http-stream', 44), options.httpClients);
+      httpWithStream = await postBuildsHttp(dcp, url, [], makeBuilds(options.httpBuilds, 'http-stream', 44), options.httpClients);
       httpWithStream.streamReaders = await readers.stop();
     }
 
@@ -995,11 +1017,12 @@ async function main(): Promise<number> {
   );
   process.stdout.write(
     `${table([
-      ['backend', 'transitions/s', 'ceiling commits/s (connections)', 'ratio', 'POST /builds p50', 'p99', 'accepted/s', 'CPU ms/build: DCP', 'PostgreSQL', 'clients', ...(options.streamClients ? [`with ${options.streamClients} readers p50`, 'p99', 'readers got events min/max'] : [])],
+      ['backend', 'transitions/s', 'ceiling commits/s (connections)', 'ratio', 'POST /builds p50', 'p99', 'accepted/s', 'CPU ms/build: DCP', 'PostgreSQL', 'clients', 'warm-up posts p50 / p99', ...(options.streamClients ? [`with ${options.streamClients} readers p50`, 'p99', 'readers got events min/max'] : [])],
       ...results.map((r) => [
         r.backend, r.transitionsPerSecond.toFixed(0), `${r.ceiling.commitsPerSecond.toFixed(0)} (${r.ceiling.connections}, synchronous_commit=${r.ceiling.synchronousCommit})`, r.ratio.toFixed(3),
         ms(r.http.postMs.p50), ms(r.http.postMs.p99), r.http.acceptedPerSecond.toFixed(1),
         ...[r.http.cpuPerBuildMs?.dcp, r.http.cpuPerBuildMs?.postgres, r.http.cpuPerBuildMs?.clients].map((v) => (v === undefined || v === null ? '-' : v.toFixed(2))),
+        r.http.warmup.postMs ? `${ms(r.http.warmup.postMs.p50)} / ${ms(r.http.warmup.postMs.p99)}` : '-',
         ...(r.httpWithStream ? [ms(r.httpWithStream.postMs.p50), ms(r.httpWithStream.postMs.p99), `${r.httpWithStream.streamReaders?.events.min}/${r.httpWithStream.streamReaders?.events.max}`] : []),
       ]),
     ])}\n\n`,
