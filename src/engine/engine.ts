@@ -150,7 +150,7 @@ export function createEngine(deps: EngineDeps): Engine {
       while (toAnnounce) {
         const stop = toAnnounce === 'stop';
         toAnnounce = null;
-        await jobs.notifyWorkers(deps.db, stop).catch((e: Error) => deps.log.warn(`waking the other processes failed: ${e.message}`));
+        await jobs.notifyWorkers(deps.db, stop, deps.owner).catch((e: Error) => deps.log.warn(`waking the other processes failed: ${e.message}`));
       }
       announcing = null;
     })();
@@ -502,7 +502,13 @@ export function createEngine(deps: EngineDeps): Engine {
         if (reset > 0) deps.log.info(`resumed ${reset} job(s) left running by the previous process`);
       }
       unlisten = await deps.db.listen(jobs.WAKE_CHANNEL, (payload) => {
-        if (payload === jobs.STOP_PAYLOAD || payload === MISSED_NOTIFICATIONS) stopsRequested = true;
+        if (payload === MISSED_NOTIFICATIONS) {
+          stopsRequested = true;
+          return wake();
+        }
+        const { stops, from } = jobs.wakeOf(payload);
+        if (from === deps.owner) return; // our own announcement: this process woke when it committed
+        if (stops) stopsRequested = true;
         wake();
       });
       loopDone = loop();

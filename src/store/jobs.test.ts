@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { reduceJobWrites, type JobWrite, type NewJob } from './jobs.ts';
+import { STOP_PAYLOAD, reduceJobWrites, wakeOf, type JobWrite, type NewJob } from './jobs.ts';
 
 const at = new Date('2026-12-02T00:00:00Z');
 const job = (dedupeKey: string | undefined, note: string): NewJob => ({ kind: 'deployment.signal', deploymentId: 'd', payload: { note }, dueAt: at, dedupeKey });
@@ -25,4 +25,11 @@ test('job writes reduce to one per key: the last timer set or removed wins, an i
   assert.deepEqual(inserts.map((j) => j.payload!.note).sort(), ['a1', 'x1', 'x2']);
   assert.deepEqual(upserts.map((j) => `${j.dedupeKey}:${String(j.payload!.note)}`).sort(), ['b:b1', 'c:c1', 'e:e2']);
   assert.deepEqual(deletes.sort(), ['d']);
+});
+
+test('a wake-up says whether a release may have been asked to stop, and who sent it when it said', () => {
+  assert.deepEqual(wakeOf(''), { stops: false, from: null });
+  assert.deepEqual(wakeOf(STOP_PAYLOAD), { stops: true, from: null });
+  assert.deepEqual(wakeOf(' from host:42:ab12cd34'), { stops: false, from: 'host:42:ab12cd34' });
+  assert.deepEqual(wakeOf(`${STOP_PAYLOAD} from host:42:ab12cd34`), { stops: true, from: 'host:42:ab12cd34' });
 });
