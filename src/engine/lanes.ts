@@ -17,7 +17,7 @@ export interface LanePolicy {
   sharedBatch: number;
 }
 
-export const LANE_POLICY: LanePolicy = { pressureMs: 100, yieldMs: 50, batch: 64, sharedBatch: 4 };
+export const LANE_POLICY: LanePolicy = { pressureMs: 100, yieldMs: 50, batch: 64, sharedBatch: 8 };
 
 export interface JobLaneState {
   /** When a caller's application last came. */
