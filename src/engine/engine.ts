@@ -219,18 +219,18 @@ export function createEngine(deps: EngineDeps): Engine {
         // All are waited for before a failure is thrown: nothing may use the transaction after it ends.
         const recorded = units.map((): NewDeploymentEvent[] => []);
         const created = new Map(units.flatMap((u) => (u.creates ? [[u.deploymentId, u.creates] as const] : [])));
-        const prepared = await allInOrder<Signal[] | void>([
+        // A deployment created here has its view from what is inserted, with only its freezes to
+        // read: read with the writes, a round trip fewer (nothing in them changes a freeze).
+        const prepared = await allInOrder<unknown>([
+          withGateFacts(tx, [...created.values()].map(newDeploymentView), now, true),
           jobs.settleJobs(tx, units.flatMap((u) => u.settled)),
           ...[...created.values()].map((d) => insertDeployment(tx, d, now)),
           ...units.map((unit, i) => unit.prepare(tx, now, recorded[i])),
         ]);
-        const signals = prepared.slice(1 + created.size) as Signal[][];
-        // The views: read, or for a deployment created here, as inserted (only its freezes read).
-        const applying = units.filter((_, i) => signals[i].length > 0);
-        const [loaded, fresh] = await allInOrder<unknown>([
-          loadViews(tx, applying.filter((u) => !u.creates).map((u) => u.deploymentId), now),
-          withGateFacts(tx, applying.flatMap((u) => (u.creates ? [newDeploymentView(u.creates)] : [])), now, true),
-        ]) as [Map<string, DeploymentView>, DeploymentView[]];
+        const fresh = prepared[0] as DeploymentView[];
+        const signals = prepared.slice(2 + created.size) as Signal[][];
+        // The other views, read now that their rows are locked.
+        const loaded = await loadViews(tx, units.filter((u, i) => !u.creates && signals[i].length > 0).map((u) => u.deploymentId), now);
         const views = new Map([...loaded, ...fresh.map((view) => [view.id, view] as const)]);
         const ctx = {
           tx, now, ids: deps.ids, changeProvider: deps.changeCases.name, publicUrl: deps.publicUrl, executorMode: deps.executor.mode,

@@ -3,7 +3,7 @@
  */
 import type { ApprovalFact, ChangeCaseFact, FreezeFact } from '../core/gates.ts';
 import type { ChangeCaseStatus } from '../core/lifecycle.ts';
-import type { Queryable } from './db.ts';
+import { allInOrder, type Queryable } from './db.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Approvals
@@ -299,20 +299,19 @@ export async function loadGateFacts(
 ): Promise<Map<string, DeploymentGateFacts>> {
   const all = new Map<string, DeploymentGateFacts>(deployments.map((d) => [d.id, { approvalsByPhase: new Map(), caseByPhase: new Map(), freezesByEnvironment: new Map() }]));
   const approving = deployments.filter((d) => d.phases.some((p) => p.approvals)).map((d) => d.id);
-  if (approving.length > 0) {
-    const rows = await q.query<ApprovalRow>('SELECT * FROM approvals WHERE deployment_id = ANY($1::text[]) ORDER BY decided_at, id', [approving]);
-    for (const r of rows) {
-      const facts = all.get(r.deployment_id)!;
-      facts.approvalsByPhase.set(r.phase_id, [...(facts.approvalsByPhase.get(r.phase_id) ?? []), approvalFact(r)]);
-    }
-  }
   const casing = deployments.filter((d) => d.phases.some((p) => p.changeCase)).map((d) => d.id);
-  if (casing.length > 0) {
-    const rows = await q.query<ChangeCaseRow>('SELECT * FROM change_cases WHERE deployment_id = ANY($1::text[]) ORDER BY created_at', [casing]);
-    for (const c of rows.map(changeCase)) all.get(c.deploymentId)!.caseByPhase.set(c.phaseId, caseFact(c));
-  }
   const freezable = [...new Set(deployments.flatMap((d) => d.phases.filter((p) => p.freezable).map((p) => p.environment)))];
-  const freezes = await freezesCovering(q, freezable, now);
+  // Side by side (a pipelined connection: one round trip); all waited for before a failure is thrown.
+  const [approvals, cases, freezes] = await allInOrder<unknown>([
+    approving.length > 0 ? q.query<ApprovalRow>('SELECT * FROM approvals WHERE deployment_id = ANY($1::text[]) ORDER BY decided_at, id', [approving]) : Promise.resolve([]),
+    casing.length > 0 ? q.query<ChangeCaseRow>('SELECT * FROM change_cases WHERE deployment_id = ANY($1::text[]) ORDER BY created_at', [casing]) : Promise.resolve([]),
+    freezesCovering(q, freezable, now),
+  ]) as [ApprovalRow[], ChangeCaseRow[], FreezeRecord[]];
+  for (const r of approvals) {
+    const facts = all.get(r.deployment_id)!;
+    facts.approvalsByPhase.set(r.phase_id, [...(facts.approvalsByPhase.get(r.phase_id) ?? []), approvalFact(r)]);
+  }
+  for (const c of cases.map(changeCase)) all.get(c.deploymentId)!.caseByPhase.set(c.phaseId, caseFact(c));
   for (const d of deployments) {
     const facts = all.get(d.id)!;
     const mine = new Set(d.phases.filter((p) => p.freezable).map((p) => p.environment));
