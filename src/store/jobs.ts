@@ -9,19 +9,21 @@ import { allInOrder, type Queryable } from './db.ts';
 /** The NOTIFY channel that wakes every process's workers; the payload `stop` says a release was asked to stop. */
 export const WAKE_CHANNEL = 'dcp_wake';
 export const STOP_PAYLOAD = 'stop';
+/** Between what a wake-up says and who sent it. */
+const SENDER = ' from ';
 
 /**
  * Wakes the workers of every process once the transaction commits. `from`: the process that sends
  * it, when it has woken its own workers already (they skip their echo: `wakeOf`).
  */
 export async function notifyWorkers(tx: Queryable, stops = false, from?: string): Promise<void> {
-  await tx.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, `${stops ? STOP_PAYLOAD : ''}${from === undefined ? '' : ` from ${from}`}`]);
+  await tx.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, `${stops ? STOP_PAYLOAD : ''}${from === undefined ? '' : `${SENDER}${from}`}`]);
 }
 
 /** What a notification on WAKE_CHANNEL says: whether a release may have been asked to stop, and who sent it (if it said). */
 export function wakeOf(payload: string): { stops: boolean; from: string | null } {
-  const at = payload.indexOf(' from ');
-  return { stops: (at < 0 ? payload : payload.slice(0, at)) === STOP_PAYLOAD, from: at < 0 ? null : payload.slice(at + 6) };
+  const at = payload.indexOf(SENDER);
+  return { stops: (at < 0 ? payload : payload.slice(0, at)) === STOP_PAYLOAD, from: at < 0 ? null : payload.slice(at + SENDER.length) };
 }
 
 export type JobKind =
