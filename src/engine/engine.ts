@@ -63,6 +63,8 @@ export interface EngineDeps {
   /** With a workflow executor (Argo): the callback URL workflows report to, and how often a running one is read. */
   workflows?: { callbackUrl: string; reconcileMs: number };
   maxInFlight?: number;
+  /** Job batches applied at once on PostgreSQL (2; the embedded database runs one transaction at a time). */
+  jobBatches?: number;
 }
 
 export interface ApplyOptions {
@@ -317,28 +319,38 @@ export function createEngine(deps: EngineDeps): Engine {
   /**
    * Starts batches while there is something to apply: callers' applications (someone waits for
    * the answer: a build posted, an approval) and jobs' signals in lanes of their own, so an
-   * answer never waits behind a batch of jobs; one batch at a time in each. Callers first
+   * answer never waits behind a batch of jobs; one callers' batch at a time, and up to `width.job`
+   * jobs' batches. Callers first
    * (lanes.ts): while they keep coming, the job lane gives way and takes small batches — 64
    * deployments' jobs applied beside the callers' batch took both cores from the answers.
    */
-  const lanes = { call: false, job: false };
+  const lanes = { call: 0, job: 0 };
+  /**
+   * Batches a lane runs at once. On PostgreSQL two job batches: while one waits for its commit's
+   * flush (and for the event log's lock, held through it), the next is locking, reading and
+   * deciding — the engine run left a third of the two cores idle with one; two gave +6%
+   * deployments/s in interleaved runs (docs/benchmarks.md). Their deployments are distinct (`active`).
+   */
+  const width = { call: 1, job: deps.db.kind === 'postgres' ? (deps.jobBatches ?? 2) : 1 };
   const jobLane: JobLaneState = { lastCall: -Infinity, yieldingSince: null };
   function pump(): void {
     for (const lane of ['call', 'job'] as const) {
-      if (lanes[lane] || (deps.db.kind === 'pglite' && (lanes.call || lanes.job))) continue; // the embedded database: one transaction at a time anyway
-      // (The embedded database never runs the lanes side by side: there a job batch takes no core
-      // from the callers', and small ones only made more transactions — 118 against 140 deployments/s.)
-      const limit = lane === 'call' || deps.db.kind === 'pglite' ? BATCH : jobTurn(LANE_POLICY, jobLane, performance.now(), lanes.call, pending.some((item) => item.kind === 'job'));
-      const parts = limit > 0 ? nextParts(lane, limit) : [];
-      if (parts.length === 0) continue;
-      const ids = parts.map((part) => ('call' in part ? part.call.deploymentId : part.jobs[0].deploymentId));
-      for (const id of ids) active.add(id);
-      lanes[lane] = true;
-      void applyParts(parts).finally(() => {
-        for (const id of ids) active.delete(id);
-        lanes[lane] = false;
-        pump();
-      });
+      while (lanes[lane] < width[lane]) {
+        if (deps.db.kind === 'pglite' && (lanes.call > 0 || lanes.job > 0)) break; // the embedded database: one transaction at a time anyway
+        // (The embedded database never runs the lanes side by side: there a job batch takes no core
+        // from the callers', and small ones only made more transactions — 118 against 140 deployments/s.)
+        const limit = lane === 'call' || deps.db.kind === 'pglite' ? BATCH : jobTurn(LANE_POLICY, jobLane, performance.now(), lanes.call > 0, pending.some((item) => item.kind === 'job'));
+        const parts = limit > 0 ? nextParts(lane, limit) : [];
+        if (parts.length === 0) break;
+        const ids = parts.map((part) => ('call' in part ? part.call.deploymentId : part.jobs[0].deploymentId));
+        for (const id of ids) active.add(id);
+        lanes[lane]++;
+        void applyParts(parts).finally(() => {
+          for (const id of ids) active.delete(id);
+          lanes[lane]--;
+          pump();
+        });
+      }
     }
   }
 
