@@ -35,7 +35,7 @@ import type { ChangeCaseProvider } from '../integrations/changecases/port.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { batched } from '../shared/batch.ts';
-import { LANE_POLICY, jobTurn, type JobLaneState } from './lanes.ts';
+import { JOB_BATCHES, LANE_POLICY, jobTurn, type JobLaneState } from './lanes.ts';
 import { applySignals, type Applied } from './transitions.ts';
 import { createRunners, type Outcome } from './work.ts';
 
@@ -63,8 +63,6 @@ export interface EngineDeps {
   /** With a workflow executor (Argo): the callback URL workflows report to, and how often a running one is read. */
   workflows?: { callbackUrl: string; reconcileMs: number };
   maxInFlight?: number;
-  /** Job batches applied at once on PostgreSQL (2; the embedded database runs one transaction at a time). */
-  jobBatches?: number;
 }
 
 export interface ApplyOptions {
@@ -331,7 +329,7 @@ export function createEngine(deps: EngineDeps): Engine {
    * deciding — the engine run left a third of the two cores idle with one; two gave +6%
    * deployments/s in interleaved runs (docs/benchmarks.md). Their deployments are distinct (`active`).
    */
-  const width = { call: 1, job: deps.db.kind === 'postgres' ? (deps.jobBatches ?? 2) : 1 };
+  const width = { call: 1, job: deps.db.kind === 'postgres' ? JOB_BATCHES : 1 };
   const jobLane: JobLaneState = { lastCall: -Infinity, yieldingSince: null };
   function pump(): void {
     for (const lane of ['call', 'job'] as const) {

@@ -19,6 +19,12 @@ export interface LanePolicy {
 
 export const LANE_POLICY: LanePolicy = { pressureMs: 100, yieldMs: 50, batch: 64, sharedBatch: 8 };
 
+/**
+ * Job batches applied at once on PostgreSQL: while one waits for its commit's flush, the next is
+ * locking, reading and deciding (the embedded database runs one transaction at a time).
+ */
+export const JOB_BATCHES = 2;
+
 export interface JobLaneState {
   /** When a caller's application last came. */
   lastCall: number;
