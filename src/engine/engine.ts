@@ -317,18 +317,13 @@ export function createEngine(deps: EngineDeps): Engine {
   /**
    * Starts batches while there is something to apply: callers' applications (someone waits for
    * the answer: a build posted, an approval) and jobs' signals in lanes of their own, so an
-   * answer never waits behind a batch of jobs; one callers' batch at a time, and up to `width.job`
-   * jobs' batches. Callers first
-   * (lanes.ts): while they keep coming, the job lane gives way and takes small batches — 64
+   * answer never waits behind a batch of jobs; one callers' batch at a time, and on PostgreSQL up
+   * to `JOB_BATCHES` jobs' batches (lanes.ts; their deployments are distinct: `active`). Callers
+   * first (lanes.ts): while they keep coming, the job lane gives way and takes small batches — 64
    * deployments' jobs applied beside the callers' batch took both cores from the answers.
    */
   const lanes = { call: 0, job: 0 };
-  /**
-   * Batches a lane runs at once. On PostgreSQL two job batches: while one waits for its commit's
-   * flush (and for the event log's lock, held through it), the next is locking, reading and
-   * deciding — the engine run left a third of the two cores idle with one; two gave +6%
-   * deployments/s in interleaved runs (docs/benchmarks.md). Their deployments are distinct (`active`).
-   */
+  /** Batches a lane runs at once. */
   const width = { call: 1, job: deps.db.kind === 'postgres' ? JOB_BATCHES : 1 };
   const jobLane: JobLaneState = { lastCall: -Infinity, yieldingSince: null };
   function pump(): void {
