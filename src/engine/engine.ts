@@ -35,7 +35,7 @@ import type { ChangeCaseProvider } from '../integrations/changecases/port.ts';
 import type { IdGenerator } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { batched } from '../shared/batch.ts';
-import { JOB_BATCHES, LANE_POLICY, jobTurn, type JobLaneState } from './lanes.ts';
+import { JOB_BATCHES, LANE_POLICY, jobBatches, jobTurn, type JobLaneState } from './lanes.ts';
 import { applySignals, type Applied } from './transitions.ts';
 import { createRunners, type Outcome } from './work.ts';
 
@@ -319,8 +319,8 @@ export function createEngine(deps: EngineDeps): Engine {
    * the answer: a build posted, an approval) and jobs' signals in lanes of their own, so an
    * answer never waits behind a batch of jobs; one callers' batch at a time, and on PostgreSQL up
    * to `JOB_BATCHES` jobs' batches (lanes.ts; their deployments are distinct: `active`). Callers
-   * first (lanes.ts): while they keep coming, the job lane gives way and takes small batches — 64
-   * deployments' jobs applied beside the callers' batch took both cores from the answers.
+   * first (lanes.ts): while they keep coming, the job lane gives way and takes small batches, one
+   * at a time — 64 deployments' jobs applied beside the callers' batch took both cores from the answers.
    */
   const lanes = { call: 0, job: 0 };
   /** Batches a lane runs at once. */
@@ -328,7 +328,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const jobLane: JobLaneState = { lastCall: -Infinity, yieldingSince: null };
   function pump(): void {
     for (const lane of ['call', 'job'] as const) {
-      while (lanes[lane] < width[lane]) {
+      const most = lane === 'job' ? jobBatches(LANE_POLICY, jobLane, performance.now(), width.job) : width.call;
+      while (lanes[lane] < most) {
         if (deps.db.kind === 'pglite' && (lanes.call > 0 || lanes.job > 0)) break; // the embedded database: one transaction at a time anyway
         // (The embedded database never runs the lanes side by side: there a job batch takes no core
         // from the callers', and small ones only made more transactions — 118 against 140 deployments/s.)

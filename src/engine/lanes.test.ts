@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { jobTurn, type JobLaneState, type LanePolicy } from './lanes.ts';
+import { jobBatches, jobTurn, type JobLaneState, type LanePolicy } from './lanes.ts';
 
-const policy: LanePolicy = { pressureMs: 100, yieldMs: 50, batch: 64, sharedBatch: 4 };
+const policy: LanePolicy = { pressureMs: 100, yieldMs: 50, batch: 64, sharedBatch: 4, sharedBatches: 1 };
 
 test('with no caller lately, the job lane takes whole batches, beside a callers\' batch too', () => {
   const state: JobLaneState = { lastCall: -Infinity, yieldingSince: null };
@@ -34,4 +34,11 @@ test('waiting for nothing does not start the clock of giving way', () => {
   assert.equal(state.yieldingSince, null);
   assert.equal(jobTurn(policy, state, 1_200, true, true), 0, 'jobs came now: they give way from now');
   assert.equal(state.yieldingSince, 1_200);
+});
+
+test('while callers keep coming, the job lane runs one batch at a time; else as many as the database allows', () => {
+  assert.equal(jobBatches(policy, { lastCall: -Infinity, yieldingSince: null }, 1_000, 2), 2);
+  assert.equal(jobBatches(policy, { lastCall: 950, yieldingSince: null }, 1_000, 2), 1);
+  assert.equal(jobBatches(policy, { lastCall: 900, yieldingSince: null }, 1_000, 2), 2, 'no caller for pressureMs');
+  assert.equal(jobBatches(policy, { lastCall: 950, yieldingSince: null }, 1_000, 1), 1, 'the embedded database: one anyway');
 });
