@@ -30,27 +30,37 @@ export const MAX_DEPTH = 32;
  */
 export function textIssues(value: unknown, prefix: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const field = (at: string[]) => prefix + (fieldPath(`/${at.join('/')}`) || '(body)');
-  const stack: [unknown, string[]][] = [[value, []]];
+  // A value's place: its key under its parent's place. The path is spelled out only for an issue
+  // (a path copied per value was ~5% of what POST /builds allocates).
+  type Place = { key: string; up: Place; depth: number } | null;
+  const field = (place: Place) => {
+    const at: string[] = [];
+    for (let p = place; p; p = p.up) at.push(p.key);
+    return prefix + (fieldPath(`/${at.reverse().join('/')}`) || '(body)');
+  };
+  const stack: [unknown, Place][] = [[value, null]];
   while (stack.length && issues.length < 20) {
-    const [v, at] = stack.pop()!;
+    const [v, place] = stack.pop()!;
     if (typeof v === 'string') {
       const message = NUL.test(v) ? 'must not contain a NUL character (\\u0000)' : LONE_SURROGATE.test(v) ? 'must not contain a lone UTF-16 surrogate (not valid Unicode)' : null;
-      if (message) issues.push({ field: field(at), message });
+      if (message) issues.push({ field: field(place), message });
       continue;
     }
     if (typeof v !== 'object' || v === null) continue;
-    if (at.length >= MAX_DEPTH) {
-      issues.push({ field: field(at), message: `is nested too deeply (at most ${MAX_DEPTH} levels)` });
+    const depth = place?.depth ?? 0;
+    if (depth >= MAX_DEPTH) {
+      issues.push({ field: field(place), message: `is nested too deeply (at most ${MAX_DEPTH} levels)` });
       continue;
     }
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], [...at, String(i)]]);
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], { key: String(i), up: place, depth: depth + 1 }]);
       continue;
     }
-    for (const [key, item] of Object.entries(v).reverse()) {
-      if (NUL.test(key) || LONE_SURROGATE.test(key)) issues.push({ field: field(at), message: 'has a field name with a NUL character or a lone surrogate' });
-      stack.push([item, [...at, key]]);
+    const keys = Object.keys(v);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i];
+      if (NUL.test(key) || LONE_SURROGATE.test(key)) issues.push({ field: field(place), message: 'has a field name with a NUL character or a lone surrogate' });
+      stack.push([(v as Record<string, unknown>)[key], { key, up: place, depth: depth + 1 }]);
     }
   }
   return issues;
