@@ -29,6 +29,25 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
+/**
+ * Statements sent side by side on a connection go out in one system call: node-postgres writes
+ * each on its own (a `writev` each), and side by side is common on a pipelined connection — a
+ * transaction's BEGIN with its first statements, a batch's writes. The first statement corks the
+ * socket; a microtask uncorks it, once what was queued before it (the statements sent alongside)
+ * has run: nothing waits for a later turn.
+ */
+const corked = new WeakSet<object>();
+export function coalesceWrites(client: pg.ClientBase): void {
+  const { stream } = (client as unknown as pg.Client).connection;
+  if (corked.has(stream)) return;
+  corked.add(stream);
+  stream.cork();
+  queueMicrotask(() => {
+    corked.delete(stream);
+    stream.uncork();
+  });
+}
+
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Db> {
   // Pipelined: queries issued without waiting for the one before go out at once (the server runs
   // them in order, each with its own result or error). A transaction's BEGIN is not waited for,
@@ -96,6 +115,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   const queryable = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T>(text: string, values: unknown[] = []) {
       const name = statementName(text);
+      if (client !== pool) coalesceWrites(client as pg.PoolClient);
       const result = await client.query(name ? { name, text, values } : { text, values });
       return result.rows as T[];
     },
@@ -120,6 +140,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       try {
         // Not waited for: it goes out with the transaction's first statement (pipelined), and a
         // BEGIN that failed fails the statements behind it.
+        coalesceWrites(client);
         const begun = client.query('BEGIN');
         begun.catch(() => undefined);
         const result = await fn(queryable(client));
