@@ -6,8 +6,8 @@
  * job lane gives way: it starts nothing while a callers' batch runs, for up to `yieldMs` since it
  * first had to wait, and it runs one batch at a time (`sharedBatches`) of at most `sharedBatch`
  * deployments. So during a burst the cores go to the answers, and the deployments already made
- * still move, at a bounded delay, and catch up once it is over. Times are a monotonic clock's (ms): this paces work, like a timer; it
- * decides nothing about a deployment.
+ * still move, at a bounded delay, and catch up once it is over. Times are a monotonic clock's
+ * (ms): this paces work, like a timer; it decides nothing about a deployment.
  */
 export interface LanePolicy {
   pressureMs: number;
