@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Move } from '../src/core/decide.ts';
-import { BACKENDS, build, ended, startTestDcp, type TestDcp } from './helpers/dcp.ts';
+import type { Db } from '../src/store/db.ts';
+import { BACKENDS, build, ended, startTestDcp, type ApiResponse, type TestDcp } from './helpers/dcp.ts';
 
 for (const backend of BACKENDS) {
   describe(`engine.apply (${backend})`, () => {
@@ -76,6 +77,43 @@ for (const backend of BACKENDS) {
         } else if (running.get(target) === move.id) running.delete(target);
       }
       assert.equal(order.filter((m) => targetOf.has(m.id) && m.to === 'Succeeded').length, targetOf.size);
+    });
+  });
+
+  describe(`a stop asked while a release is starting (${backend})`, () => {
+    // The cancel commits after the release job read its release (not stopped yet) and before the
+    // job looked at its lease: the moment the engine's own sweep of running releases cannot see it.
+    let t: TestDcp;
+    let beforeHold: ((db: Db, jobIds: number[]) => Promise<void>) | undefined;
+    before(async () => {
+      t = await startTestDcp({
+        backend,
+        wrapDb: (db) => ({
+          ...db,
+          async query(sql, params) {
+            if (beforeHold && sql.includes('WITH held AS (UPDATE jobs')) {
+              const step = beforeHold;
+              beforeHold = undefined;
+              await step(db, params![0] as number[]);
+            }
+            return db.query(sql, params);
+          },
+        }),
+      });
+    });
+    after(() => t.stop());
+
+    test('the release is stopped, not run', async () => {
+      let cancelled: ApiResponse | undefined;
+      beforeHold = async (db, jobIds) => {
+        const [{ deployment_id }] = await db.query<{ deployment_id: string }>('SELECT deployment_id FROM jobs WHERE id = $1', [jobIds[0]]);
+        cancelled = await t.api('POST', `/api/v1/deployments/${deployment_id}/cancel`, { reason: 'mid-start' });
+      };
+      const res = await t.api('POST', '/api/v1/builds', build({ component: 'ledger-worker', annotations: { 'dcp.simulator/release-ms': '600000' } }));
+      const settled = await t.waitFor(res.body.id, (d) => d.status === 'Cancelled' && d.phases[0].releases.every((r) => r.status !== 'Pending' && r.status !== 'Deploying'), 'the release to stop');
+      assert.equal(cancelled?.status, 200, 'the cancel came between the read and the lease');
+      assert.equal(settled.phases[0].releases[0].status, 'Cancelled');
+      assert.match(settled.phases[0].releases[0].statusDetail, /before it touched the target/);
     });
   });
 }

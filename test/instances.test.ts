@@ -65,8 +65,9 @@ describe('replica heartbeats (postgres)', () => {
     const [claimed] = await db.transaction((tx) => jobs.claim(tx, { owner: 'a', now: clock.now(), leaseMs: 30_000, limit: 1 }));
     assert.equal(claimed?.id, job, 'a claims it at once (its 30 s lease has not lapsed)');
     // b comes back to the job it had claimed: fenced, it must not run it (engine.ts `running`).
-    assert.equal((await jobs.hold(db, [job], 'b', new Date(clock.now().getTime() + 30_000))).has(job), false);
-    assert.equal((await jobs.hold(db, [job], 'a', new Date(clock.now().getTime() + 30_000))).has(job), true);
+    const hold = (owner: string) => jobs.holdReleases(db, [{ jobId: job, releaseId: 'r-1' }], owner, new Date(clock.now().getTime() + 30_000));
+    assert.equal((await hold('b')).held.has(job), false);
+    assert.equal((await hold('a')).held.has(job), true);
 
     // b was only slow: its next beat finds its row gone, says so and writes it again.
     await b.tick();

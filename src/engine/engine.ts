@@ -112,7 +112,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const maxInFlight = deps.maxInFlight ?? 256;
   /** Keyed by id and generation: a re-armed timer may run while its older arming finishes. */
   const inFlight = new Map<string, Promise<void>>();
-  const runningReleases = new Map<string, AbortController>();
+  const runningReleases = new Map<string, { controller: AbortController; jobId: number }>();
   /** Lease renewals of releases running here; a stop clears them (the jobs are re-driven later). */
   const heartbeats = new Set<NodeJS.Timeout>();
   const listeners = new Set<(moves: Move[]) => void>();
@@ -371,23 +371,31 @@ export function createEngine(deps: EngineDeps): Engine {
     });
   }
 
-  /** The leases of the releases about to run, checked (and extended) together. */
-  const hold = batched(async (ids: number[]) => {
-    const held = await jobs.hold(deps.db, ids, deps.owner, new Date(deps.clock.now().getTime() + leaseMs));
-    return new Map(ids.map((id) => [id, held.has(id)]));
+  /** The releases about to run: their leases checked (and extended), and any stop asked, together. */
+  const hold = batched(async (releaseIds: string[]) => {
+    const starts = releaseIds.map((releaseId) => ({ jobId: runningReleases.get(releaseId)!.jobId, releaseId }));
+    const { held, stopping } = await jobs.holdReleases(deps.db, starts, deps.owner, new Date(deps.clock.now().getTime() + leaseMs));
+    return new Map(starts.map((s) => [s.releaseId, { held: held.has(s.jobId), stopping: stopping.has(s.releaseId) }]));
   });
 
   /** Keeps a running release's lease and lets a stop request abort it. */
   async function running<T>(job: jobs.Job, releaseId: string, work: (signal: AbortSignal) => Promise<T>) {
+    // Registered before the lease is looked at: a stop committed from here on finds it among the
+    // releases running here, and one committed before is seen by the look.
+    const controller = new AbortController();
+    runningReleases.set(releaseId, { controller, jobId: job.id });
+    const look = await hold(releaseId).catch((error: unknown) => {
+      runningReleases.delete(releaseId);
+      throw error;
+    });
     // Fenced: a replica taken for dead (stalled past its heartbeat) may come back to jobs it had
     // claimed; another replica has them now, and running the release here too would run it twice.
-    // (The embedded database has one process: nobody takes its jobs over.)
-    if (deps.db.kind === 'postgres' && !(await hold(job.id))) {
+    if (!look!.held) {
+      runningReleases.delete(releaseId);
       deps.log.warn(`release ${releaseId}: job ${job.id} is no longer this process's (taken over); not running it here`);
       return { lost: true as const };
     }
-    const controller = new AbortController();
-    runningReleases.set(releaseId, controller);
+    if (look!.stopping) controller.abort();
     // A crash lets the lease lapse and the release is re-driven with the same idempotency key.
     const heartbeat = setInterval(() => {
       jobs.renew(deps.db, job.id, deps.owner, new Date(deps.clock.now().getTime() + leaseMs)).catch((e: Error) => deps.log.warn(`lease renewal failed: ${e.message}`));
@@ -463,7 +471,7 @@ export function createEngine(deps: EngineDeps): Engine {
   /** Aborts releases of this process that someone asked to stop (a cancel, maybe in another process). */
   async function stopRequested(): Promise<void> {
     if (runningReleases.size === 0) return;
-    for (const id of await stopRequestedAmong(deps.db, [...runningReleases.keys()])) runningReleases.get(id)?.abort();
+    for (const id of await stopRequestedAmong(deps.db, [...runningReleases.keys()])) runningReleases.get(id)?.controller.abort();
   }
 
   async function loop(): Promise<void> {

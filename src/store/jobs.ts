@@ -173,13 +173,26 @@ export async function renew(q: Queryable, id: number, owner: string, until: Date
 }
 
 /**
- * Extends the leases of jobs about to be worked on, where this owner still holds them; returns the
- * ids held. A job missing was taken over meanwhile (this process was taken for dead): then it must
- * not run it.
+ * Extends the leases of release jobs about to run, where this owner still holds them, and says
+ * which of their releases were asked to stop, in one statement (one snapshot). A job not held was
+ * taken over meanwhile (this process was taken for dead): it must not run. The caller registers
+ * the releases as running first: a stop committed before this statement is seen here, and one
+ * committed after it finds them registered.
  */
-export async function hold(q: Queryable, ids: readonly number[], owner: string, until: Date): Promise<Set<number>> {
-  const rows = await q.query<{ id: number }>('UPDATE jobs SET locked_until = $3 WHERE id = ANY($1::bigint[]) AND locked_by = $2 RETURNING id', [ids, owner, until]);
-  return new Set(rows.map((r) => r.id));
+export async function holdReleases(
+  q: Queryable, starts: readonly { jobId: number; releaseId: string }[], owner: string, until: Date,
+): Promise<{ held: Set<number>; stopping: Set<string> }> {
+  const rows = await q.query<{ what: 'held' | 'stopping'; id: string }>(
+    `WITH held AS (UPDATE jobs SET locked_until = $3 WHERE id = ANY($1::bigint[]) AND locked_by = $2 RETURNING id)
+     SELECT 'held' AS what, id::text AS id FROM held
+     UNION ALL
+     SELECT 'stopping', id FROM releases WHERE id = ANY($4::text[]) AND stop_requested_at IS NOT NULL`,
+    [starts.map((s) => s.jobId), owner, until, starts.map((s) => s.releaseId)],
+  );
+  return {
+    held: new Set(rows.filter((r) => r.what === 'held').map((r) => Number(r.id))),
+    stopping: new Set(rows.filter((r) => r.what === 'stopping').map((r) => r.id)),
+  };
 }
 
 /** Removes a finished job, unless it was re-armed meanwhile (then the new arming stands). */

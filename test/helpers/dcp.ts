@@ -93,8 +93,13 @@ export interface TestDcp {
   stop(): Promise<void>;
 }
 
-/** A DCP on a fresh database; by default on the ungated example config (`configDir` to change). */
-export async function startTestDcp(options: { backend: Backend; clock?: Clock; configDir?: string; leaseMs?: number; env?: Record<string, string> }): Promise<TestDcp> {
+/**
+ * A DCP on a fresh database; by default on the ungated example config (`configDir` to change).
+ * `wrapDb` puts something between DCP and its database (a test stepping in at a statement).
+ */
+export async function startTestDcp(options: {
+  backend: Backend; clock?: Clock; configDir?: string; leaseMs?: number; env?: Record<string, string>; wrapDb?: (db: Db) => Db;
+}): Promise<TestDcp> {
   const clock = options.clock ?? new ManualClock();
   const test = await openTestDb(options.backend);
   const settings = readSettings({
@@ -108,7 +113,7 @@ export async function startTestDcp(options: { backend: Backend; clock?: Clock; c
   const warnings: string[] = [];
   const log = { ...silentLogger, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) };
   const boot = async () => {
-    const dcp = await startDcp({ settings, clock, db: test.db, log, leaseMs: options.leaseMs });
+    const dcp = await startDcp({ settings, clock, db: options.wrapDb?.(test.db) ?? test.db, log, leaseMs: options.leaseMs });
     return { dcp, url: await dcp.listen() };
   };
   let { dcp, url } = await boot();
