@@ -384,18 +384,18 @@ export function createEngine(deps: EngineDeps): Engine {
     // releases running here, and one committed before is seen by the look.
     const controller = new AbortController();
     runningReleases.set(releaseId, { controller, jobId: job.id });
-    const look = await hold(releaseId).catch((error: unknown) => {
+    const look = (await hold(releaseId).catch((error: unknown) => {
       runningReleases.delete(releaseId);
       throw error;
-    });
+    }))!; // every release asked for is in the answer
     // Fenced: a replica taken for dead (stalled past its heartbeat) may come back to jobs it had
     // claimed; another replica has them now, and running the release here too would run it twice.
-    if (!look!.held) {
+    if (!look.held) {
       runningReleases.delete(releaseId);
       deps.log.warn(`release ${releaseId}: job ${job.id} is no longer this process's (taken over); not running it here`);
       return { lost: true as const };
     }
-    if (look!.stopping) controller.abort();
+    if (look.stopping) controller.abort();
     // A crash lets the lease lapse and the release is re-driven with the same idempotency key.
     const heartbeat = setInterval(() => {
       jobs.renew(deps.db, job.id, deps.owner, new Date(deps.clock.now().getTime() + leaseMs)).catch((e: Error) => deps.log.warn(`lease renewal failed: ${e.message}`));
