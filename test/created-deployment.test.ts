@@ -12,7 +12,7 @@ import { loadConfigFolder } from '../src/config/folder.ts';
 import { NO_PREREQUISITES } from '../src/core/gates.ts';
 import { plan } from '../src/core/planner.ts';
 import type { ConfigSnapshot } from '../src/core/types.ts';
-import type { Db } from '../src/store/db.ts';
+import { sqlState, type Db } from '../src/store/db.ts';
 import { getDeployments } from '../src/store/deployment-reads.ts';
 import {
   insertDeployment, loadViews, newDeploymentDto, newDeploymentView, withGateFacts, withWrites, writeRows, type NewDeployment, type RowWrite,
@@ -119,6 +119,46 @@ for (const backend of BACKENDS) {
         compared += 1;
       }
       assert.ok(compared >= 3 && frozenPlans >= 1, `${compared} plans compared, ${frozenPlans} with a freeze`);
+    });
+
+    test('a phase or release is stored only under its parents, and a parent with children keeps its id and stays (migration 016)', async () => {
+      const now = new Date('2026-12-02T10:00:00.123Z');
+      const [d, other] = [newDeployment(config, 'stable', 'standard'), newDeployment(config, 'stable', 'standard')];
+      await db.transaction(async (tx) => {
+        await Promise.all([insertDeployment(tx, d, now), insertDeployment(tx, other, now)]);
+      });
+      const [phase, otherPhase] = [d.phases[0], other.phases[0]];
+      const refused = async (what: string, sql: string, values: unknown[]) => {
+        await assert.rejects(db.transaction((tx) => tx.query(sql, values)), (error: unknown) => {
+          assert.equal(sqlState(error), '23503', `${what}: ${String(error)}`);
+          return true;
+        }, what);
+      };
+      const copyPhase = `INSERT INTO phases (id, deployment_id, position, environment, is_gov, policy, status, status_detail, created_at, updated_at)
+        SELECT $1, $2, position + 100, environment, is_gov, policy, status, status_detail, created_at, updated_at FROM phases WHERE id = $3`;
+      const copyRelease = `INSERT INTO releases (id, phase_id, deployment_id, position, service, target, region, target_spec, status, status_detail, created_at, updated_at)
+        SELECT $1, $2, $3, position + 100, service, target, region, target_spec, status, status_detail, created_at, updated_at FROM releases WHERE id = $4`;
+      await refused('a phase of no deployment', copyPhase, [id('p'), 'd-missing', phase.id]);
+      await refused('a release of no phase', copyRelease, [id('r'), 'p-missing', d.id, phase.releases[0].id]);
+      await refused("a release under another deployment's phase", copyRelease, [id('r'), otherPhase.id, d.id, phase.releases[0].id]);
+      await refused('a phase moved to another deployment', 'UPDATE phases SET deployment_id = $1 WHERE id = $2', [other.id, phase.id]);
+      await refused('a release moved to another phase', 'UPDATE releases SET phase_id = $1 WHERE id = $2', [otherPhase.id, phase.releases[0].id]);
+      await refused('a deployment renamed', 'UPDATE deployments SET id = $1 WHERE id = $2', [id('d'), d.id]);
+      await refused('a phase renamed', 'UPDATE phases SET id = $1 WHERE id = $2', [id('p'), phase.id]);
+      await refused('a deployment deleted under its phases', 'DELETE FROM deployments WHERE id = $1', [d.id]);
+      await refused('a phase deleted under its releases', 'DELETE FROM phases WHERE id = $1', [phase.id]);
+
+      // What the rules allow: rows under their parents (as inserted above), and deletes from the leaves up.
+      const rolledBack = new Error('rolled back');
+      await assert.rejects(db.transaction(async (tx) => {
+        await tx.query(copyPhase, [`${phase.id}-copy`, d.id, phase.id]);
+        await tx.query(copyRelease, [`${phase.releases[0].id}-copy`, `${phase.id}-copy`, d.id, phase.releases[0].id]);
+        await tx.query('UPDATE releases SET status_detail = $1 WHERE deployment_id = $2', ['touched', d.id]);
+        await tx.query('DELETE FROM releases WHERE deployment_id = $1', [d.id]);
+        await tx.query('DELETE FROM phases WHERE deployment_id = $1', [d.id]);
+        assert.equal((await tx.query('DELETE FROM deployments WHERE id = $1 RETURNING id', [d.id])).length, 1);
+        throw rolledBack;
+      }), rolledBack);
     });
   });
 }
