@@ -259,7 +259,7 @@ function instrumented(db: Db): { db: Db; reset(): void; report(): { statements: 
     async transaction(fn) {
       const start = performance.now();
       try {
-        return await db.transaction((tx) => fn(timed(tx, true)));
+        return await db.transaction((tx) => fn({ ...timed(tx, true), commitBehind: (last) => tx.commitBehind(last) }));
       } finally {
         transactions.push(performance.now() - start);
       }

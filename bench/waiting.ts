@@ -79,7 +79,7 @@ function counting(db: Db): { db: Db; count(): number } {
     },
     exec: (script) => q.exec(script),
   });
-  const wrapped: Db = { ...db, kind: db.kind, ...wrap(db), transaction: (fn) => db.transaction((tx) => fn(wrap(tx))), listen: (c, f) => db.listen(c, f), close: () => db.close() };
+  const wrapped: Db = { ...db, kind: db.kind, ...wrap(db), transaction: (fn) => db.transaction((tx) => fn({ ...wrap(tx), commitBehind: (last) => tx.commitBehind(last) })), listen: (c, f) => db.listen(c, f), close: () => db.close() };
   return { db: wrapped, count: () => n };
 }
 

@@ -9,7 +9,7 @@
  */
 import { decide, type DeploymentView, type Move, type Signal } from '../core/decide.ts';
 import { eventTypeFor, type DeploymentEventData } from '../core/events.ts';
-import { allInOrder, type Queryable } from '../store/db.ts';
+import { allInOrder, type Transaction } from '../store/db.ts';
 import { isTerminalDeployment } from '../core/lifecycle.ts';
 import { loadCaseContext, moveWrite, newDeploymentDto, withGateFacts, withWrites, writeRows, type NewDeployment, type RowWrite } from '../store/deployments.ts';
 import type { DeploymentDto } from '../store/deployment-reads.ts';
@@ -22,7 +22,8 @@ import { expireWorkflowTokens, getWorkflow, insertWorkflow, workflowKey } from '
 import type { IdGenerator } from '../shared/ids.ts';
 
 export interface TransitionContext {
-  tx: Queryable;
+  /** The transaction; applying ends it (`commitBehind`): nothing may be sent in it afterwards. */
+  tx: Transaction;
   now: Date;
   ids: IdGenerator;
   /** The change-case provider in use (`builtin` cases live in DCP; others are synced by jobs). */
@@ -111,10 +112,12 @@ export async function applySignals(
   }
   // The events last (they hold the event log's lock until the commit), each deployment's recorded
   // ones before those of its moves.
+  // They are the transaction's last statements: its COMMIT goes right behind them (every check
+  // they make is in their SQL: a row no longer in its `from` fails its statement).
   const events = [...entries.flatMap((entry) => entry.events), ...ctx.events];
-  const [, claimed] = await allInOrder<unknown>([
-    ctx.frees.length > 0 ? Promise.resolve() : rows, writeJobs(ctx.tx, ctx.jobs, ctx.now, ctx.claim), appendEvents(ctx.tx, events),
-  ]) as [void, Job[]];
+  const last = [ctx.frees.length > 0 ? Promise.resolve() : rows, writeJobs(ctx.tx, ctx.jobs, ctx.now, ctx.claim), appendEvents(ctx.tx, events)];
+  ctx.tx.commitBehind(last);
+  const [, claimed] = await allInOrder<unknown>(last) as [void, Job[]];
   entries.forEach((entry, i) => {
     const created = entry.view && ctx.created?.get(entry.view.id);
     if (created) applied[i].read = withWrites(newDeploymentDto(created, ctx.now), ctx.rows, ctx.now);

@@ -12,10 +12,53 @@ export interface Queryable {
   exec(script: string): Promise<void>;
 }
 
+/** A transaction's statements (`Db.transaction`). */
+export interface Transaction extends Queryable {
+  /**
+   * `last` are the transaction's last statements, all sent: its COMMIT goes out right behind them
+   * (a pipelined connection: in their round trip), not once `fn` has waited for their answers and
+   * returned, so its locks are held a turn of the event loop less. Nothing may be sent after it: a
+   * statement then fails, unsent. A statement of `last` that failed before it was sent (a fault
+   * found in JavaScript) stops the COMMIT; one that fails on the server makes COMMIT roll back.
+   * `fn` then waits for `last` and throws the first failure, as it would without this; whatever
+   * it checks in their answers can no longer stop the commit, so every check must be in the SQL.
+   */
+  commitBehind(last: readonly Promise<unknown>[]): void;
+}
+
+/** The error of a statement sent after its transaction's `commitBehind`: a fault in the caller. */
+export class AfterCommitError extends Error {}
+
+/**
+ * `q` as a transaction (what both adapters hand `fn`): `commitBehind` calls `commit` once its
+ * `last` statements that failed before they were sent have said so (their rejections are handled
+ * before the next microtask), unless one did. `closed` says whether `commitBehind` was called.
+ */
+export function asTransaction(q: Queryable, commit: () => void): Transaction & { readonly closed: boolean } {
+  let closed = false;
+  const refused = () => Promise.reject(new AfterCommitError("a statement was sent after its transaction's COMMIT"));
+  return {
+    get closed() {
+      return closed;
+    },
+    query: (text, values) => (closed ? refused() : q.query(text, values)),
+    exec: (script) => (closed ? refused() : q.exec(script)),
+    commitBehind(last) {
+      if (closed) return;
+      closed = true;
+      let failed = false;
+      for (const statement of last) statement.catch(() => (failed = true));
+      queueMicrotask(() => {
+        if (!failed) commit();
+      });
+    },
+  };
+}
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
-  /** Runs `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one transaction; it commits when `fn` resolves (or behind its last statements: `commitBehind`) and rolls back when it throws. */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /**
    * Subscribe to NOTIFY on `channel` (cross-process wake-ups). Returns an unsubscribe. When the
    * listening connection was lost and is back, `onNotify` is called once with

@@ -19,7 +19,7 @@ import type {
   SourceInfo,
   TargetSpec,
 } from '../core/types.ts';
-import { gathered, type Queryable } from './db.ts';
+import { gathered, sqlState, type Queryable } from './db.ts';
 import type { DeploymentDto, StatusChange } from './deployment-reads.ts';
 import { loadGateFacts } from './gates.ts';
 
@@ -366,12 +366,15 @@ function writesSql(entities: readonly Move['entity'][]): string {
              ${EXTRA[entity]}
         FROM m WHERE m.entity = '${entity}' AND t.id = m.id AND t.status = m.from_status
       RETURNING t.id)`);
-  // The writes as one JSON document (see insertDeployments: no array parameter per column).
+  // The writes as one JSON document (see insertDeployments: no array parameter per column). A row
+  // no longer in its write's `from` fails the statement (migration 017): the check is the SQL's.
   return `WITH m AS (SELECT * FROM jsonb_to_recordset($1::jsonb)
                       AS m(entity text, id text, from_status text, to_status text, detail text, history jsonb, touched boolean, stop boolean,
                            checks jsonb, check_round int, prerequisites jsonb, times jsonb, findings jsonb)),
-    ${updates.join(',\n    ')}
-    ${entities.map((entity) => `SELECT id FROM ${entity}_written`).join(' UNION ALL ')}`;
+    ${updates.join(',\n    ')},
+    written AS (${entities.map((entity) => `SELECT '${entity}' AS entity, id FROM ${entity}_written`).join(' UNION ALL ')})
+    SELECT dcp_stale_write(m.entity || ' ' || m.id || ' is no longer ' || m.from_status) FROM m
+     WHERE NOT EXISTS (SELECT 1 FROM written w WHERE w.entity = m.entity AND w.id = m.id) LIMIT 1`;
 }
 
 /** A row's writes of one transaction as one: what writing them one after another would leave. */
@@ -430,13 +433,13 @@ export async function writeRows(tx: Queryable, writes: readonly RowWrite[], now:
     checks: w.checks ?? null, check_round: w.checkRound ?? null, prerequisites: w.prerequisites ?? null,
     times: w.history.length > 0 ? w.times : null, findings: w.findings ?? null,
   }));
-  const written = await tx.query<{ id: string }>(writesSql(entities), [JSON.stringify(document), now]);
-  if (written.length !== rows.length) {
-    const ids = new Set(written.map((r) => r.id));
-    const stale = rows.find((w) => !ids.has(w.id))!;
-    throw new MoveConflictError(`${stale.entity} ${stale.id} is no longer ${stale.from}`);
-  }
+  await tx.query(writesSql(entities), [JSON.stringify(document), now]).catch((error: unknown) => {
+    throw sqlState(error) === STALE_WRITE ? new MoveConflictError((error as Error).message) : error;
+  });
 }
+
+/** SQLSTATE of a write whose row is no longer in its `from` (migration 017). */
+const STALE_WRITE = 'DCP01';
 
 /**
  * Locks deployments' rows for the transaction, in one order. Every transaction that changes a

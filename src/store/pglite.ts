@@ -4,7 +4,7 @@
  * DCP off a directory that is in use. PGlite serialises queries and transactions itself.
  */
 import { PGlite } from '@electric-sql/pglite';
-import type { Db, Queryable } from './db.ts';
+import { asTransaction, type Db, type Queryable } from './db.ts';
 
 const INT8 = 20;
 /**
@@ -46,7 +46,8 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     },
     async transaction(fn) {
       await turn();
-      return pg.transaction((tx) => fn(asQueryable(tx)));
+      // Its COMMIT follows `fn` (PGlite runs one statement at a time anyway): `commitBehind` only closes it to more.
+      return pg.transaction((tx) => fn(asTransaction(asQueryable(tx), () => undefined)));
     },
     async listen(channel, onNotify) {
       const unlisten = await pg.listen(channel, onNotify);

@@ -3,7 +3,7 @@
  * processes may share one database; everything they coordinate on is in it.
  */
 import pg from 'pg';
-import { MISSED_NOTIFICATIONS, type Db, type Queryable } from './db.ts';
+import { MISSED_NOTIFICATIONS, asTransaction, type Db, type Queryable } from './db.ts';
 
 const INT8 = 20;
 const types = {
@@ -137,18 +137,30 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         lost = error;
       };
       client.on('error', onError);
+      let commit: Promise<pg.QueryResult> | undefined;
+      const sendCommit = () => {
+        coalesceWrites(client);
+        commit = client.query('COMMIT');
+        commit.catch(() => undefined); // waited for below, whatever `fn` does
+      };
+      const tx = asTransaction(queryable(client), sendCommit);
       try {
         // Not waited for: it goes out with the transaction's first statement (pipelined), and a
         // BEGIN that failed fails the statements behind it.
         coalesceWrites(client);
         const begun = client.query('BEGIN');
         begun.catch(() => undefined);
-        const result = await fn(queryable(client));
+        const result = await fn(tx);
         await begun;
-        await client.query('COMMIT');
+        if (!tx.closed) sendCommit();
+        // Closed without its COMMIT: one of its last statements failed before it was sent, and `fn` ignored it.
+        if (!commit) throw new Error('the transaction was not committed: one of its last statements failed');
+        // COMMIT in a transaction a failed statement aborted answers ROLLBACK, not an error.
+        if ((await commit).command !== 'COMMIT') throw new Error('the transaction was rolled back: one of its statements failed');
         return result;
       } catch (error) {
-        if (!lost) await client.query('ROLLBACK').catch((e: Error) => (lost = e)); // a client that cannot roll back is broken: discarded
+        if (commit) await commit.catch((e: Error) => (lost = e)); // ended either way; a COMMIT that failed leaves the client in doubt
+        else if (!lost) await client.query('ROLLBACK').catch((e: Error) => (lost = e)); // a client that cannot roll back is broken: discarded
         throw error;
       } finally {
         client.off('error', onError);
