@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import net from 'node:net';
 import pg from 'pg';
 import { AfterCommitError, type Db } from '../src/store/db.ts';
 import { MoveConflictError, writeRows } from '../src/store/deployments.ts';
@@ -86,6 +87,32 @@ for (const backend of BACKENDS) {
     });
 
     if (backend === 'postgres') {
+      test('the COMMIT goes out in the same write as the last statements', async () => {
+        const port = Number(new URL(url!).port);
+        const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev', (...a: unknown[]) => void>;
+        const originals = { _write: proto._write, _writev: proto._writev };
+        let writes = 0;
+        for (const method of ['_write', '_writev'] as const) {
+          proto[method] = function (this: net.Socket, ...args: unknown[]) {
+            if (this.remotePort === port) writes++;
+            return originals[method].apply(this, args);
+          };
+        }
+        try {
+          await db.transaction(async (tx) => {
+            await tx.query('SELECT 1');
+            writes = 0;
+            const last = [tx.query('INSERT INTO behind VALUES (11)'), tx.query('INSERT INTO behind VALUES (12)')];
+            tx.commitBehind(last);
+            await Promise.all(last);
+          });
+        } finally {
+          Object.assign(proto, originals);
+        }
+        assert.equal(writes, 1, 'two statements and the COMMIT, one write');
+        assert.deepEqual((await stored()).slice(-2), [11, 12]);
+      });
+
       test('the COMMIT is sent while the last statement still runs', async () => {
         // The last statement waits for a lock another connection holds, until the COMMIT was seen sent.
         const other = new pg.Client({ connectionString: url }); // advisory locks are the database's
@@ -114,7 +141,7 @@ for (const backend of BACKENDS) {
           pg.Client.prototype.query = original;
           await other.end();
         }
-        assert.deepEqual(await stored(), [1, 2, 3, 7, 10]);
+        assert.deepEqual(await stored(), [1, 2, 3, 7, 10, 11, 12]);
       });
     }
   });

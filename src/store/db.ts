@@ -30,11 +30,12 @@ export interface Transaction extends Queryable {
 export class AfterCommitError extends Error {}
 
 /**
- * `q` as a transaction (what both adapters hand `fn`): `commitBehind` calls `commit` once its
- * `last` statements that failed before they were sent have said so (their rejections are handled
- * before the next microtask), unless one did. `closed` says whether `commitBehind` was called.
+ * `q` as a transaction (what both adapters hand `fn`). `commitBehind` calls `close` at once (an
+ * adapter holds its writes back), then, once those of its `last` statements that failed before
+ * they were sent have said so (their rejections are handled before the next microtask), what
+ * `close` returned, told whether one did (then there is no COMMIT). `closed`: whether it was called.
  */
-export function asTransaction(q: Queryable, commit: () => void): Transaction & { readonly closed: boolean } {
+export function asTransaction(q: Queryable, close: () => (failed: boolean) => void): Transaction & { readonly closed: boolean } {
   let closed = false;
   const refused = () => Promise.reject(new AfterCommitError("a statement was sent after its transaction's COMMIT"));
   return {
@@ -46,11 +47,10 @@ export function asTransaction(q: Queryable, commit: () => void): Transaction & {
     commitBehind(last) {
       if (closed) return;
       closed = true;
+      const closing = close();
       let failed = false;
       for (const statement of last) statement.catch(() => (failed = true));
-      queueMicrotask(() => {
-        if (!failed) commit();
-      });
+      queueMicrotask(() => closing(failed));
     },
   };
 }

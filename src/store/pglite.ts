@@ -47,7 +47,7 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     async transaction(fn) {
       await turn();
       // Its COMMIT follows `fn` (PGlite runs one statement at a time anyway): `commitBehind` only closes it to more.
-      return pg.transaction((tx) => fn(asTransaction(asQueryable(tx), () => undefined)));
+      return pg.transaction((tx) => fn(asTransaction(asQueryable(tx), () => () => undefined)));
     },
     async listen(channel, onNotify) {
       const unlisten = await pg.listen(channel, onNotify);

@@ -143,7 +143,15 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
         commit = client.query('COMMIT');
         commit.catch(() => undefined); // waited for below, whatever `fn` does
       };
-      const tx = asTransaction(queryable(client), sendCommit);
+      // The COMMIT goes out in the same write as the last statements: their socket stays corked until it is sent.
+      const tx = asTransaction(queryable(client), () => {
+        const { stream } = (client as unknown as pg.Client).connection;
+        stream.cork();
+        return (failed) => {
+          if (!failed) sendCommit();
+          stream.uncork();
+        };
+      });
       try {
         // Not waited for: it goes out with the transaction's first statement (pipelined), and a
         // BEGIN that failed fails the statements behind it.
