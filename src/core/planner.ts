@@ -5,7 +5,8 @@
  *    environment. An environment without targets in the channel is left out, and the plan says so.
  * 2. For an isGov service each planned environment with a `gov:` counterpart adds a GOV phase;
  *    GOV phases come after all commercial phases, in their counterparts' order.
- * 3. Each phase carries a snapshot of its environment's policy.
+ * 3. Each phase carries a snapshot of its environment's policy: a frozen copy, made once per
+ *    config snapshot and shared by every plan of it (a build posted costs no copy).
  * 4. `environments` (manual deployments and clones) picks a subset of that plan.
  */
 import { unbuildableReason } from './catalog.ts';
@@ -35,20 +36,49 @@ export interface Plan {
   omittedEnvironments: OmittedEnvironment[];
 }
 
+/** A config snapshot's services by name, and its policies and targets as plans share them (frozen copies). */
+interface Planning {
+  services: Map<string, Service>;
+  policies: Map<string, EnvironmentPolicy>;
+  channels: ConfigSnapshot['channels'];
+}
+const planning = new WeakMap<ConfigSnapshot, Planning>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
+function planningOf(config: ConfigSnapshot): Planning {
+  let of = planning.get(config);
+  if (!of) {
+    of = {
+      services: new Map(config.services.map((s) => [s.name, s])),
+      policies: new Map(config.environments.map((e) => [e.name, deepFreeze(structuredClone(e))])),
+      channels: deepFreeze(structuredClone(config.channels)),
+    };
+    planning.set(config, of);
+  }
+  return of;
+}
+
 export function plan(config: ConfigSnapshot, request: PlanRequest): Plan {
   const issues: FieldIssue[] = [];
-  const service = config.services.find((s) => s.name === request.component);
+  const { services, policies, channels } = planningOf(config);
+  const service = services.get(request.component);
   if (!service) issues.push({ field: 'component', message: `unknown component "${request.component}": no service of that name in the catalog` });
   // Owner unknown or retired (catalog sources, contract §12): listed, never built.
   const unbuildable = service ? unbuildableReason(service) : null;
   if (unbuildable) issues.push({ field: 'component', message: unbuildable });
-  const channel = config.channels[request.channel];
+  const channel = Object.hasOwn(channels, request.channel) ? channels[request.channel] : undefined;
   if (!channel) issues.push({ field: 'channel', message: `unknown channel "${request.channel}"; known: ${Object.keys(config.channels).join(', ')}` });
-  const order = config.strategies[request.strategy];
+  const order = Object.hasOwn(config.strategies, request.strategy) ? config.strategies[request.strategy] : undefined;
   if (!order) issues.push({ field: 'strategy', message: `unknown strategy "${request.strategy}"; known: ${Object.keys(config.strategies).join(', ')}` });
   if (!service || unbuildable || !channel || !order) throw new UnplannableError(unbuildable ?? 'the build cannot be planned', issues);
 
-  const policies = new Map(config.environments.map((e) => [e.name, e]));
   const phases: PlannedPhase[] = [];
   const govPhases: PlannedPhase[] = [];
   const omitted: OmittedEnvironment[] = [];
@@ -60,12 +90,12 @@ export function plan(config: ConfigSnapshot, request: PlanRequest): Plan {
       omitted.push({ environment: name, reason: 'not defined in environments.yaml' });
       return false;
     }
-    const targets = channel[name] ?? [];
+    const targets = (Object.hasOwn(channel, name) ? channel[name] : undefined) ?? [];
     if (targets.length === 0) {
       omitted.push({ environment: name, reason: `channel "${request.channel}" has no targets in ${name}` });
       return false;
     }
-    into.push({ environment: name, isGov: policy.isGov, policy: structuredClone(policy), targets: structuredClone(targets) });
+    into.push({ environment: name, isGov: policy.isGov, policy, targets });
     return true;
   };
 
