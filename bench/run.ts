@@ -112,6 +112,7 @@ const { values: args } = parseArgs({
     'http-builds': { type: 'string' },
     'http-clients': { type: 'string' },
     'http-warmup': { type: 'string' },
+    'http-rounds': { type: 'string' },
     'stream-clients': { type: 'string' },
     waiting: { type: 'string' },
     'idle-s': { type: 'string' },
@@ -131,6 +132,7 @@ if (args.help) {
       '  --ceiling-s S (10): how long the database\'s own single-row commit rate is measured (8 connections; PGlite 1)\n' +
       '  --http-builds N (= --builds) and --http-clients N (32): POST /api/v1/builds over HTTP, that many clients at once\n' +
       '  --http-warmup N (500): builds posted over HTTP first, not measured (their latency is reported apart)\n' +
+      '  --http-rounds N (3): the measured builds posted N times (each once the one before has ended); the round with the median p99 is reported\n' +
       '  --stream-clients N (0): repeat the HTTP measurement with N /api/v1/stream readers connected (another process)\n' +
       '  --waiting N: instead, N deployments waiting on gates (seeded with SQL), a DCP started on them, idle for --idle-s S (60): CPU and memory\n',
   );
@@ -154,6 +156,7 @@ const options = {
   httpBuilds: positiveInt('--http-builds', args['http-builds'], positiveInt('--builds', args.builds ?? process.env.BENCH_BUILDS, 500)),
   httpClients: positiveInt('--http-clients', args['http-clients'], 32),
   httpWarmup: args['http-warmup'] === '0' ? 0 : positiveInt('--http-warmup', args['http-warmup'], 500),
+  httpRounds: positiveInt('--http-rounds', args['http-rounds'], 3),
   streamClients: args['stream-clients'] ? positiveInt('--stream-clients', args['stream-clients'], 0) : 0,
   waiting: args.waiting ? positiveInt('--waiting', args.waiting, 0) : 0,
   idleMs: positiveInt('--idle-s', args['idle-s'], 60) * 1000,
@@ -614,6 +617,11 @@ interface HttpResult {
    * Linux only (/proc); null elsewhere.
    */
   cpuPerBuildMs: { dcp: number; postgres: number | null; clients: number } | null;
+  /**
+   * With --http-rounds N: each round's own figures (the builds posted again, once the round
+   * before has ended); the figures above are those of the round with the median p99.
+   */
+  rounds: { postMs: Percentiles; acceptedPerSecond: number; cpuPerBuildMs: HttpResult['cpuPerBuildMs'] }[];
   /** With --stream-clients: how many readers were connected, and what they got. */
   streamReaders?: { clients: number; events: { min: number; max: number; total: number }; outOfOrder: number; ended: number };
 }
@@ -660,7 +668,7 @@ async function postmasterPid(dcp: Dcp): Promise<number | null> {
  * HTTP route, its validation and serializers, JIT: the first ~300 answers took up to 3× as long).
  * The warm-up's own latencies are kept (`warmup.postMs`): what the first posts to a fresh process see.
  */
-async function postBuildsHttp(dcp: Dcp, url: string, warmup: BuildEvent[], builds: BuildEvent[], clients: number): Promise<HttpResult> {
+async function postBuildsHttp(dcp: Dcp, url: string, warmup: BuildEvent[], rounds_: BuildEvent[][], clients: number): Promise<HttpResult> {
   let statuses: Record<string, number> = {};
   // The clients run in a process of their own (bench/http-clients.ts); each answer comes back with
   // the latency the client saw.
@@ -697,35 +705,40 @@ async function postBuildsHttp(dcp: Dcp, url: string, warmup: BuildEvent[], build
   const cpu = () => ({
     dcp: processCpuMs(process.pid), postgres: postmaster === null ? null : processCpuMs(postmaster, true), clients: child.pid === undefined ? null : processCpuMs(child.pid),
   });
-  let before = cpu();
-  let after = before;
-  let started = 0;
-  let acceptMs = 0;
+  const perBuild = (a: number | null, b: number | null, n: number) => (a === null || b === null ? null : round((b - a) / n, 3));
+  const rounds: HttpResult['rounds'] = [];
   let warmupMs: Percentiles | null = null;
   try {
     if (warmup.length > 0) {
       await runBuilds(dcp, warmup, clients, options.timeoutMs, false, submit);
       warmupMs = percentiles(clientMs);
+    }
+    for (const round_ of rounds_) {
       clientMs = [];
       statuses = {};
+      const before = cpu();
+      let after = before;
+      const started = performance.now();
+      let acceptMs = 0;
+      await runBuilds(dcp, round_, clients, options.timeoutMs, false, submit, () => {
+        acceptMs = performance.now() - started;
+        after = cpu();
+      });
+      const dcpMs = perBuild(before.dcp, after.dcp, round_.length);
+      const clientsMs = perBuild(before.clients, after.clients, round_.length);
+      rounds.push({
+        postMs: percentiles(clientMs), acceptedPerSecond: round(round_.length / (acceptMs / 1000), 1),
+        cpuPerBuildMs: dcpMs === null || clientsMs === null ? null : { dcp: dcpMs, postgres: perBuild(before.postgres, after.postgres, round_.length), clients: clientsMs },
+      });
     }
-    before = cpu();
-    started = performance.now();
-    await runBuilds(dcp, builds, clients, options.timeoutMs, false, submit, () => {
-      acceptMs = performance.now() - started;
-      after = cpu();
-    });
   } finally {
     child.kill();
     onInterrupt.delete(stopChild);
   }
-  const perBuild = (a: number | null, b: number | null) => (a === null || b === null ? null : round((b - a) / builds.length, 3));
-  const dcpMs = perBuild(before.dcp, after.dcp);
-  const clientsMs = perBuild(before.clients, after.clients);
+  const median = [...rounds].sort((a, b) => a.postMs.p99 - b.postMs.p99)[Math.floor((rounds.length - 1) / 2)];
   return {
-    clients, builds: builds.length, statuses, postMs: percentiles(clientMs), acceptedPerSecond: round(builds.length / (acceptMs / 1000), 1),
-    warmup: { builds: warmup.length, postMs: warmupMs },
-    cpuPerBuildMs: dcpMs === null || clientsMs === null ? null : { dcp: dcpMs, postgres: perBuild(before.postgres, after.postgres), clients: clientsMs },
+    clients, builds: rounds_[0].length, statuses, postMs: median.postMs, acceptedPerSecond: median.acceptedPerSecond,
+    warmup: { builds: warmup.length, postMs: warmupMs }, cpuPerBuildMs: median.cpuPerBuildMs, rounds,
   };
 }
 
@@ -900,12 +913,15 @@ async function benchBackend(backend: Backend, config: { dir: string; description
     // POST /api/v1/builds over HTTP, `httpClients` at once (each waits for its answer, then posts the next).
     const url = await dcp.listen();
     process.stderr.write(`[bench] ${backend}: POST /api/v1/builds over HTTP, ${options.httpBuilds} builds, ${options.httpClients} clients\n`);
-    const http = await postBuildsHttp(dcp, url, makeBuilds(options.httpWarmup, 'http-warmup', 45), makeBuilds(options.httpBuilds, 'http', 43), options.httpClients);
+    const http = await postBuildsHttp(
+      dcp, url, makeBuilds(options.httpWarmup, 'http-warmup', 45),
+      Array.from({ length: options.httpRounds }, (_, i) => makeBuilds(options.httpBuilds, i === 0 ? 'http' : `http-${i + 1}`, 43)), options.httpClients,
+    );
     let httpWithStream: HttpResult | undefined;
     if (options.streamClients > 0) {
       process.stderr.write(`[bench] ${backend}: again, with ${options.streamClients} stream readers connected\n`);
       const readers = await streamReaders(url, options.streamClients);
-      httpWithStream = await postBuildsHttp(dcp, url, [], makeBuilds(options.httpBuilds, 'http-stream', 44), options.httpClients);
+      httpWithStream = await postBuildsHttp(dcp, url, [], [makeBuilds(options.httpBuilds, 'http-stream', 44)], options.httpClients);
       httpWithStream.streamReaders = await readers.stop();
     }
 
@@ -1017,10 +1033,10 @@ async function main(): Promise<number> {
   );
   process.stdout.write(
     `${table([
-      ['backend', 'transitions/s', 'ceiling commits/s (connections)', 'ratio', 'POST /builds p50', 'p99', 'accepted/s', 'CPU ms/build: DCP', 'PostgreSQL', 'clients', 'warm-up posts p50 / p99', ...(options.streamClients ? [`with ${options.streamClients} readers p50`, 'p99', 'readers got events min/max'] : [])],
+      ['backend', 'transitions/s', 'ceiling commits/s (connections)', 'ratio', 'POST /builds p50', 'p99', 'accepted/s', 'p99 of each round', 'CPU ms/build: DCP', 'PostgreSQL', 'clients', 'warm-up posts p50 / p99', ...(options.streamClients ? [`with ${options.streamClients} readers p50`, 'p99', 'readers got events min/max'] : [])],
       ...results.map((r) => [
         r.backend, r.transitionsPerSecond.toFixed(0), `${r.ceiling.commitsPerSecond.toFixed(0)} (${r.ceiling.connections}, synchronous_commit=${r.ceiling.synchronousCommit})`, r.ratio.toFixed(3),
-        ms(r.http.postMs.p50), ms(r.http.postMs.p99), r.http.acceptedPerSecond.toFixed(1),
+        ms(r.http.postMs.p50), ms(r.http.postMs.p99), r.http.acceptedPerSecond.toFixed(1), r.http.rounds.map((x) => x.postMs.p99.toFixed(1)).join(' / '),
         ...[r.http.cpuPerBuildMs?.dcp, r.http.cpuPerBuildMs?.postgres, r.http.cpuPerBuildMs?.clients].map((v) => (v === undefined || v === null ? '-' : v.toFixed(2))),
         r.http.warmup.postMs ? `${ms(r.http.warmup.postMs.p50)} / ${ms(r.http.warmup.postMs.p99)}` : '-',
         ...(r.httpWithStream ? [ms(r.httpWithStream.postMs.p50), ms(r.httpWithStream.postMs.p99), `${r.httpWithStream.streamReaders?.events.min}/${r.httpWithStream.streamReaders?.events.max}`] : []),
