@@ -668,7 +668,7 @@ async function postmasterPid(dcp: Dcp): Promise<number | null> {
  * HTTP route, its validation and serializers, JIT: the first ~300 answers took up to 3× as long).
  * The warm-up's own latencies are kept (`warmup.postMs`): what the first posts to a fresh process see.
  */
-async function postBuildsHttp(dcp: Dcp, url: string, warmup: BuildEvent[], rounds_: BuildEvent[][], clients: number): Promise<HttpResult> {
+async function postBuildsHttp(dcp: Dcp, url: string, warmup: BuildEvent[], measured: BuildEvent[][], clients: number): Promise<HttpResult> {
   let statuses: Record<string, number> = {};
   // The clients run in a process of their own (bench/http-clients.ts); each answer comes back with
   // the latency the client saw.
@@ -713,22 +713,22 @@ async function postBuildsHttp(dcp: Dcp, url: string, warmup: BuildEvent[], round
       await runBuilds(dcp, warmup, clients, options.timeoutMs, false, submit);
       warmupMs = percentiles(clientMs);
     }
-    for (const round_ of rounds_) {
+    for (const builds of measured) {
       clientMs = [];
       statuses = {};
       const before = cpu();
       let after = before;
       const started = performance.now();
       let acceptMs = 0;
-      await runBuilds(dcp, round_, clients, options.timeoutMs, false, submit, () => {
+      await runBuilds(dcp, builds, clients, options.timeoutMs, false, submit, () => {
         acceptMs = performance.now() - started;
         after = cpu();
       });
-      const dcpMs = perBuild(before.dcp, after.dcp, round_.length);
-      const clientsMs = perBuild(before.clients, after.clients, round_.length);
+      const dcpMs = perBuild(before.dcp, after.dcp, builds.length);
+      const clientsMs = perBuild(before.clients, after.clients, builds.length);
       rounds.push({
-        postMs: percentiles(clientMs), acceptedPerSecond: round(round_.length / (acceptMs / 1000), 1),
-        cpuPerBuildMs: dcpMs === null || clientsMs === null ? null : { dcp: dcpMs, postgres: perBuild(before.postgres, after.postgres, round_.length), clients: clientsMs },
+        postMs: percentiles(clientMs), acceptedPerSecond: round(builds.length / (acceptMs / 1000), 1),
+        cpuPerBuildMs: dcpMs === null || clientsMs === null ? null : { dcp: dcpMs, postgres: perBuild(before.postgres, after.postgres, builds.length), clients: clientsMs },
       });
     }
   } finally {
@@ -737,7 +737,7 @@ async function postBuildsHttp(dcp: Dcp, url: string, warmup: BuildEvent[], round
   }
   const median = [...rounds].sort((a, b) => a.postMs.p99 - b.postMs.p99)[Math.floor((rounds.length - 1) / 2)];
   return {
-    clients, builds: rounds_[0].length, statuses, postMs: median.postMs, acceptedPerSecond: median.acceptedPerSecond,
+    clients, builds: measured[0].length, statuses, postMs: median.postMs, acceptedPerSecond: median.acceptedPerSecond,
     warmup: { builds: warmup.length, postMs: warmupMs }, cpuPerBuildMs: median.cpuPerBuildMs, rounds,
   };
 }

@@ -111,9 +111,8 @@ export async function applySignals(
     }
   }
   // The events last (they hold the event log's lock until the commit), each deployment's recorded
-  // ones before those of its moves.
-  // They are the transaction's last statements: its COMMIT goes right behind them (every check
-  // they make is in their SQL: a row no longer in its `from` fails its statement).
+  // ones before those of its moves. These are the transaction's last statements: its COMMIT goes
+  // right behind them (every check they make is in their SQL: a stale row fails its statement).
   const events = [...entries.flatMap((entry) => entry.events), ...ctx.events];
   const last = [ctx.frees.length > 0 ? Promise.resolve() : rows, writeJobs(ctx.tx, ctx.jobs, ctx.now, ctx.claim), appendEvents(ctx.tx, events)];
   ctx.tx.commitBehind(last);
