@@ -663,7 +663,8 @@ async function postmasterPid(dcp: Dcp): Promise<number | null> {
 }
 
 /**
- * Posts `warmup` builds, waits for their deployments to end, then posts `builds`: the same client
+ * Posts `warmup` builds, waits for their deployments to end, then posts each round of `measured`
+ * the same way (the round with the median p99 is the result's figures): the same client
  * process and sockets, so what is measured is a server in service, not its first requests (the
  * HTTP route, its validation and serializers, JIT: the first ~300 answers took up to 3× as long).
  * The warm-up's own latencies are kept (`warmup.postMs`): what the first posts to a fresh process see.
