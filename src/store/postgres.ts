@@ -139,7 +139,6 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       client.on('error', onError);
       let commit: Promise<pg.QueryResult> | undefined;
       const sendCommit = () => {
-        coalesceWrites(client);
         commit = client.query('COMMIT');
         commit.catch(() => undefined); // waited for below, whatever `fn` does
       };
